@@ -1,0 +1,260 @@
+package io.tickjournal.journal;
+
+import io.tickjournal.journal.sbe.InstrumentDefinitionDecoder;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The single appender of one partition: validates each record, stamps it into the trading day of
+ * its receive time, and begins every day with the instrument definitions in use.
+ * <p>
+ * <b>Threading:</b> exactly one thread may append, the first one that does; another thread's
+ * append throws {@link IllegalStateException} (a bug, not a runtime condition). Chronicle's own
+ * write lock keeps a second process out.
+ * <p>
+ * <b>Days:</b> the queue's clock is this writer's, set from each record's receive time before the
+ * append, so a record lands in the day its receive time names (receive times are clamped to never
+ * go back, so a clock step backwards cannot reopen a closed day). When an append starts a new day,
+ * the writer first re-appends every {@code InstrumentDefinition} it has seen, with the new
+ * record's receive time, so each day replays with no outside state.
+ * <p>
+ * <b>Bad input:</b> a record that fails {@link RecordValidator} is refused with a negative code
+ * and counted; nothing of it reaches the journal.
+ */
+public final class PartitionWriter implements AutoCloseable
+{
+    /** Append refused: the bytes are not a valid record (see {@link #lastRejectReason()}). */
+    public static final long REJECTED = -1;
+
+    private final WriterClock clock = new WriterClock();
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final String name;
+    private final Long2ObjectHashMap<byte[]> definitions = new Long2ObjectHashMap<>();
+    private final List<byte[]> definitionOrder = new ArrayList<>();
+    private final UnsafeBuffer definitionBuffer = new UnsafeBuffer(new byte[0]);
+    private Thread owner;
+    private int currentDay = Integer.MIN_VALUE;
+    private long lastIndex = -1;
+    private long appended;
+    private long rejected;
+    private int lastRejectReason;
+
+    /**
+     * Open the writer of a partition.
+     *
+     * @param dir the partition directory.
+     */
+    public PartitionWriter(final Path dir)
+    {
+        this.name = dir.getFileName().toString();
+        this.queue = Partition.open(dir, clock);
+        this.appender = queue.createAppender();
+        this.lastIndex = queue.lastIndex();
+        if (lastIndex >= 0)
+        {
+            currentDay = Partition.day(lastIndex);
+            clock.lastMs = Math.max(clock.lastMs, TradingDay.startNs(currentDay) / 1_000_000L);
+        }
+    }
+
+    /**
+     * Append one record.
+     *
+     * @param buffer holds the record, SBE header first.
+     * @param offset where it starts.
+     * @param length its exact length.
+     * @return the queue index of the record (see {@link Partition#day(long)} and
+     * {@link Partition#sequence(long)}), or {@link #REJECTED}.
+     */
+    public long append(final DirectBuffer buffer, final int offset, final int length)
+    {
+        checkOwner();
+        final int valid = RecordValidator.validate(buffer, offset, length);
+        if (valid != RecordValidator.OK)
+        {
+            rejected++;
+            lastRejectReason = valid;
+            return REJECTED;
+        }
+
+        final long receiveTimeNs = Records.receiveTimeNs(buffer, offset);
+        clock.advanceTo(Math.floorDiv(receiveTimeNs, 1_000_000L));
+        final int day = (int)(clock.lastMs / TradingDay.MILLIS_PER_DAY);
+        final boolean isDefinition = Records.templateId(buffer, offset) == InstrumentDefinitionDecoder.TEMPLATE_ID;
+        if (day != currentDay)
+        {
+            currentDay = day;
+            beginDay(receiveTimeNs, isDefinition ? definitionKey(buffer, offset) : Long.MIN_VALUE);
+        }
+        if (isDefinition)
+        {
+            remember(buffer, offset, length);
+        }
+        return write(buffer, offset, length);
+    }
+
+    private void beginDay(final long receiveTimeNs, final long skipKey)
+    {
+        for (int i = 0; i < definitionOrder.size(); i++)
+        {
+            final byte[] definition = definitionOrder.get(i);
+            definitionBuffer.wrap(definition);
+            if (definitionKey(definitionBuffer, 0) == skipKey)
+            {
+                continue;
+            }
+            definitionBuffer.putLong(Records.RECEIVE_TIME_OFFSET, receiveTimeNs, Records.ORDER);
+            write(definitionBuffer, 0, definition.length);
+        }
+    }
+
+    private void remember(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long key = definitionKey(buffer, offset);
+        final byte[] copy = new byte[length];
+        buffer.getBytes(offset, copy);
+        final byte[] previous = definitions.put(key, copy);
+        if (previous != null)
+        {
+            definitionOrder.set(definitionOrder.indexOf(previous), copy);
+        }
+        else
+        {
+            definitionOrder.add(copy);
+        }
+    }
+
+    private static long definitionKey(final DirectBuffer buffer, final int offset)
+    {
+        return ((long)Records.venueId(buffer, offset) << 32) | (Records.instrumentId(buffer, offset) & 0xFFFF_FFFFL);
+    }
+
+    private long write(final DirectBuffer buffer, final int offset, final int length)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            final byte[] array = buffer.byteArray();
+            if (array != null)
+            {
+                bytes.write(array, buffer.wrapAdjustment() + offset, length);
+            }
+            else
+            {
+                bytes.unsafeWrite(buffer.addressOffset() + offset, length);
+            }
+        }
+        appended++;
+        lastIndex = appender.lastIndexAppended();
+        return lastIndex;
+    }
+
+    private void checkOwner()
+    {
+        final Thread current = Thread.currentThread();
+        if (owner != current)
+        {
+            if (owner != null)
+            {
+                throw new IllegalStateException("partition " + name + " is appended by " + owner.getName() +
+                    "; " + current.getName() + " may not append (one writer per partition)");
+            }
+            owner = current;
+        }
+    }
+
+    /**
+     * Index of the last record this writer (or the partition before it was opened) holds.
+     *
+     * @return the queue index, or -1 when empty.
+     */
+    public long lastIndex()
+    {
+        return lastIndex;
+    }
+
+    public long appendedCount()
+    {
+        return appended;
+    }
+
+    public long rejectedCount()
+    {
+        return rejected;
+    }
+
+    /**
+     * Why the last refused append was refused.
+     *
+     * @return a {@link RecordValidator} code.
+     */
+    public int lastRejectReason()
+    {
+        return lastRejectReason;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * The partition's queue, for tailers in the same process.
+     *
+     * @return the queue (owned by this writer).
+     */
+    public SingleChronicleQueue queue()
+    {
+        return queue;
+    }
+
+    @Override
+    public void close()
+    {
+        appender.close();
+        queue.close();
+    }
+
+    /** The queue's clock: the receive time of the record being appended, never going back. */
+    private static final class WriterClock implements TimeProvider
+    {
+        long lastMs;
+
+        void advanceTo(final long ms)
+        {
+            if (ms > lastMs)
+            {
+                lastMs = ms;
+            }
+        }
+
+        @Override
+        public long currentTimeMillis()
+        {
+            return lastMs;
+        }
+
+        @Override
+        public long currentTimeMicros()
+        {
+            return lastMs * 1000L;
+        }
+
+        @Override
+        public long currentTimeNanos()
+        {
+            return lastMs * 1_000_000L;
+        }
+    }
+}

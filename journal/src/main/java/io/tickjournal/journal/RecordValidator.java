@@ -1,0 +1,201 @@
+package io.tickjournal.journal;
+
+import io.tickjournal.journal.sbe.BookDeltaDecoder;
+import io.tickjournal.journal.sbe.BookSnapshotDecoder;
+import io.tickjournal.journal.sbe.FeatureSnapshotDecoder;
+import io.tickjournal.journal.sbe.InstrumentDefinitionDecoder;
+import io.tickjournal.journal.sbe.MarkPriceDecoder;
+import io.tickjournal.journal.sbe.MessageHeaderDecoder;
+import io.tickjournal.journal.sbe.RawFrameDecoder;
+import io.tickjournal.journal.sbe.TopOfBookDecoder;
+import io.tickjournal.journal.sbe.TradeDecoder;
+import io.tickjournal.journal.sbe.VenueStatusDecoder;
+import org.agrona.DirectBuffer;
+
+/**
+ * Checks that bytes hold exactly one well-formed record of this schema and computes its length
+ * by walking its groups and variable fields, never reading past the given length.
+ * <p>
+ * Used by the writer before anything reaches the journal (a bad record is never written half),
+ * by {@code verify}, and by receivers of foreign bytes. Walks the SBE layout directly with
+ * bounds checks against the limit: stateless, no allocation, safe on garbage.
+ */
+public final class RecordValidator
+{
+    private RecordValidator()
+    {
+    }
+
+    public static final int OK = 0;
+    public static final int TOO_SHORT = -1;
+    public static final int WRONG_SCHEMA = -2;
+    public static final int UNKNOWN_TEMPLATE = -3;
+    public static final int WRONG_BLOCK_LENGTH = -4;
+    public static final int TRUNCATED = -5;
+    public static final int TRAILING_BYTES = -6;
+
+    private static final int GROUP_HEADER_LENGTH = 4;
+
+    /**
+     * Validate a record that must fill exactly {@code length} bytes.
+     *
+     * @param buffer the bytes.
+     * @param offset where the SBE header starts.
+     * @param length the bytes that belong to the record.
+     * @return {@link #OK} or a negative reason.
+     */
+    public static int validate(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int encoded = encodedLength(buffer, offset, length);
+        if (encoded < 0)
+        {
+            return encoded;
+        }
+        return encoded == length ? OK : TRAILING_BYTES;
+    }
+
+    /**
+     * Length of the record at {@code offset}, checking it fits in {@code limit} bytes.
+     *
+     * @param buffer the bytes.
+     * @param offset where the SBE header starts.
+     * @param limit  bytes available from {@code offset}.
+     * @return the record's length, or a negative reason.
+     */
+    public static int encodedLength(final DirectBuffer buffer, final int offset, final int limit)
+    {
+        if (limit < Records.MIN_LENGTH)
+        {
+            return TOO_SHORT;
+        }
+        if (buffer.getShort(offset + 4, Records.ORDER) != MessageHeaderDecoder.SCHEMA_ID)
+        {
+            return WRONG_SCHEMA;
+        }
+        final int blockLength = buffer.getShort(offset, Records.ORDER) & 0xFFFF;
+        final int templateId = Records.templateId(buffer, offset);
+        final int expectedBlock = blockLengthOf(templateId);
+        if (expectedBlock < 0)
+        {
+            return UNKNOWN_TEMPLATE;
+        }
+        if (blockLength != expectedBlock)
+        {
+            return WRONG_BLOCK_LENGTH;
+        }
+        final int end = offset + limit;
+        int position = offset + Records.HEADER_LENGTH + blockLength;
+        if (position > end)
+        {
+            return TRUNCATED;
+        }
+
+        final int groups = groupCount(templateId);
+        final int groupBlock = groupBlockLength(templateId);
+        for (int i = 0; i < groups; i++)
+        {
+            if (position + GROUP_HEADER_LENGTH > end)
+            {
+                return TRUNCATED;
+            }
+            final int entryLength = buffer.getShort(position, Records.ORDER) & 0xFFFF;
+            final int count = buffer.getShort(position + 2, Records.ORDER) & 0xFFFF;
+            if (entryLength != groupBlock)
+            {
+                return WRONG_BLOCK_LENGTH;
+            }
+            position += GROUP_HEADER_LENGTH + entryLength * count;
+            if (position > end)
+            {
+                return TRUNCATED;
+            }
+        }
+
+        final int asciiFields = asciiVarCount(templateId);
+        for (int i = 0; i < asciiFields; i++)
+        {
+            if (position + 2 > end)
+            {
+                return TRUNCATED;
+            }
+            position += 2 + (buffer.getShort(position, Records.ORDER) & 0xFFFF);
+            if (position > end)
+            {
+                return TRUNCATED;
+            }
+        }
+
+        if (templateId == RawFrameDecoder.TEMPLATE_ID)
+        {
+            if (position + 4 > end)
+            {
+                return TRUNCATED;
+            }
+            final long payload = buffer.getInt(position, Records.ORDER) & 0xFFFF_FFFFL;
+            if (position + 4 + payload > end)
+            {
+                return TRUNCATED;
+            }
+            position += 4 + (int)payload;
+        }
+        return position - offset;
+    }
+
+    private static int groupCount(final int templateId)
+    {
+        switch (templateId)
+        {
+            case BookSnapshotDecoder.TEMPLATE_ID:
+            case BookDeltaDecoder.TEMPLATE_ID:
+                return 2;
+            case FeatureSnapshotDecoder.TEMPLATE_ID:
+                return 1;
+            default:
+                return 0;
+        }
+    }
+
+    private static int groupBlockLength(final int templateId)
+    {
+        switch (templateId)
+        {
+            case BookSnapshotDecoder.TEMPLATE_ID: return BookSnapshotDecoder.BidsDecoder.sbeBlockLength();
+            case BookDeltaDecoder.TEMPLATE_ID: return BookDeltaDecoder.BidsDecoder.sbeBlockLength();
+            case FeatureSnapshotDecoder.TEMPLATE_ID: return FeatureSnapshotDecoder.ValuesDecoder.sbeBlockLength();
+            default: return 0;
+        }
+    }
+
+    private static int asciiVarCount(final int templateId)
+    {
+        switch (templateId)
+        {
+            case InstrumentDefinitionDecoder.TEMPLATE_ID: return 2;
+            case VenueStatusDecoder.TEMPLATE_ID: return 1;
+            default: return 0;
+        }
+    }
+
+    /**
+     * The block length the current schema version gives a template.
+     *
+     * @param templateId the template.
+     * @return its block length, or -1 for an unknown template.
+     */
+    public static int blockLengthOf(final int templateId)
+    {
+        switch (templateId)
+        {
+            case TradeDecoder.TEMPLATE_ID: return TradeDecoder.BLOCK_LENGTH;
+            case BookSnapshotDecoder.TEMPLATE_ID: return BookSnapshotDecoder.BLOCK_LENGTH;
+            case BookDeltaDecoder.TEMPLATE_ID: return BookDeltaDecoder.BLOCK_LENGTH;
+            case TopOfBookDecoder.TEMPLATE_ID: return TopOfBookDecoder.BLOCK_LENGTH;
+            case InstrumentDefinitionDecoder.TEMPLATE_ID: return InstrumentDefinitionDecoder.BLOCK_LENGTH;
+            case VenueStatusDecoder.TEMPLATE_ID: return VenueStatusDecoder.BLOCK_LENGTH;
+            case MarkPriceDecoder.TEMPLATE_ID: return MarkPriceDecoder.BLOCK_LENGTH;
+            case FeatureSnapshotDecoder.TEMPLATE_ID: return FeatureSnapshotDecoder.BLOCK_LENGTH;
+            case RawFrameDecoder.TEMPLATE_ID: return RawFrameDecoder.BLOCK_LENGTH;
+            default: return -1;
+        }
+    }
+}
