@@ -177,6 +177,27 @@ public final class RecordValidator
     }
 
     /**
+     * Name a validation result.
+     *
+     * @param code a code from this class.
+     * @return what it means.
+     */
+    public static String describe(final int code)
+    {
+        switch (code)
+        {
+            case OK: return "ok";
+            case TOO_SHORT: return "shorter than the common record block";
+            case WRONG_SCHEMA: return "not this schema's id";
+            case UNKNOWN_TEMPLATE: return "unknown template id";
+            case WRONG_BLOCK_LENGTH: return "block length does not match the template";
+            case TRUNCATED: return "group or variable field runs past the end";
+            case TRAILING_BYTES: return "bytes left after the record";
+            default: return "unknown validation code " + code;
+        }
+    }
+
+    /**
      * The block length the current schema version gives a template.
      *
      * @param templateId the template.
