@@ -1,0 +1,56 @@
+package io.tickjournal.ops;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Shared pieces of the benchmark harnesses: allocation counter, percentile lines, scratch dirs. */
+final class BenchSupport
+{
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+
+    private BenchSupport()
+    {
+    }
+
+    /** Bytes this thread has allocated so far (HotSpot's per-thread TLAB accounting). */
+    static long allocatedBytes()
+    {
+        return THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
+    static String percentiles(final Histogram h)
+    {
+        return String.format("p50 %s  p90 %s  p99 %s  p99.9 %s  p99.99 %s  max %s",
+            micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(90)), micros(h.getValueAtPercentile(99)),
+            micros(h.getValueAtPercentile(99.9)), micros(h.getValueAtPercentile(99.99)), micros(h.getMaxValue()));
+    }
+
+    static String micros(final long ns)
+    {
+        return ns < 10_000 ? String.format("%.2f us", ns / 1000.0) : String.format("%.1f us", ns / 1000.0);
+    }
+
+    static void deleteTree(final Path dir)
+    {
+        if (dir == null || !Files.exists(dir))
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
