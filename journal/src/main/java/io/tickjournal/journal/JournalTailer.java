@@ -99,6 +99,34 @@ public final class JournalTailer implements AutoCloseable
     }
 
     /**
+     * Offer the next record to a consumer that may decline it; a declined record stays unread.
+     *
+     * @param consumer decides whether to take the record.
+     * @return 1 when a record was taken, 0 when there was none, -1 when the consumer declined it.
+     */
+    public int offerOne(final RecordConsumer consumer)
+    {
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return 0;
+            }
+            final long index = dc.index();
+            final Bytes<?> bytes = dc.wire().bytes();
+            final long position = bytes.readPosition();
+            final int length = (int)bytes.readRemaining();
+            view.wrap(bytes.addressForRead(position), length);
+            if (consumer.onRecord(Partition.day(index), Partition.sequence(index), view, 0, length))
+            {
+                return 1;
+            }
+            dc.rollbackOnClose();
+            return -1;
+        }
+    }
+
+    /**
      * Position before (day, sequence) so the next read returns it.
      *
      * @param day      the trading day.
