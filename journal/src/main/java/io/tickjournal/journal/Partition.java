@@ -114,10 +114,21 @@ public final class Partition
      */
     public static long recordsInDay(final SingleChronicleQueue queue, final int day)
     {
-        if (queue.listCyclesBetween(day, day).isEmpty())
+        if (day < queue.firstCycle() || day > queue.lastCycle())
         {
             return 0;
         }
-        return queue.countExcerpts(ROLL_CYCLE.toIndex(day, 0), ROLL_CYCLE.toIndex(day + 1, 0));
+        try
+        {
+            if (queue.listCyclesBetween(day, day).isEmpty())
+            {
+                return 0;
+            }
+            return queue.countExcerpts(ROLL_CYCLE.toIndex(day, 0), ROLL_CYCLE.toIndex(day + 1, 0));
+        }
+        catch (final IllegalStateException ex)
+        {
+            return 0; // Chronicle refuses a day whose cycle file does not exist
+        }
     }
 }
