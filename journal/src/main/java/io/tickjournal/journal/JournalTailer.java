@@ -88,12 +88,8 @@ public final class JournalTailer implements AutoCloseable
             {
                 return false;
             }
-            final long index = dc.index();
-            final Bytes<?> bytes = dc.wire().bytes();
-            final long position = bytes.readPosition();
-            final int length = (int)bytes.readRemaining();
-            view.wrap(bytes.addressForRead(position), length);
-            handler.onRecord(Partition.day(index), Partition.sequence(index), view, 0, length);
+            final long index = wrapRecord(dc);
+            handler.onRecord(Partition.day(index), Partition.sequence(index), view, 0, view.capacity());
             return true;
         }
     }
@@ -112,18 +108,22 @@ public final class JournalTailer implements AutoCloseable
             {
                 return 0;
             }
-            final long index = dc.index();
-            final Bytes<?> bytes = dc.wire().bytes();
-            final long position = bytes.readPosition();
-            final int length = (int)bytes.readRemaining();
-            view.wrap(bytes.addressForRead(position), length);
-            if (consumer.onRecord(Partition.day(index), Partition.sequence(index), view, 0, length))
+            final long index = wrapRecord(dc);
+            if (consumer.onRecord(Partition.day(index), Partition.sequence(index), view, 0, view.capacity()))
             {
                 return 1;
             }
             dc.rollbackOnClose();
             return -1;
         }
+    }
+
+    /** Point {@link #view} at the present document's bytes on the mapped file; returns its index. */
+    private long wrapRecord(final DocumentContext dc)
+    {
+        final Bytes<?> bytes = dc.wire().bytes();
+        view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining());
+        return dc.index();
     }
 
     /**

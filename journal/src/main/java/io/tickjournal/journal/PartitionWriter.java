@@ -7,12 +7,11 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The single appender of one partition: validates each record, stamps it into the trading day of
@@ -40,8 +39,8 @@ public final class PartitionWriter implements AutoCloseable
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final String name;
-    private final Long2ObjectHashMap<byte[]> definitions = new Long2ObjectHashMap<>();
-    private final List<byte[]> definitionOrder = new ArrayList<>();
+    /** Definitions seen, by (venue, instrument), in first-seen order; a redefinition replaces in place. */
+    private final Map<Long, byte[]> definitions = new LinkedHashMap<>();
     private final UnsafeBuffer definitionBuffer = new UnsafeBuffer(new byte[0]);
     private Thread owner;
     private int currentDay = Integer.MIN_VALUE;
@@ -106,9 +105,8 @@ public final class PartitionWriter implements AutoCloseable
 
     private void beginDay(final long receiveTimeNs, final long skipKey)
     {
-        for (int i = 0; i < definitionOrder.size(); i++)
+        for (final byte[] definition : definitions.values())
         {
-            final byte[] definition = definitionOrder.get(i);
             definitionBuffer.wrap(definition);
             if (definitionKey(definitionBuffer, 0) == skipKey)
             {
@@ -124,15 +122,7 @@ public final class PartitionWriter implements AutoCloseable
         final long key = definitionKey(buffer, offset);
         final byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
-        final byte[] previous = definitions.put(key, copy);
-        if (previous != null)
-        {
-            definitionOrder.set(definitionOrder.indexOf(previous), copy);
-        }
-        else
-        {
-            definitionOrder.add(copy);
-        }
+        definitions.put(key, copy);
     }
 
     private static long definitionKey(final DirectBuffer buffer, final int offset)
