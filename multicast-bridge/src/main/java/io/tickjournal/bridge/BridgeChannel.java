@@ -5,6 +5,7 @@ import io.tickjournal.journal.Partition;
 import io.tickjournal.journal.RecordConsumer;
 import io.tickjournal.journal.wire.MoldUdp64;
 import io.tickjournal.journal.wire.MoldUdp64PacketBuilder;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
 import java.io.IOException;
@@ -134,12 +135,10 @@ final class BridgeChannel implements RecordConsumer, AutoCloseable
             work++;
         }
 
-        int result;
-        do
+        while (tailer.offerOne(this) > 0)
         {
-            result = tailer.offerOne(this);
+            // onRecord declines the record that does not fit, which ends the packet
         }
-        while (result > 0 && builder.count() < MoldUdp64.MAX_MESSAGES && builder.fits(0));
 
         if (builder.count() > 0)
         {
@@ -262,17 +261,6 @@ final class BridgeChannel implements RecordConsumer, AutoCloseable
     @Override
     public void close()
     {
-        if (tailer != null)
-        {
-            tailer.close();
-        }
-        if (sink != null)
-        {
-            sink.close();
-        }
-        if (position != null)
-        {
-            position.close();
-        }
+        CloseHelper.closeAll(tailer, sink, position);
     }
 }

@@ -1,7 +1,8 @@
 package io.tickjournal.bridge;
 
+import org.agrona.CloseHelper;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -58,13 +59,6 @@ public final class DatagramSink implements PacketSink
     @Override
     public void close()
     {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        CloseHelper.close(channel);
     }
 }

@@ -3,6 +3,7 @@ package io.tickjournal.bridge;
 import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.Partition;
 import io.tickjournal.journal.wire.Replication;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -136,17 +137,7 @@ public final class ReplicationSource implements Agent
     {
         clients.forEach(Client::close);
         clients.clear();
-        try
-        {
-            if (server != null)
-            {
-                server.close();
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        CloseHelper.close(server);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.Partition;
 import io.tickjournal.journal.wire.MoldUdp64;
 import io.tickjournal.journal.wire.MoldUdp64PacketBuilder;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -238,18 +239,8 @@ public final class RetransmitServer implements Agent
     @Override
     public void onClose()
     {
-        tailers.values().forEach(JournalTailer::close);
-        try
-        {
-            if (socket != null)
-            {
-                socket.close();
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        CloseHelper.closeAll(tailers.values());
+        CloseHelper.close(socket);
     }
 
     @Override

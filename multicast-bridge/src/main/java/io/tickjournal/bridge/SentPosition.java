@@ -1,5 +1,7 @@
 package io.tickjournal.bridge;
 
+import org.agrona.CloseHelper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
@@ -66,13 +68,6 @@ public final class SentPosition implements AutoCloseable
     @Override
     public void close()
     {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        CloseHelper.close(channel);
     }
 }
