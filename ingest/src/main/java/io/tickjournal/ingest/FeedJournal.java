@@ -1,0 +1,230 @@
+package io.tickjournal.ingest;
+
+import io.tickjournal.journal.Partition;
+import io.tickjournal.journal.PartitionWriter;
+import io.tickjournal.journal.RecordValidator;
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.sbe.InstrumentDefinitionEncoder;
+import io.tickjournal.journal.sbe.MessageHeaderEncoder;
+import io.tickjournal.journal.sbe.RawFrameEncoder;
+import io.tickjournal.journal.sbe.VenueStatusEncoder;
+import io.tickjournal.journal.sbe.VenueStatusKind;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.file.Path;
+
+/**
+ * The two partitions one feed writes, normalized and raw, and the encoders for the records
+ * every venue shares (raw frames, venue status, instrument definitions).
+ * Owned by the feed's event-loop thread: the writers enforce that a single thread appends.
+ */
+public final class FeedJournal implements AutoCloseable
+{
+    /** Connection id used for REST responses in the raw partition. */
+    public static final int REST_CONNECTION_ID = -1;
+
+    private final PartitionWriter normalized;
+    private final PartitionWriter raw;
+    private final int venueId;
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final RawFrameEncoder rawFrame = new RawFrameEncoder();
+    private final VenueStatusEncoder status = new VenueStatusEncoder();
+    private final InstrumentDefinitionEncoder definition = new InstrumentDefinitionEncoder();
+    private final ExpandableArrayBuffer rawBuffer = new ExpandableArrayBuffer(64 * 1024);
+    private final ExpandableArrayBuffer recordBuffer = new ExpandableArrayBuffer(256 * 1024);
+    private long rejected;
+    private String lastRejection;
+
+    /**
+     * Open (or create) the feed's partitions.
+     *
+     * @param partitionDir the normalized partition; the raw one is its {@code .raw} sibling.
+     * @param venueId      venue id for records.
+     */
+    public FeedJournal(final Path partitionDir, final int venueId)
+    {
+        this.venueId = venueId;
+        this.normalized = new PartitionWriter(partitionDir);
+        PartitionWriter rawWriter = null;
+        try
+        {
+            rawWriter = new PartitionWriter(Partition.rawDir(partitionDir));
+        }
+        finally
+        {
+            if (rawWriter == null)
+            {
+                normalized.close();
+            }
+        }
+        this.raw = rawWriter;
+    }
+
+    /** @return a scratch buffer records are encoded into before {@link #append}. */
+    public MutableDirectBuffer recordBuffer()
+    {
+        return recordBuffer;
+    }
+
+    /** @return the venue id of this feed. */
+    public int venueId()
+    {
+        return venueId;
+    }
+
+    /**
+     * Keep the exact bytes of a frame.
+     *
+     * @param connectionId  the connection that received it ({@link #REST_CONNECTION_ID} for REST).
+     * @param receiveTimeNs when it was read.
+     * @param frame         the bytes.
+     * @param offset        first byte.
+     * @param length        byte count.
+     * @return the raw record's index (stamped into the records parsed from it).
+     */
+    public long appendRaw(
+        final int connectionId, final long receiveTimeNs, final byte[] frame, final int offset, final int length)
+    {
+        rawFrame.wrapAndApplyHeader(rawBuffer, 0, header)
+            .receiveTimeNs(receiveTimeNs)
+            .eventTimeNs(Records.NULL_LONG)
+            .venueSeq(Records.NULL_LONG)
+            .rawIndex(Records.NULL_LONG)
+            .venueId(venueId)
+            .flags(0)
+            .instrumentId(0)
+            .connectionId(connectionId)
+            .putPayload(frame, offset, length);
+        return checked(raw, raw.append(rawBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + rawFrame.encodedLength()));
+    }
+
+    /**
+     * Append an encoded record from {@link #recordBuffer()} (or any buffer).
+     *
+     * @param buffer the record.
+     * @param offset where it starts.
+     * @param length its length.
+     * @return its index, or {@link PartitionWriter#REJECTED}.
+     */
+    public long append(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return checked(normalized, normalized.append(buffer, offset, length));
+    }
+
+    /**
+     * Write a VenueStatus record.
+     *
+     * @param kind          what happened.
+     * @param instrumentId  the instrument, or 0 for the whole connection.
+     * @param connectionId  the connection, or 0.
+     * @param expectedSeq   the sequence expected (gaps), or null.
+     * @param receivedSeq   the sequence received (gaps), or null.
+     * @param rawIndex      the raw frame behind it, or null.
+     * @param receiveTimeNs the time of the event.
+     * @param detail        human-readable detail (ASCII).
+     * @return its index.
+     */
+    public long status(
+        final VenueStatusKind kind, final int instrumentId, final int connectionId, final long expectedSeq,
+        final long receivedSeq, final long rawIndex, final long receiveTimeNs, final String detail)
+    {
+        status.wrapAndApplyHeader(recordBuffer, 0, header)
+            .receiveTimeNs(receiveTimeNs)
+            .eventTimeNs(Records.NULL_LONG)
+            .venueSeq(Records.NULL_LONG)
+            .rawIndex(rawIndex)
+            .venueId(venueId)
+            .flags(0)
+            .instrumentId(instrumentId)
+            .status(kind)
+            .connectionId(connectionId)
+            .expectedSeq(expectedSeq)
+            .receivedSeq(receivedSeq)
+            .detail(ascii(detail));
+        return append(recordBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + status.encodedLength());
+    }
+
+    /**
+     * Write an instrument's definition (each day's cycle then starts with it).
+     *
+     * @param spec          the instrument.
+     * @param receiveTimeNs now.
+     * @return its index.
+     */
+    public long define(final InstrumentSpec spec, final long receiveTimeNs)
+    {
+        definition.wrapAndApplyHeader(recordBuffer, 0, header)
+            .receiveTimeNs(receiveTimeNs)
+            .eventTimeNs(Records.NULL_LONG)
+            .venueSeq(Records.NULL_LONG)
+            .rawIndex(Records.NULL_LONG)
+            .venueId(venueId)
+            .flags(0)
+            .instrumentId(spec.instrumentId())
+            .marketKind(spec.marketKind())
+            .priceExponent((byte)spec.priceExponent())
+            .sizeExponent((byte)spec.sizeExponent())
+            .venueSymbol(spec.venueSymbol())
+            .canonicalSymbol(spec.canonicalSymbol());
+        return append(recordBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength());
+    }
+
+    /** @return records refused by the writers (a bug if ever non-zero). */
+    public long rejected()
+    {
+        return rejected;
+    }
+
+    /** @return why the last record was refused, or null. */
+    public String lastRejection()
+    {
+        return lastRejection;
+    }
+
+    /** @return records appended to the normalized partition by this writer. */
+    public long normalizedCount()
+    {
+        return normalized.appendedCount();
+    }
+
+    /** @return frames appended to the raw partition by this writer. */
+    public long rawCount()
+    {
+        return raw.appendedCount();
+    }
+
+    private long checked(final PartitionWriter writer, final long index)
+    {
+        if (index == PartitionWriter.REJECTED)
+        {
+            rejected++;
+            lastRejection = writer.name() + ": " + RecordValidator.describe(writer.lastRejectReason());
+        }
+        return index;
+    }
+
+    private static String ascii(final String text)
+    {
+        if (text == null)
+        {
+            return "";
+        }
+        final String clipped = text.length() > 512 ? text.substring(0, 512) : text;
+        final StringBuilder out = new StringBuilder(clipped.length());
+        for (int i = 0; i < clipped.length(); i++)
+        {
+            final char c = clipped.charAt(i);
+            out.append(c >= 32 && c < 127 ? c : '?');
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(normalized, raw);
+    }
+}

@@ -1,0 +1,532 @@
+package io.tickjournal.ingest;
+
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.sbe.VenueStatusKind;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.EpochNanoClock;
+
+import java.net.URI;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One venue feed: its connections (as many as the venue's stream limits need), each a state
+ * machine (connecting, subscribing, live, closing, closed) stepped by {@link #onTick(long)}
+ * with time passed in, so tests drive it without sleeping.
+ * <ul>
+ * <li>Subscriptions are sent in batches, no faster than the venue's control-message rate.</li>
+ * <li>Liveness: a connection that delivers nothing for {@code stallTimeout} is closed and
+ * reopened; reconnects back off exponentially with jitter.</li>
+ * <li>Rotation (the venue's age limit, or a {@code serverShutdown} notice): the replacement
+ * connection opens first; the switch happens once it has delivered every stream (or the overlap
+ * timeout passed), and the handler's id checks drop what both connections delivered, so the
+ * journal has no gap and no duplicate.</li>
+ * <li>Every frame is journaled raw, with its receive time, before it is parsed.</li>
+ * </ul>
+ * All methods run on the feed's thread (the transport calls back on it).
+ */
+public final class FeedSession implements AutoCloseable
+{
+    private static final int STREAMS_PER_REQUEST = 100;
+
+    private final FeedConfig config;
+    private final FeedJournal journal;
+    private final FeedHandler handler;
+    private final FeedTransport transport;
+    private final EpochNanoClock clock;
+    private final FeedCounters counters;
+    private final SplittableRandom random;
+    private final Int2ObjectHashMap<VenueConnection> connections = new Int2ObjectHashMap<>();
+    private Slot[] slots;
+    private int nextConnectionId = 1;
+    private long nextRequestId = 1;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * @param config    the feed.
+     * @param journal   its partitions.
+     * @param handler   the venue protocol.
+     * @param transport the I/O.
+     * @param clock     the clock receive times and timers read.
+     * @param seed      jitter seed.
+     */
+    public FeedSession(
+        final FeedConfig config, final FeedJournal journal, final FeedHandler handler, final FeedTransport transport,
+        final EpochNanoClock clock, final long seed)
+    {
+        this.config = config;
+        this.journal = journal;
+        this.handler = handler;
+        this.transport = transport;
+        this.clock = clock;
+        this.counters = handler.counters();
+        this.random = new SplittableRandom(seed);
+        handler.attach(this);
+    }
+
+    /** @return the feed's config. */
+    public FeedConfig config()
+    {
+        return config;
+    }
+
+    /** @return the handler's counters. */
+    public FeedCounters counters()
+    {
+        return counters;
+    }
+
+    /** @return the venue handler. */
+    public FeedHandler handler()
+    {
+        return handler;
+    }
+
+    /** @return the feed's journal. */
+    public FeedJournal journal()
+    {
+        return journal;
+    }
+
+    /** @return the clock this session reads. */
+    public EpochNanoClock clock()
+    {
+        return clock;
+    }
+
+    /**
+     * Journal the instruments' definitions and open every planned connection.
+     *
+     * @param nowNs now.
+     */
+    public void start(final long nowNs)
+    {
+        if (started)
+        {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        transport.bind(this);
+        for (final InstrumentSpec spec : config.instruments())
+        {
+            journal.define(spec, nowNs);
+        }
+        final List<ConnectionPlan> plans = handler.plan();
+        slots = new Slot[plans.size()];
+        for (int i = 0; i < slots.length; i++)
+        {
+            slots[i] = new Slot(plans.get(i));
+            slots[i].active = open(i, false, nowNs);
+        }
+    }
+
+    /**
+     * The connections currently open or opening (views and tests).
+     *
+     * @return a snapshot of them.
+     */
+    public List<VenueConnection> connections()
+    {
+        return List.copyOf(connections.values());
+    }
+
+    /**
+     * The active connection of a plan slot.
+     *
+     * @param slot index into the plan.
+     * @return the connection, or null while reconnecting.
+     */
+    public VenueConnection active(final int slot)
+    {
+        return slots[slot].active;
+    }
+
+    /** @return how many connections the plan needs. */
+    public int slotCount()
+    {
+        return slots.length;
+    }
+
+    private VenueConnection open(final int slot, final boolean replacement, final long nowNs)
+    {
+        final VenueConnection connection = new VenueConnection(nextConnectionId++, slot, slots[slot].plan, nowNs, replacement);
+        connections.put(connection.id, connection);
+        transport.connect(connection.id, uri(slots[slot].plan.path()));
+        return connection;
+    }
+
+    private URI uri(final String path)
+    {
+        final String base = config.webSocketUri().toString();
+        return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+    }
+
+    /**
+     * The WebSocket handshake completed.
+     *
+     * @param connectionId the connection.
+     * @param nowNs        now.
+     */
+    public void onOpen(final int connectionId, final long nowNs)
+    {
+        final VenueConnection connection = connections.get(connectionId);
+        if (closed || connection == null || connection.state != VenueConnection.State.CONNECTING)
+        {
+            return;
+        }
+        connection.state = VenueConnection.State.SUBSCRIBING;
+        connection.openedNs = nowNs;
+        connection.lastDataNs = nowNs;
+        counters.connects++;
+        journal.status(VenueStatusKind.CONNECTED, 0, connectionId, Records.NULL_LONG, Records.NULL_LONG,
+            Records.NULL_LONG, nowNs, uri(connection.plan.path()) + " streams=" + connection.plan.streams().size() +
+            (connection.replacement ? " (replacement)" : ""));
+        pumpSubscriptions(connection, nowNs);
+    }
+
+    /**
+     * A frame arrived.
+     *
+     * @param connectionId  the connection.
+     * @param frame         its bytes (valid during the call).
+     * @param length        byte count.
+     * @param receiveTimeNs when it was read.
+     */
+    public void onFrame(final int connectionId, final byte[] frame, final int length, final long receiveTimeNs)
+    {
+        final VenueConnection connection = connections.get(connectionId);
+        if (closed || connection == null)
+        {
+            return;
+        }
+        final long rawIndex = journal.appendRaw(connectionId, receiveTimeNs, frame, 0, length);
+        connection.lastDataNs = receiveTimeNs;
+        final int result = handler.onFrame(connectionId, frame, length, receiveTimeNs, rawIndex);
+        switch (result)
+        {
+            case FeedHandler.DATA:
+                if (connection.replacement)
+                {
+                    final int key = handler.lastStreamKey();
+                    final int position = key < 0 ? -1 : connection.plan.positionOf(key);
+                    if (position >= 0)
+                    {
+                        connection.markSeen(position);
+                    }
+                }
+                break;
+            case FeedHandler.RESPONSE:
+                if (connection.pendingResponses > 0)
+                {
+                    connection.pendingResponses--;
+                }
+                pumpSubscriptions(connection, receiveTimeNs);
+                break;
+            case FeedHandler.ERROR_RESPONSE:
+                closeConnection(connection, "venue refused a request: " + handler.lastError());
+                break;
+            case FeedHandler.SHUTDOWN_NOTICE:
+                journal.status(VenueStatusKind.SHUTDOWN_NOTICE, 0, connectionId, Records.NULL_LONG, Records.NULL_LONG,
+                    rawIndex, receiveTimeNs, "serverShutdown: switching to a new connection");
+                final Slot slot = slots[connection.slot];
+                if (slot.active == connection && slot.replacement == null)
+                {
+                    slot.replacement = open(connection.slot, true, receiveTimeNs);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    /**
+     * A connection closed, or failed to open.
+     *
+     * @param connectionId the connection.
+     * @param nowNs        now.
+     * @param reason       why (transport's words).
+     */
+    public void onClosed(final int connectionId, final long nowNs, final String reason)
+    {
+        final VenueConnection connection = connections.remove(connectionId);
+        if (closed || connection == null)
+        {
+            return;
+        }
+        final boolean wasOpen = connection.state != VenueConnection.State.CONNECTING;
+        connection.state = VenueConnection.State.CLOSED;
+        final String why = connection.closeReason != null ? connection.closeReason : reason;
+        if (wasOpen)
+        {
+            counters.disconnects++;
+        }
+        journal.status(VenueStatusKind.DISCONNECTED, 0, connectionId, Records.NULL_LONG, Records.NULL_LONG,
+            Records.NULL_LONG, nowNs, (wasOpen ? "" : "connect failed: ") + why);
+        final Slot slot = slots[connection.slot];
+        if (slot.active == connection)
+        {
+            slot.active = slot.replacement;
+            slot.replacement = null;
+            if (slot.active != null)
+            {
+                slot.active.replacement = false;
+            }
+            else
+            {
+                scheduleRetry(slot, nowNs);
+            }
+        }
+        else if (slot.replacement == connection)
+        {
+            slot.replacement = null;
+            slot.rotationPending = true;
+            scheduleRetry(slot, nowNs);
+        }
+    }
+
+    private void scheduleRetry(final Slot slot, final long nowNs)
+    {
+        slot.attempts++;
+        final int shift = Math.min(slot.attempts - 1, 20);
+        final long base = Math.min(config.reconnectMaxNs(), config.reconnectMinNs() << shift);
+        slot.nextAttemptNs = nowNs + base / 2 + random.nextLong(base / 2 + 1);
+    }
+
+    /**
+     * The delay before a slot's next connect attempt (tests).
+     *
+     * @param slot  a slot.
+     * @param nowNs now.
+     * @return nanoseconds until it reconnects, 0 when due.
+     */
+    public long reconnectDelayNs(final int slot, final long nowNs)
+    {
+        return Math.max(0, slots[slot].nextAttemptNs - nowNs);
+    }
+
+    /**
+     * A REST response.
+     *
+     * @param tag           request tag.
+     * @param status        HTTP status.
+     * @param body          bytes.
+     * @param length        byte count.
+     * @param receiveTimeNs when it was read.
+     */
+    public void onRestResponse(final long tag, final int status, final byte[] body, final int length, final long receiveTimeNs)
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long rawIndex = journal.appendRaw(FeedJournal.REST_CONNECTION_ID, receiveTimeNs, body, 0, length);
+        handler.onRestResponse(tag, status, body, length, receiveTimeNs, rawIndex);
+    }
+
+    /**
+     * A REST request failed.
+     *
+     * @param tag    request tag.
+     * @param reason why.
+     * @param nowNs  now.
+     */
+    public void onRestFailed(final long tag, final String reason, final long nowNs)
+    {
+        if (!closed)
+        {
+            handler.onRestFailed(tag, reason, nowNs);
+        }
+    }
+
+    /**
+     * Ask for a REST resource on behalf of the handler.
+     *
+     * @param tag echoed back.
+     * @param uri the URI.
+     */
+    public void fetch(final long tag, final URI uri)
+    {
+        if (!closed)
+        {
+            transport.get(tag, uri);
+        }
+    }
+
+    /**
+     * Step timers: subscriptions, liveness, rotation, reconnects, the handler's snapshots.
+     *
+     * @param nowNs now.
+     */
+    public void onTick(final long nowNs)
+    {
+        if (closed || !started)
+        {
+            return;
+        }
+        handler.onTick(nowNs);
+        for (int i = 0; i < slots.length; i++)
+        {
+            final Slot slot = slots[i];
+            if (slot.active == null)
+            {
+                if (nowNs >= slot.nextAttemptNs)
+                {
+                    slot.active = open(i, false, nowNs);
+                }
+                continue;
+            }
+            step(slot.active, nowNs);
+            if (slot.active != null && slot.active.state == VenueConnection.State.LIVE && slot.replacement == null &&
+                (slot.rotationPending ? nowNs >= slot.nextAttemptNs :
+                    nowNs - slot.active.openedNs >= config.maxConnectionAgeNs() - config.rotateMarginNs()))
+            {
+                slot.rotationPending = false;
+                slot.replacement = open(i, true, nowNs);
+            }
+            final VenueConnection replacement = slot.replacement;
+            if (replacement != null)
+            {
+                step(replacement, nowNs);
+                if (replacement.state == VenueConnection.State.LIVE &&
+                    (replacement.seenCount == replacement.plan.streams().size() ||
+                    nowNs - replacement.liveSinceNs >= config.overlapTimeoutNs()))
+                {
+                    switchOver(slot, nowNs);
+                }
+            }
+        }
+    }
+
+    private void step(final VenueConnection connection, final long nowNs)
+    {
+        switch (connection.state)
+        {
+            case CONNECTING:
+                if (nowNs - connection.createdNs > config.stallTimeoutNs())
+                {
+                    closeConnection(connection, "connect timeout");
+                }
+                break;
+            case SUBSCRIBING:
+                pumpSubscriptions(connection, nowNs);
+                if (connection.state == VenueConnection.State.SUBSCRIBING && nowNs - connection.openedNs > config.stallTimeoutNs())
+                {
+                    closeConnection(connection, "subscriptions not acknowledged");
+                }
+                break;
+            case LIVE:
+                if (nowNs - connection.lastDataNs > config.stallTimeoutNs())
+                {
+                    counters.stalls++;
+                    journal.status(VenueStatusKind.STALE, 0, connection.id, Records.NULL_LONG, Records.NULL_LONG,
+                        Records.NULL_LONG, nowNs, "no data for " + (nowNs - connection.lastDataNs) / 1_000_000 + " ms");
+                    closeConnection(connection, "stalled");
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void pumpSubscriptions(final VenueConnection connection, final long nowNs)
+    {
+        if (connection.state != VenueConnection.State.SUBSCRIBING)
+        {
+            return;
+        }
+        final List<String> streams = connection.plan.streams();
+        // Keep one message a second spare for pongs, which count against the same limit.
+        final int perSecond = Math.max(1, config.controlMessagesPerSecond() - 1);
+        while (connection.nextStream < streams.size())
+        {
+            if (nowNs - connection.windowStartNs >= 1_000_000_000L)
+            {
+                connection.windowStartNs = nowNs;
+                connection.sentInWindow = 0;
+            }
+            if (connection.sentInWindow >= perSecond)
+            {
+                return;
+            }
+            final int end = Math.min(streams.size(), connection.nextStream + STREAMS_PER_REQUEST);
+            transport.send(connection.id, handler.subscribeRequest(streams.subList(connection.nextStream, end), nextRequestId++));
+            connection.nextStream = end;
+            connection.sentInWindow++;
+            connection.pendingResponses++;
+        }
+        if (connection.pendingResponses == 0)
+        {
+            connection.state = VenueConnection.State.LIVE;
+            connection.liveSinceNs = nowNs;
+            connection.lastDataNs = nowNs;
+            slots[connection.slot].attempts = 0;
+        }
+    }
+
+    private void switchOver(final Slot slot, final long nowNs)
+    {
+        final VenueConnection old = slot.active;
+        final VenueConnection replacement = slot.replacement;
+        replacement.replacement = false;
+        slot.active = replacement;
+        slot.replacement = null;
+        counters.rotations++;
+        journal.status(VenueStatusKind.SESSION_ROTATED, 0, replacement.id, Records.NULL_LONG, Records.NULL_LONG,
+            Records.NULL_LONG, nowNs, "connection " + old.id + " replaced by " + replacement.id + " after " +
+            replacement.seenCount + "/" + replacement.plan.streams().size() + " streams overlapped");
+        closeConnection(old, "rotated to connection " + replacement.id);
+    }
+
+    private void closeConnection(final VenueConnection connection, final String reason)
+    {
+        if (connection.state == VenueConnection.State.CLOSING || connection.state == VenueConnection.State.CLOSED)
+        {
+            return;
+        }
+        connection.closeReason = reason;
+        connection.state = VenueConnection.State.CLOSING;
+        transport.close(connection.id);
+    }
+
+    /**
+     * Close every connection, journal that, and close the journal. Nothing after it is written.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long nowNs = clock.nanoTime();
+        for (final VenueConnection connection : List.copyOf(connections.values()))
+        {
+            if (connection.state != VenueConnection.State.CONNECTING)
+            {
+                journal.status(VenueStatusKind.DISCONNECTED, 0, connection.id, Records.NULL_LONG, Records.NULL_LONG,
+                    Records.NULL_LONG, nowNs, "shutdown");
+            }
+            transport.close(connection.id);
+        }
+        closed = true;
+        connections.clear();
+        transport.shutdown();
+        journal.close();
+    }
+
+    private static final class Slot
+    {
+        final ConnectionPlan plan;
+        VenueConnection active;
+        VenueConnection replacement;
+        int attempts;
+        long nextAttemptNs;
+        boolean rotationPending;
+
+        Slot(final ConnectionPlan plan)
+        {
+            this.plan = plan;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.tickjournal.ingest;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.tickjournal.ingest.binance.BinanceFeedHandler;
+import io.tickjournal.journal.Venues;
+import org.agrona.concurrent.EpochNanoClock;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running feed: its journal, venue handler, Netty transport and session, all owned by one
+ * event loop of the given group (several feeds may share a group; each stays on one thread).
+ */
+public final class IngestFeed implements AutoCloseable
+{
+    /** How often the session's timers are stepped. */
+    public static final long TICK_MS = 10;
+
+    private final FeedSession session;
+    private final EventLoop loop;
+    private final ScheduledFuture<?> ticker;
+
+    private IngestFeed(final FeedSession session, final EventLoop loop)
+    {
+        this.session = session;
+        this.loop = loop;
+        this.ticker = loop.scheduleAtFixedRate(() -> session.onTick(session.clock().nanoTime()), TICK_MS, TICK_MS,
+            TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The handler for a venue.
+     *
+     * @param config  the feed.
+     * @param journal its journal.
+     * @return the venue's handler.
+     * @throws IllegalArgumentException for venues ingest does not support yet.
+     */
+    public static FeedHandler handlerFor(final FeedConfig config, final FeedJournal journal)
+    {
+        return switch (config.venueId())
+        {
+            case Venues.BINANCE_SPOT, Venues.BINANCE_USDM -> new BinanceFeedHandler(config, journal);
+            default -> throw new IllegalArgumentException("venue " + Venues.name(config.venueId()) +
+                " is not supported by ingest yet (supported: binance-spot, binance-usdm)");
+        };
+    }
+
+    /**
+     * Open the feed's partitions and start its connections.
+     *
+     * @param config the feed.
+     * @param group  event loops (one is taken for the feed).
+     * @param clock  receive-time clock.
+     * @return the running feed.
+     */
+    public static IngestFeed start(final FeedConfig config, final EventLoopGroup group, final EpochNanoClock clock)
+    {
+        final EventLoop loop = group.next();
+        final FeedJournal journal = new FeedJournal(config.partitionDir(), config.venueId());
+        final FeedSession session;
+        try
+        {
+            final FeedHandler handler = handlerFor(config, journal);
+            session = new FeedSession(config, journal, handler, new NettyFeedTransport(loop, clock), clock, System.nanoTime());
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+        await(loop.submit(() -> session.start(clock.nanoTime())));
+        return new IngestFeed(session, loop);
+    }
+
+    /** @return the session (read counters from any thread; call methods on {@link #loop()} only). */
+    public FeedSession session()
+    {
+        return session;
+    }
+
+    /** @return the feed's thread. */
+    public EventLoop loop()
+    {
+        return loop;
+    }
+
+    /**
+     * Run something on the feed's thread and wait for it.
+     *
+     * @param task the task.
+     */
+    public void runOnLoop(final Runnable task)
+    {
+        await(loop.submit(task));
+    }
+
+    private static void await(final io.netty.util.concurrent.Future<?> future)
+    {
+        try
+        {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            throw cause instanceof RuntimeException ? (RuntimeException)cause : new IllegalStateException(cause);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IllegalStateException("feed thread did not answer in 30 s", ex);
+        }
+    }
+
+    /** Stop: close connections, journal DISCONNECTED, close the partitions. */
+    @Override
+    public void close()
+    {
+        ticker.cancel(false);
+        if (!loop.isShuttingDown())
+        {
+            await(loop.submit(session::close));
+        }
+    }
+}
