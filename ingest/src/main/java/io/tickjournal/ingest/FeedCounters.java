@@ -10,6 +10,8 @@ public final class FeedCounters
     public long records;
     public long trades;
     public long deltas;
+    public long marks;
+    public long tops;
     public long duplicates;
     public long malformed;
     public long badValues;
@@ -28,7 +30,7 @@ public final class FeedCounters
     @Override
     public String toString()
     {
-        return "frames=" + frames + " records=" + records + " trades=" + trades + " deltas=" + deltas +
+        return "frames=" + frames + " records=" + records + " trades=" + trades + " deltas=" + deltas + " tops=" + tops + " marks=" + marks +
             " duplicates=" + duplicates + " malformed=" + malformed + " badValues=" + badValues +
             " bookGaps=" + bookGaps + " tradeGaps=" + tradeGaps + " resyncs=" + resyncs + " snapshots=" + snapshots +
             " connects=" + connects + " disconnects=" + disconnects + " stalls=" + stalls + " rotations=" + rotations +

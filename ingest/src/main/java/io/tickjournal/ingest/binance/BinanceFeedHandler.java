@@ -413,6 +413,7 @@ public final class BinanceFeedHandler implements FeedHandler
             .priceExponent((byte)spec.priceExponent())
             .sizeExponent((byte)spec.sizeExponent());
         append(buffer, MessageHeaderEncoder.ENCODED_LENGTH + top.encodedLength());
+        counters.tops++;
         return DATA;
     }
 
@@ -459,6 +460,7 @@ public final class BinanceFeedHandler implements FeedHandler
             .priceExponent((byte)spec.priceExponent())
             .fundingRateExponent((byte)fundingExponent);
         append(buffer, MessageHeaderEncoder.ENCODED_LENGTH + mark.encodedLength());
+        counters.marks++;
         return DATA;
     }
 

@@ -118,7 +118,7 @@ public final class BinanceSimulator implements AutoCloseable
         public static Options defaults(final boolean futures)
         {
             final Map<String, Long> symbols = new LinkedHashMap<>();
-            symbols.put("BTCUSDT", 6_500_012L * 100);
+            symbols.put("BTCUSDT", 6_500_012L);
             symbols.put("ETHUSDT", 345_067L);
             return new Options(futures, symbols, 42, 50, 100, futures ? 180_000 : 20_000, 24L * 3600 * 1000);
         }
@@ -685,7 +685,7 @@ public final class BinanceSimulator implements AutoCloseable
         {
             final QueryStringDecoder query = new QueryStringDecoder(request.uri());
             final String path = query.path();
-            if (request.headers().contains(HttpHeaderNames.UPGRADE))
+            if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE)))
             {
                 upgrade(ctx, request, path, query);
                 return;

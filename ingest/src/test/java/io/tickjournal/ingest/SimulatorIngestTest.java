@@ -1,0 +1,388 @@
+package io.tickjournal.ingest;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.tickjournal.ingest.binance.BinanceFeedHandler;
+import io.tickjournal.ingest.sim.BinanceSimulator;
+import io.tickjournal.journal.Partition;
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.Venues;
+import io.tickjournal.journal.sbe.BookDeltaDecoder;
+import io.tickjournal.journal.sbe.BookSnapshotDecoder;
+import io.tickjournal.journal.sbe.MarketKind;
+import io.tickjournal.journal.sbe.MessageHeaderDecoder;
+import io.tickjournal.journal.sbe.RawFrameDecoder;
+import io.tickjournal.journal.sbe.TradeDecoder;
+import io.tickjournal.journal.sbe.TradeKind;
+import io.tickjournal.journal.sbe.VenueStatusDecoder;
+import io.tickjournal.journal.sbe.VenueStatusKind;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real Netty sessions against the Binance simulator on loopback: joins, gaps, pings, stalls,
+ * rotations and malformed frames, with the journal checked against what the simulator sent.
+ * Waits poll for a condition with a generous deadline; nothing asserts on elapsed time.
+ */
+class SimulatorIngestTest
+{
+    private static final long MS = 1_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private BinanceSimulator simulator;
+    private IngestFeed feed;
+
+    @AfterEach
+    void close()
+    {
+        if (feed != null)
+        {
+            feed.close();
+        }
+        if (simulator != null)
+        {
+            simulator.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    private IngestFeed start(
+        final boolean futures, final BinanceSimulator.Options options, final EnumSet<Channel> channels,
+        final long stallMs, final long ageMs, final long marginMs)
+    {
+        simulator = new BinanceSimulator(options, 0);
+        final int venue = futures ? Venues.BINANCE_USDM : Venues.BINANCE_SPOT;
+        final MarketKind kind = futures ? MarketKind.PERPETUAL : MarketKind.SPOT;
+        final List<InstrumentSpec> specs = List.of(
+            new InstrumentSpec(1, "BTCUSDT", "BTC-USDT", kind, -8, futures ? -3 : -8),
+            new InstrumentSpec(2, "ETHUSDT", "ETH-USDT", kind, -8, futures ? -3 : -8));
+        final FeedConfig config = FeedConfig.binance(venue, dir.resolve(Venues.name(venue)),
+            URI.create(simulator.webSocketUri()), URI.create(simulator.restUri()), specs, channels)
+            .withTimers(stallMs * MS, ageMs * MS, marginMs * MS, 50 * MS, 1000 * MS);
+        feed = IngestFeed.start(config, group, new SystemEpochNanoClock());
+        return feed;
+    }
+
+    private static void await(final String what, final BooleanSupplier condition)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(ex);
+            }
+        }
+    }
+
+    private FeedCounters counters()
+    {
+        return feed.session().counters();
+    }
+
+    private boolean bookLive(final int instrumentIndex)
+    {
+        final boolean[] live = new boolean[1];
+        feed.runOnLoop(() -> live[0] = ((BinanceFeedHandler)feed.session().handler()).bookLive(instrumentIndex));
+        return live[0];
+    }
+
+    private long bookLastId(final int instrumentIndex)
+    {
+        final long[] id = new long[1];
+        feed.runOnLoop(() -> id[0] = ((BinanceFeedHandler)feed.session().handler()).bookLastId(instrumentIndex));
+        return id[0];
+    }
+
+    private List<UnsafeBuffer> journal(final String venue)
+    {
+        feed.close();
+        feed = null;
+        return JournalContents.read(dir.resolve(venue));
+    }
+
+    private static List<String> statuses(final List<UnsafeBuffer> records, final int instrumentId)
+    {
+        final List<String> out = new ArrayList<>();
+        final VenueStatusDecoder status = new VenueStatusDecoder();
+        for (final UnsafeBuffer r : JournalContents.ofTemplate(records, VenueStatusDecoder.TEMPLATE_ID))
+        {
+            status.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
+            if (instrumentId < 0 || status.instrumentId() == instrumentId)
+            {
+                out.add(status.status() + (instrumentId < 0 ? ":" + status.instrumentId() : ""));
+            }
+        }
+        return out;
+    }
+
+    /** The book of one instrument rebuilt from the journal alone. */
+    private static Map<String, TreeMap<Long, Long>> rebuild(final List<UnsafeBuffer> records, final int instrumentId)
+    {
+        final TreeMap<Long, Long> bids = new TreeMap<>();
+        final TreeMap<Long, Long> asks = new TreeMap<>();
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final BookSnapshotDecoder snapshot = new BookSnapshotDecoder();
+        final BookDeltaDecoder delta = new BookDeltaDecoder();
+        for (final UnsafeBuffer r : records)
+        {
+            if (Records.instrumentId(r, 0) != instrumentId)
+            {
+                continue;
+            }
+            final int template = Records.templateId(r, 0);
+            if (template == BookSnapshotDecoder.TEMPLATE_ID)
+            {
+                snapshot.wrapAndApplyHeader(r, 0, header);
+                bids.clear();
+                asks.clear();
+                snapshot.bids().forEach(l -> bids.put(l.price(), l.size()));
+                snapshot.asks().forEach(l -> asks.put(l.price(), l.size()));
+            }
+            else if (template == BookDeltaDecoder.TEMPLATE_ID)
+            {
+                delta.wrapAndApplyHeader(r, 0, header);
+                delta.bids().forEach(l -> apply(bids, l.price(), l.size()));
+                delta.asks().forEach(l -> apply(asks, l.price(), l.size()));
+            }
+        }
+        return Map.of("bids", bids, "asks", asks);
+    }
+
+    private static void apply(final TreeMap<Long, Long> side, final long price, final long size)
+    {
+        if (size == 0)
+        {
+            side.remove(price);
+        }
+        else
+        {
+            side.put(price, size);
+        }
+    }
+
+    private Map<String, TreeMap<Long, Long>> venueBook(final String path, final String symbol) throws Exception
+    {
+        final String body = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+            HttpRequest.newBuilder(URI.create(simulator.restUri() + path + "?symbol=" + symbol + "&limit=5000")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        final TreeMap<Long, Long> bids = new TreeMap<>();
+        final TreeMap<Long, Long> asks = new TreeMap<>();
+        final int split = body.indexOf("\"asks\"");
+        final Pattern level = Pattern.compile("\\[\"([0-9.]+)\",\"([0-9.]+)\"\\]");
+        for (final Matcher m = level.matcher(body); m.find(); )
+        {
+            (m.start() < split ? bids : asks).put(
+                new java.math.BigDecimal(m.group(1)).movePointRight(8).longValueExact(),
+                new java.math.BigDecimal(m.group(2)).movePointRight(body.contains("\"E\"") ? 3 : 8).longValueExact());
+        }
+        return Map.of("bids", bids, "asks", asks);
+    }
+
+    @Test
+    void spotBookFromTheJournalEqualsTheVenueBook() throws Exception
+    {
+        start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE, Channel.DEPTH, Channel.BOOK_TICKER),
+            5_000, 3_600_000, 60_000);
+        await("both books live", () -> bookLive(0) && bookLive(1));
+        await("some deltas", () -> counters().deltas > 20);
+        simulator.pause(true);
+        final List<Long> ids = simulator.depthIds("BTCUSDT");
+        final long lastSent = ids.get(ids.size() - 1);
+        await("feed caught up", () -> bookLastId(0) == lastSent);
+        final Map<String, TreeMap<Long, Long>> venue = venueBook("/api/v3/depth", "BTCUSDT");
+        final List<UnsafeBuffer> records = journal("binance-spot");
+        assertEquals(venue, rebuild(records, 1), "the book rebuilt from the journal alone equals the venue's");
+        assertTrue(statuses(records, 1).contains("RESYNCED"));
+        assertTrue(statuses(records, -1).contains("CONNECTED:0"));
+    }
+
+    @Test
+    void aDepthGapResyncsOnlyThatInstrument()
+    {
+        start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.DEPTH), 5_000, 3_600_000, 60_000);
+        await("both books live", () -> bookLive(0) && bookLive(1));
+        final long snapshotsBefore = simulator.snapshotsServed();
+        simulator.gapNextDepth("BTCUSDT");
+        await("gap detected", () -> counters().bookGaps == 1);
+        await("resynced", () -> counters().resyncs == 3 && bookLive(0));
+        assertEquals(snapshotsBefore + 1, simulator.snapshotsServed(), "one snapshot, for BTCUSDT only");
+        simulator.duplicateNextDepth("ETHUSDT");
+        await("duplicate dropped", () -> counters().duplicates >= 1);
+        assertEquals(1, counters().bookGaps, "a duplicate is not a gap");
+        simulator.pause(true);
+        final List<Long> ids = simulator.depthIds("BTCUSDT");
+        final long last = ids.get(ids.size() - 1);
+        await("caught up", () -> bookLastId(0) == last);
+        final List<UnsafeBuffer> records = journal("binance-spot");
+        final List<String> btc = statuses(records, 1);
+        final List<String> eth = statuses(records, 2);
+        assertEquals(List.of("RESYNCED", "GAP_DETECTED", "BOOK_RESET", "RESYNCED"), btc);
+        assertEquals(List.of("RESYNCED"), eth, "the other instrument was never reset");
+    }
+
+    @Test
+    void reorderedDepthIsAGapAndResyncs()
+    {
+        start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.DEPTH), 5_000, 3_600_000, 60_000);
+        await("books live", () -> bookLive(0) && bookLive(1));
+        simulator.reorderNextDepth("ETHUSDT");
+        await("gap detected", () -> counters().bookGaps == 1);
+        await("resynced", () -> counters().resyncs == 3);
+    }
+
+    @Test
+    void usdmPuChainBreakIsDetectedAndResynced()
+    {
+        start(true, BinanceSimulator.Options.defaults(true),
+            EnumSet.of(Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER, Channel.MARK_PRICE), 5_000, 3_600_000, 60_000);
+        await("books live", () -> bookLive(0) && bookLive(1));
+        await("trades and mark prices on the /market connection", () -> counters().marks > 0 && counters().trades > 5);
+        simulator.gapNextDepth("ETHUSDT");
+        await("pu break", () -> counters().bookGaps == 1);
+        await("resynced", () -> counters().resyncs == 3 && bookLive(1));
+        final List<UnsafeBuffer> records = journal("binance-usdm");
+        final VenueStatusDecoder status = new VenueStatusDecoder();
+        boolean found = false;
+        for (final UnsafeBuffer r : JournalContents.ofTemplate(records, VenueStatusDecoder.TEMPLATE_ID))
+        {
+            status.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
+            if (status.status() == VenueStatusKind.GAP_DETECTED)
+            {
+                found = true;
+                assertEquals(2, status.instrumentId());
+                assertEquals("depth pu chain broken", status.detail());
+            }
+        }
+        assertTrue(found);
+        assertFalse(JournalContents.ofTemplate(records, io.tickjournal.journal.sbe.MarkPriceDecoder.TEMPLATE_ID).isEmpty());
+    }
+
+    @Test
+    void serverPingsAreAnsweredWithTheSamePayload()
+    {
+        start(false, BinanceSimulator.Options.defaults(false).withTimers(100, 3_600_000), EnumSet.of(Channel.TRADE),
+            5_000, 3_600_000, 60_000);
+        await("three pongs", () -> simulator.pongs().size() >= 3);
+        final List<String> pings = simulator.pings();
+        for (final String pong : simulator.pongs())
+        {
+            assertTrue(pings.contains(pong), pong + " answers a ping");
+        }
+    }
+
+    @Test
+    void aStalledConnectionIsDetectedAndReplaced()
+    {
+        start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE), 500, 3_600_000, 60_000);
+        await("trades", () -> counters().trades > 5);
+        simulator.stallOpenConnections();
+        await("stall detected", () -> counters().stalls == 1);
+        await("reconnected", () -> simulator.connectionsAccepted() == 2);
+        final long trades = counters().trades;
+        await("trades flow again", () -> counters().trades > trades + 5);
+        final List<String> statuses = statuses(journal("binance-spot"), 0);
+        assertTrue(statuses.containsAll(List.of("STALE", "DISCONNECTED")), statuses.toString());
+    }
+
+    @Test
+    void rotationAtTheAgeLimitLosesAndRepeatsNothing()
+    {
+        // The venue closes at 3 s; the feed rotates 1 s before. Trades at 200/s make any gap or repeat visible.
+        start(false, BinanceSimulator.Options.defaults(false).withTimers(20_000, 3_000).withTradesPerSecond(200),
+            EnumSet.of(Channel.TRADE, Channel.AGG_TRADE), 5_000, 3_000, 1_000);
+        await("two rotations", () -> counters().rotations >= 2);
+        final List<Long> sent = simulator.tradeIds("BTCUSDT");
+        final long tradeGaps = counters().tradeGaps;
+        final List<UnsafeBuffer> records = journal("binance-spot");
+        final TradeDecoder trade = new TradeDecoder();
+        final List<Long> journaled = new ArrayList<>();
+        for (final UnsafeBuffer r : JournalContents.ofTemplate(records, TradeDecoder.TEMPLATE_ID))
+        {
+            trade.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
+            if (trade.instrumentId() == 1 && trade.kind() == TradeKind.TRADE)
+            {
+                journaled.add(trade.venueSeq());
+            }
+        }
+        final int from = sent.indexOf(journaled.get(0));
+        assertTrue(from >= 0);
+        assertEquals(sent.subList(from, from + journaled.size()), journaled,
+            "the journal holds exactly the venue's trades, in order, across the rotations");
+        assertEquals(0, tradeGaps);
+        assertTrue(statuses(records, 0).contains("SESSION_ROTATED"));
+    }
+
+    @Test
+    void aServerShutdownNoticeSwitchesWithoutAGap()
+    {
+        start(false, BinanceSimulator.Options.defaults(false).withTradesPerSecond(200), EnumSet.of(Channel.TRADE),
+            5_000, 3_600_000, 60_000);
+        await("trades", () -> counters().trades > 20);
+        simulator.serverShutdown(500);
+        await("switched", () -> counters().rotations == 1);
+        final long trades = counters().trades;
+        await("more trades", () -> counters().trades > trades + 50);
+        assertEquals(0, counters().tradeGaps);
+        assertEquals(1, counters().shutdownNotices);
+    }
+
+    @Test
+    void aMalformedFrameIsSkippedKeptRawAndTheSessionGoesOn()
+    {
+        start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE), 5_000, 3_600_000, 60_000);
+        await("trades", () -> counters().trades > 5);
+        simulator.sendToAll("{\"e\":\"trade\",\"s\":\"BTCUSDT\",\"p\":");
+        await("malformed counted", () -> counters().malformed == 1);
+        final long trades = counters().trades;
+        await("trades go on", () -> counters().trades > trades + 5);
+        feed.close();
+        feed = null;
+        final RawFrameDecoder raw = new RawFrameDecoder();
+        boolean kept = false;
+        for (final UnsafeBuffer r : JournalContents.read(Partition.rawDir(dir.resolve("binance-spot"))))
+        {
+            raw.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
+            final byte[] payload = new byte[raw.payloadLength()];
+            raw.getPayload(payload, 0, payload.length);
+            kept |= new String(payload, StandardCharsets.US_ASCII).equals("{\"e\":\"trade\",\"s\":\"BTCUSDT\",\"p\":");
+        }
+        assertTrue(kept, "the malformed frame is in the raw partition");
+    }
+}
