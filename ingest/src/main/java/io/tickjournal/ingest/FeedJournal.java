@@ -11,7 +11,7 @@ import io.tickjournal.journal.sbe.VenueStatusEncoder;
 import io.tickjournal.journal.sbe.VenueStatusKind;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.file.Path;
@@ -20,6 +20,9 @@ import java.nio.file.Path;
  * The two partitions one feed writes, normalized and raw, and the encoders for the records
  * every venue shares (raw frames, venue status, instrument definitions).
  * Owned by the feed's event-loop thread: the writers enforce that a single thread appends.
+ * Records are encoded into direct (off-heap) buffers: Chronicle copies native to native with one
+ * {@code Unsafe.copyMemory}, where from a heap array it falls back to a much slower copy loop
+ * (measured: it was a third of the ingest path's time).
  */
 public final class FeedJournal implements AutoCloseable
 {
@@ -33,8 +36,8 @@ public final class FeedJournal implements AutoCloseable
     private final RawFrameEncoder rawFrame = new RawFrameEncoder();
     private final VenueStatusEncoder status = new VenueStatusEncoder();
     private final InstrumentDefinitionEncoder definition = new InstrumentDefinitionEncoder();
-    private final ExpandableArrayBuffer rawBuffer = new ExpandableArrayBuffer(64 * 1024);
-    private final ExpandableArrayBuffer recordBuffer = new ExpandableArrayBuffer(256 * 1024);
+    private final ExpandableDirectByteBuffer rawBuffer = new ExpandableDirectByteBuffer(64 * 1024);
+    private final ExpandableDirectByteBuffer recordBuffer = new ExpandableDirectByteBuffer(256 * 1024);
     private long rejected;
     private String lastRejection;
 

@@ -833,13 +833,8 @@ public final class BinanceFeedHandler implements FeedHandler
         {
             if (count == MAX_BUFFERED)
             {
-                // A snapshot this slow loses the oldest events; the join then refetches if needed.
-                System.arraycopy(offsets, 1, offsets, 0, count - 1);
-                System.arraycopy(lengths, 1, lengths, 0, count - 1);
-                System.arraycopy(firstIds, 1, firstIds, 0, count - 1);
-                System.arraycopy(lastIds, 1, lastIds, 0, count - 1);
-                System.arraycopy(prevIds, 1, prevIds, 0, count - 1);
-                count--;
+                // A snapshot this slow: keep the newest events only; the join refetches if they no longer reach it.
+                clear();
             }
             records.putBytes(used, record, 0, length);
             offsets[count] = used;

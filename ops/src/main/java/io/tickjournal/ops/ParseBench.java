@@ -1,0 +1,272 @@
+package io.tickjournal.ops;
+
+import io.tickjournal.ingest.Channel;
+import io.tickjournal.ingest.FeedConfig;
+import io.tickjournal.ingest.FeedJournal;
+import io.tickjournal.ingest.FeedSession;
+import io.tickjournal.ingest.FeedTransport;
+import io.tickjournal.ingest.InstrumentSpec;
+import io.tickjournal.ingest.binance.BinanceFeedHandler;
+import io.tickjournal.journal.Venues;
+import io.tickjournal.journal.sbe.MarketKind;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * Binance frames through the real ingest path on one thread: raw capture, Jackson parse,
+ * sequencing, encoding and append into real partitions on disk. Frames are pre-rendered the way
+ * Binance sends them (combined-stream wrapper); only the id digits are rewritten in place per
+ * frame so every frame is new to the dedup and book checks.
+ */
+@Command(name = "parse", mixinStandardHelpOptions = true,
+    description = "Parse, normalize and append Binance trade and 10-level depth frames: frames/s, percentiles, bytes allocated per frame.")
+public final class ParseBench implements Callable<Integer>
+{
+    private static final int POOL = 512;
+    private static final int ID_DIGITS = 13;
+
+    @Option(names = "--trades", description = "trade frames per pass (default: ${DEFAULT-VALUE})", defaultValue = "3000000")
+    int trades;
+
+    @Option(names = "--depths", description = "depth frames per pass (default: ${DEFAULT-VALUE})", defaultValue = "1000000")
+    int depths;
+
+    @Option(names = "--dir", description = "where to put the scratch journals (default: a temporary directory)")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tickjournal-parse");
+        try
+        {
+            System.out.printf("java %s, %d cpus, heap %d MiB%n", System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+            run(root.resolve("trades"), false, trades);
+            run(root.resolve("depths"), true, depths);
+        }
+        finally
+        {
+            if (dir == null)
+            {
+                BenchSupport.deleteTree(root);
+            }
+        }
+        return 0;
+    }
+
+    private static final class Frame
+    {
+        final byte[] bytes;
+        final int[] idOffsets;
+
+        Frame(final String text)
+        {
+            this.bytes = text.getBytes(StandardCharsets.US_ASCII);
+            final String marker = "9".repeat(ID_DIGITS);
+            int count = 0;
+            for (int i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + ID_DIGITS))
+            {
+                count++;
+            }
+            idOffsets = new int[count];
+            int n = 0;
+            for (int i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + ID_DIGITS))
+            {
+                idOffsets[n++] = i;
+            }
+        }
+
+        /** Write ids: the first placeholder gets {@code first}, the second {@code second}. */
+        void ids(final long first, final long second)
+        {
+            for (int k = 0; k < idOffsets.length; k++)
+            {
+                long v = k == 0 ? first : second;
+                for (int i = idOffsets[k] + ID_DIGITS - 1; i >= idOffsets[k]; i--)
+                {
+                    bytes[i] = (byte)('0' + (v % 10));
+                    v /= 10;
+                }
+            }
+        }
+    }
+
+    private static String price(final SplittableRandom random)
+    {
+        return "650" + (10 + random.nextInt(89)) + "." + (10 + random.nextInt(89)) + "000000";
+    }
+
+    private static String size(final SplittableRandom random)
+    {
+        return "0." + String.format("%08d", 1 + random.nextInt(99_999_999));
+    }
+
+    private static Frame[] frames(final boolean depth)
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        final Frame[] frames = new Frame[POOL];
+        final String id = "9".repeat(ID_DIGITS);
+        for (int i = 0; i < POOL; i++)
+        {
+            if (!depth)
+            {
+                frames[i] = new Frame("{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":1767225600123,\"s\":\"BTCUSDT\"," +
+                    "\"t\":" + id + ",\"p\":\"" + price(random) + "\",\"q\":\"" + size(random) + "\",\"T\":1767225600122,\"m\":" +
+                    random.nextBoolean() + ",\"M\":true}}");
+            }
+            else
+            {
+                final StringBuilder json = new StringBuilder(1024).append("{\"stream\":\"btcusdt@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",")
+                    .append("\"E\":1767225600123,\"s\":\"BTCUSDT\",\"U\":").append(id).append(",\"u\":").append(id).append(",\"b\":[");
+                for (int l = 0; l < 10; l++)
+                {
+                    json.append(l == 0 ? "[\"" : ",[\"").append(price(random)).append("\",\"").append(size(random)).append("\"]");
+                }
+                json.append("],\"a\":[");
+                for (int l = 0; l < 10; l++)
+                {
+                    json.append(l == 0 ? "[\"" : ",[\"").append(price(random)).append("\",\"").append(size(random)).append("\"]");
+                }
+                frames[i] = new Frame(json.append("]}}").toString());
+            }
+        }
+        return frames;
+    }
+
+    private void run(final Path partition, final boolean depth, final int count)
+    {
+        final FeedConfig config = FeedConfig.binance(Venues.BINANCE_SPOT, partition, URI.create("ws://127.0.0.1:1"),
+            URI.create("http://127.0.0.1:1"),
+            List.of(new InstrumentSpec(1, "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8)),
+            EnumSet.of(depth ? Channel.DEPTH : Channel.TRADE));
+        final EpochNanoClock clock = new SystemEpochNanoClock();
+        final FeedJournal journal = new FeedJournal(partition, config.venueId());
+        final FeedSession session = new FeedSession(config, journal, new BinanceFeedHandler(config, journal), new NoTransport(), clock, 1);
+        final Frame[] frames = frames(depth);
+        final String label = depth ? "depth (10 levels a side)" : "trade";
+        try
+        {
+            session.start(clock.nanoTime());
+            session.onOpen(1, clock.nanoTime());
+            long id = 1_000_000_000_000L; // 13 digits: JSON numbers have no leading zeros
+            if (depth)
+            {
+                // Join the book: one buffered event, then a snapshot at its id (Binance: the snapshot must not be older).
+                frames[0].ids(id, id);
+                session.onFrame(1, frames[0].bytes, frames[0].bytes.length, clock.nanoTime());
+                final byte[] snapshot = ("{\"lastUpdateId\":" + id + ",\"bids\":[[\"65000.00000000\",\"1.00000000\"]]," +
+                    "\"asks\":[[\"65001.00000000\",\"1.00000000\"]]}").getBytes(StandardCharsets.US_ASCII);
+                session.onRestResponse(0, 200, snapshot, snapshot.length, clock.nanoTime());
+                if (session.counters().resyncs != 1)
+                {
+                    throw new IllegalStateException("book did not join: " + session.counters());
+                }
+                id++;
+            }
+            id = pass(session, clock, frames, id, Math.min(count, 300_000), null);
+            final long recordsBefore = session.counters().records;
+            final long allocatedBefore = BenchSupport.allocatedBytes();
+            final long start = System.nanoTime();
+            id = pass(session, clock, frames, id, count, null);
+            final long elapsed = System.nanoTime() - start;
+            final long allocated = BenchSupport.allocatedBytes() - allocatedBefore;
+            final long appended = session.counters().records - recordsBefore;
+            if (appended != count)
+            {
+                throw new IllegalStateException("expected " + count + " records appended, got " + appended + " (" + session.counters() + ")");
+            }
+            final io.tickjournal.ingest.binance.BinanceParser parser = new io.tickjournal.ingest.binance.BinanceParser();
+            final long parseStart = System.nanoTime();
+            for (int i = 0; i < count; i++)
+            {
+                final Frame frame = frames[i & (POOL - 1)];
+                if (parser.parse(frame.bytes, 0, frame.bytes.length) != 0)
+                {
+                    throw new IllegalStateException("bad frame");
+                }
+            }
+            final long parseElapsed = System.nanoTime() - parseStart;
+            final Histogram histogram = new Histogram(10_000_000_000L, 3);
+            pass(session, clock, frames, id, count, histogram);
+            System.out.printf("%-26s %,d frames %5d B: %,.0f frames/s (%.0f ns/frame), %.3f B allocated/frame%n", label, count,
+                frames[0].bytes.length, count * 1e9 / elapsed, (double)elapsed / count, (double)allocated / count);
+            System.out.printf("%-26s per frame %s  mean %s%n", "", BenchSupport.percentiles(histogram),
+                BenchSupport.micros((long)histogram.getMean()));
+            System.out.printf("%-26s Jackson parse alone (same frames, no journal): %,.0f frames/s%n", "",
+                count * 1e9 / parseElapsed);
+            System.out.printf("%-26s malformed %d, duplicates %d, gaps %d, rejected %d%n", "",
+                session.counters().malformed, session.counters().duplicates, session.counters().bookGaps, journal.rejected());
+        }
+        finally
+        {
+            session.close();
+        }
+    }
+
+    private static long pass(
+        final FeedSession session, final EpochNanoClock clock, final Frame[] frames, final long firstId, final int count,
+        final Histogram histogram)
+    {
+        long id = firstId;
+        for (int i = 0; i < count; i++)
+        {
+            final Frame frame = frames[i & (POOL - 1)];
+            frame.ids(id, id);
+            final long t0 = histogram != null ? System.nanoTime() : 0;
+            session.onFrame(1, frame.bytes, frame.bytes.length, clock.nanoTime());
+            if (histogram != null)
+            {
+                histogram.recordValue(System.nanoTime() - t0);
+            }
+            id++;
+        }
+        return id;
+    }
+
+    /** The benchmark has no sockets. */
+    private static final class NoTransport implements FeedTransport
+    {
+        @Override
+        public void bind(final FeedSession session)
+        {
+        }
+
+        @Override
+        public void connect(final int connectionId, final URI uri)
+        {
+        }
+
+        @Override
+        public void send(final int connectionId, final String text)
+        {
+        }
+
+        @Override
+        public void close(final int connectionId)
+        {
+        }
+
+        @Override
+        public void get(final long tag, final URI uri)
+        {
+        }
+
+        @Override
+        public void shutdown()
+        {
+        }
+    }
+}
