@@ -103,6 +103,48 @@ public final class PartitionWriter implements AutoCloseable
         return write(buffer, offset, length);
     }
 
+    /** {@link #appendReplica} refused: the record would not land at the position it has at the source. */
+    public static final long POSITION_MISMATCH = -2;
+
+    /**
+     * Append a record copied from another journal at the same (day, sequence) it has there: the
+     * replica's path. The day is the source's, not the record's receive time, and no definitions
+     * are re-appended (the source's day already begins with them), so positions stay identical.
+     *
+     * @param day      the record's trading day at the source.
+     * @param sequence its sequence in that day at the source.
+     * @param buffer   the record.
+     * @param offset   where it starts.
+     * @param length   its length.
+     * @return the index, {@link #REJECTED} for an invalid record, or {@link #POSITION_MISMATCH}
+     * when the next position of this partition is not (day, sequence): nothing is written then.
+     */
+    public long appendReplica(final int day, final long sequence, final DirectBuffer buffer, final int offset, final int length)
+    {
+        checkOwner();
+        final int valid = RecordValidator.validate(buffer, offset, length);
+        if (valid != RecordValidator.OK)
+        {
+            rejected++;
+            lastRejectReason = valid;
+            return REJECTED;
+        }
+        final long expected = lastIndex < 0 || Partition.day(lastIndex) != day ? 1 : Partition.sequence(lastIndex) + 1;
+        if (sequence != expected || (lastIndex >= 0 && day < Partition.day(lastIndex)))
+        {
+            return POSITION_MISMATCH;
+        }
+        clock.advanceTo(TradingDay.startNs(day) / 1_000_000L);
+        currentDay = day;
+        final long index = write(buffer, offset, length);
+        if (index != Partition.index(day, sequence))
+        {
+            throw new IllegalStateException("replica " + name + " wrote " + Partition.day(index) + "/" +
+                Partition.sequence(index) + " where the source has " + day + "/" + sequence);
+        }
+        return index;
+    }
+
     private void beginDay(final long receiveTimeNs, final long skipKey)
     {
         for (final byte[] definition : definitions.values())
