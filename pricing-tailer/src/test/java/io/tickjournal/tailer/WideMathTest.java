@@ -1,0 +1,69 @@
+package io.tickjournal.tailer;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class WideMathTest
+{
+    @Test
+    void mulDivEqualsBigIntegerTruncation()
+    {
+        final SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 200_000; i++)
+        {
+            final long a = random.nextLong() >> random.nextInt(64);
+            final long b = random.nextLong() >> random.nextInt(64);
+            long c = random.nextLong() >> random.nextInt(64);
+            if (c == 0)
+            {
+                c = 7;
+            }
+            final BigInteger exact = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divide(BigInteger.valueOf(c));
+            final long expected = exact.bitLength() < 64 && exact.longValue() != Long.MIN_VALUE ? exact.longValue() : Long.MIN_VALUE;
+            assertEquals(expected, WideMath.mulDiv(a, b, c), a + " * " + b + " / " + c);
+        }
+    }
+
+    @Test
+    void accumulatorAddsAndRemovesProductsExactly()
+    {
+        final SplittableRandom random = new SplittableRandom(4);
+        final WideMath.Acc128 acc = new WideMath.Acc128();
+        BigInteger exact = BigInteger.ZERO;
+        final long[] a = new long[1000];
+        final long[] b = new long[1000];
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i] = random.nextLong(1, 10_000_000_000_000L);
+            b[i] = random.nextLong(1, 100_000_000_000L);
+            acc.addProduct(a[i], b[i]);
+            exact = exact.add(BigInteger.valueOf(a[i]).multiply(BigInteger.valueOf(b[i])));
+        }
+        for (int i = 0; i < 500; i++)
+        {
+            acc.subtractProduct(a[i], b[i]);
+            exact = exact.subtract(BigInteger.valueOf(a[i]).multiply(BigInteger.valueOf(b[i])));
+        }
+        final long divisor = 987_654_321L;
+        assertEquals(exact.divide(BigInteger.valueOf(divisor)).longValueExact(), acc.divide(divisor));
+    }
+
+    @Test
+    void isqrtIsTheFloorOfTheRoot()
+    {
+        final SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 100_000; i++)
+        {
+            final long v = random.nextLong(Long.MAX_VALUE);
+            final long r = WideMath.isqrt(v);
+            assertEquals(BigInteger.valueOf(v).sqrt().longValueExact(), r, "sqrt " + v);
+        }
+        assertEquals(0, WideMath.isqrt(0));
+        assertEquals(1, WideMath.isqrt(3));
+        assertEquals(2, WideMath.isqrt(4));
+    }
+}
