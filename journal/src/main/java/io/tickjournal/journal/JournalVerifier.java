@@ -198,7 +198,17 @@ public final class JournalVerifier
                     else
                     {
                         final long receiveTimeNs = Records.receiveTimeNs(view, offset);
-                        if (receiveTimeNs < dayStart || receiveTimeNs >= dayEnd)
+                        final boolean deferred = (Records.flags(view, offset) & Records.FLAG_DEFERRED) != 0;
+                        if (deferred)
+                        {
+                            // Held back for a book join: received earlier, journaled now (never later than now).
+                            if (lastTime != Records.NULL_LONG && receiveTimeNs > lastTime)
+                            {
+                                problems.add(new Problem(name, day, records, position,
+                                    "deferred record received " + (receiveTimeNs - lastTime) + " ns after the record before it"));
+                            }
+                        }
+                        else if (receiveTimeNs < dayStart || receiveTimeNs >= dayEnd)
                         {
                             problems.add(new Problem(name, day, records, position,
                                 "receive time " + receiveTimeNs + " is outside the day"));
@@ -212,7 +222,7 @@ public final class JournalVerifier
                         {
                             firstTime = receiveTimeNs;
                         }
-                        lastTime = Math.max(lastTime, receiveTimeNs);
+                        lastTime = deferred ? lastTime : Math.max(lastTime, receiveTimeNs);
                     }
                 }
                 position = (end + 3) & ~3L;

@@ -41,6 +41,24 @@ public final class Records
     /** Flag: the record came from a REST snapshot rather than the stream. */
     public static final int FLAG_FROM_SNAPSHOT = 1 << 1;
 
+    /**
+     * Flag: the record was held back and journaled after records received later than it (book
+     * events buffered during a join are journaled after their snapshot). Its receive time is the
+     * true one, so it may be earlier than the record before it; time seeks treat it as part of
+     * the moment it was journaled.
+     */
+    public static final int FLAG_DEFERRED = 1 << 2;
+
+    /**
+     * @param buffer the record.
+     * @param offset where it starts.
+     * @return its flags.
+     */
+    public static int flags(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(FLAGS_OFFSET + offset, ORDER) & 0xFFFF;
+    }
+
     private Records()
     {
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         VerifyCommand.class,
         DumpCommand.class,
         BenchCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class TickJournal implements Runnable

@@ -4,6 +4,7 @@ import io.tickjournal.bridge.BridgeAgent;
 import io.tickjournal.bridge.ChannelConfig;
 import io.tickjournal.bridge.DatagramSink;
 import io.tickjournal.bridge.ErrorReporter;
+import io.tickjournal.bridge.LossySink;
 import io.tickjournal.bridge.PacketSink;
 import io.tickjournal.bridge.ReplicationSource;
 import io.tickjournal.bridge.RetransmitServer;
@@ -160,45 +161,21 @@ class LossRecoveryTest
     {
         return config ->
         {
-            final DatagramSink real = new DatagramSink(config);
-            final SplittableRandom random = new SplittableRandom(seed);
+            final LossySink sink = new LossySink(new DatagramSink(config), loss, seed);
             return new PacketSink()
             {
-                private ByteBuffer held;
-
                 @Override
                 public boolean send(final ByteBuffer packet) throws IOException
                 {
-                    final double r = random.nextDouble();
-                    if (r < loss)
-                    {
-                        dropped[0]++;
-                        packet.position(packet.limit());
-                        return true;
-                    }
-                    if (r < loss * 1.5 && held == null)
-                    {
-                        held = ByteBuffer.allocate(packet.remaining()).put(packet).flip();
-                        return true;
-                    }
-                    final ByteBuffer copy = r < loss * 2 ? ByteBuffer.allocate(packet.remaining()).put(packet.duplicate()).flip() : null;
-                    final boolean sent = real.send(packet);
-                    if (copy != null)
-                    {
-                        real.send(copy);
-                    }
-                    if (held != null && sent)
-                    {
-                        real.send(held);
-                        held = null;
-                    }
+                    final boolean sent = sink.send(packet);
+                    dropped[0] = sink.dropped();
                     return sent;
                 }
 
                 @Override
                 public void close()
                 {
-                    real.close();
+                    sink.close();
                 }
             };
         };

@@ -722,7 +722,10 @@ public final class BinanceFeedHandler implements FeedHandler
                 requestSnapshot(instrument, receiveTimeNs);
                 return;
             }
-            append(book.records, book.offsets[i], book.lengths[i]);
+            final int at = book.offsets[i];
+            book.records.putShort(at + Records.FLAGS_OFFSET,
+                (short)(book.records.getShort(at + Records.FLAGS_OFFSET, Records.ORDER) | Records.FLAG_DEFERRED), Records.ORDER);
+            append(book.records, at, book.lengths[i]);
             book.lastId = book.lastIds[i];
             applied++;
             counters.deltas++;

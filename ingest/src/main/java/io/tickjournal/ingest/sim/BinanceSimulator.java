@@ -134,6 +134,15 @@ public final class BinanceSimulator implements AutoCloseable
         }
 
         /**
+         * @param seed see the record.
+         * @return a copy.
+         */
+        public Options withSeed(final long seed)
+        {
+            return new Options(futures, symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs);
+        }
+
+        /**
          * @param tradesPerSecond see the record.
          * @return a copy.
          */

@@ -1,0 +1,327 @@
+package io.tickjournal.ops.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tickjournal.ingest.Channel;
+import io.tickjournal.ingest.FeedConfig;
+import io.tickjournal.ingest.InstrumentSpec;
+import io.tickjournal.journal.Venues;
+import io.tickjournal.journal.sbe.MarketKind;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The one configuration file of every role (see {@code config/tickjournal.yaml}, which documents
+ * each key and its default). Loading checks everything up front: a bad value names its key, the
+ * value and the reason; an unknown key is refused.
+ *
+ * @param journalDir  where partitions live ({@code <journalDir>/<partition>}).
+ * @param feeds       the venue feeds ingest runs (one partition each).
+ * @param bridge      the multicast bridge and its re-request server.
+ * @param replication the TCP replication source.
+ * @param tailer      the pricing tailer.
+ */
+public record TickJournalConfig(
+    Path journalDir, List<Feed> feeds, Bridge bridge, Replication replication, Tailer tailer)
+{
+    /**
+     * One venue feed.
+     *
+     * @param partition the partition name (also its multicast channel's name).
+     * @param code      2-character MoldUDP64 partition code.
+     * @param feed      ingest settings.
+     * @param group     its multicast group and port.
+     */
+    public record Feed(String partition, String code, FeedConfig feed, InetSocketAddress group)
+    {
+    }
+
+    /**
+     * @param stateDir              sent positions.
+     * @param interfaceName         interface multicast leaves by.
+     * @param ttl                   multicast TTL (0: this host only).
+     * @param maxPayload            MoldUDP64 packet payload limit.
+     * @param heartbeatMs           heartbeat when idle.
+     * @param idle                  idle strategy: busy-spin, yielding, backoff.
+     * @param cpu                   CPU to pin the bridge thread to (-1: none).
+     * @param retransmit            re-request server bind address.
+     * @param maxMessagesPerRequest re-request cap.
+     * @param maxRequestsPerSecond  re-request rate limit per requester.
+     */
+    public record Bridge(
+        Path stateDir, String interfaceName, int ttl, int maxPayload, long heartbeatMs, String idle, int cpu,
+        InetSocketAddress retransmit, int maxMessagesPerRequest, int maxRequestsPerSecond)
+    {
+    }
+
+    /**
+     * @param bind        listen address.
+     * @param secret      shared secret clients must present (empty: none).
+     * @param heartbeatMs heartbeat when idle.
+     * @param stallMs     a client that takes nothing this long is dropped.
+     */
+    public record Replication(InetSocketAddress bind, String secret, long heartbeatMs, long stallMs)
+    {
+    }
+
+    /**
+     * @param replicaDir        where the replica partitions live.
+     * @param replicationSource the feeder's replication source.
+     * @param rerequest         the bridge's re-request server.
+     * @param interfaceName     interface to join multicast on.
+     * @param fromDayStart      a starting tailer recovers the whole day before joining live.
+     * @param windowsMs         feature windows.
+     * @param imbalanceLevels   N of the top-N imbalance.
+     * @param featureDir        where to journal features (null: do not).
+     * @param idle              idle strategy of the receiver.
+     * @param cpu               CPU to pin the receiver to (-1: none).
+     */
+    public record Tailer(
+        Path replicaDir, InetSocketAddress replicationSource, InetSocketAddress rerequest, String interfaceName,
+        boolean fromDayStart, long[] windowsMs, int imbalanceLevels, Path featureDir, String idle, int cpu)
+    {
+    }
+
+    private static final Set<String> WS = Set.of("ws", "wss");
+    private static final Set<String> HTTP = Set.of("http", "https");
+
+    /**
+     * Load and check a config file.
+     *
+     * @param file the YAML file.
+     * @return the config (relative paths resolve against the file's directory).
+     * @throws ConfigException naming the first bad key.
+     */
+    public static TickJournalConfig load(final Path file)
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file);
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException("(file)", file, "cannot be read: " + ex.getMessage());
+        }
+        return parse(text, file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Parse config text.
+     *
+     * @param yaml the YAML.
+     * @param base directory relative paths resolve against.
+     * @return the config.
+     */
+    public static TickJournalConfig parse(final String yaml, final Path base)
+    {
+        final JsonNode tree;
+        try
+        {
+            tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            final var loc = ex.getLocation();
+            throw new ConfigException("(yaml)", loc == null ? null : "line " + loc.getLineNr() + " column " + loc.getColumnNr(),
+                "not valid YAML: " + ex.getOriginalMessage());
+        }
+        final Node root = new Node(tree, "");
+        root.allowOnly("journal", "feeds", "bridge", "replication", "tailer");
+        final Node journal = root.get("journal");
+        journal.allowOnly("dir");
+        final Path journalDir = journal.path("dir", Path.of("data/journal"), base);
+
+        final Node bridgeNode = root.get("bridge");
+        bridgeNode.allowOnly("stateDir", "interface", "ttl", "maxPayload", "heartbeatMs", "idle", "cpu", "retransmit",
+            "maxMessagesPerRequest", "maxRequestsPerSecond");
+        final String idle = bridgeNode.text("idle", "backoff");
+        checkIdle(bridgeNode.path() + ".idle", idle);
+        final Bridge bridge = new Bridge(
+            bridgeNode.path("stateDir", Path.of("data/bridge"), base),
+            bridgeNode.text("interface", "lo"),
+            bridgeNode.integer("ttl", 0, 0, 255),
+            bridgeNode.integer("maxPayload", 1472, 64, 65_507),
+            bridgeNode.number("heartbeatMs", 1000, 1, 3_600_000),
+            idle,
+            bridgeNode.integer("cpu", -1, -1, 4095),
+            bridgeNode.address("retransmit", "127.0.0.1:40100"),
+            bridgeNode.integer("maxMessagesPerRequest", 1024, 1, 65_534),
+            bridgeNode.integer("maxRequestsPerSecond", 100, 1, 1_000_000));
+
+        final List<Feed> feeds = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
+        final Set<String> codes = new HashSet<>();
+        final Set<InetSocketAddress> groups = new HashSet<>();
+        for (final Node f : root.get("feeds").list())
+        {
+            final Feed feed = feed(f, journalDir);
+            if (!names.add(feed.partition()))
+            {
+                throw new ConfigException(f.path() + ".partition", feed.partition(), "used by two feeds");
+            }
+            if (!codes.add(feed.code()))
+            {
+                throw new ConfigException(f.path() + ".code", feed.code(), "used by two feeds");
+            }
+            if (!groups.add(feed.group()))
+            {
+                throw new ConfigException(f.path() + ".group", feed.group(), "used by two feeds (give each feed its own port)");
+            }
+            feeds.add(feed);
+        }
+
+        final Node rep = root.get("replication");
+        rep.allowOnly("bind", "secret", "heartbeatMs", "stallMs");
+        final Replication replication = new Replication(
+            rep.address("bind", "127.0.0.1:40200"),
+            rep.text("secret", ""),
+            rep.number("heartbeatMs", 1000, 1, 3_600_000),
+            rep.number("stallMs", 10_000, 1, 3_600_000));
+
+        final Node t = root.get("tailer");
+        t.allowOnly("replicaDir", "replicationSource", "rerequest", "interface", "fromDayStart", "windowsMs",
+            "imbalanceLevels", "featureDir", "idle", "cpu");
+        final String tailerIdle = t.text("idle", "backoff");
+        checkIdle(t.path() + ".idle", tailerIdle);
+        final List<String> windows = t.strings("windowsMs", List.of("1000", "10000", "60000"));
+        final long[] windowsMs = new long[windows.size()];
+        for (int i = 0; i < windowsMs.length; i++)
+        {
+            try
+            {
+                windowsMs[i] = Long.parseLong(windows.get(i));
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new ConfigException(t.path() + ".windowsMs[" + i + "]", windows.get(i), "not a whole number of ms");
+            }
+            if (windowsMs[i] <= 0 || windowsMs[i] > 86_400_000L)
+            {
+                throw new ConfigException(t.path() + ".windowsMs[" + i + "]", windows.get(i), "must be 1..86400000 ms");
+            }
+        }
+        if (windowsMs.length > 8)
+        {
+            throw new ConfigException(t.path() + ".windowsMs", windows, "at most 8 windows");
+        }
+        final String featureDir = t.text("featureDir", "");
+        final Tailer tailer = new Tailer(
+            t.path("replicaDir", Path.of("data/replica"), base),
+            t.address("replicationSource", "127.0.0.1:40200"),
+            t.address("rerequest", "127.0.0.1:40100"),
+            t.text("interface", "lo"),
+            t.bool("fromDayStart", true),
+            windowsMs,
+            t.integer("imbalanceLevels", 5, 1, 100),
+            featureDir.isEmpty() ? null : t.path("featureDir", null, base),
+            tailerIdle,
+            t.integer("cpu", -1, -1, 4095));
+        return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer);
+    }
+
+    private static void checkIdle(final String key, final String idle)
+    {
+        if (!Set.of("busy-spin", "yielding", "backoff").contains(idle))
+        {
+            throw new ConfigException(key, idle, "must be busy-spin, yielding or backoff");
+        }
+    }
+
+    private static Feed feed(final Node f, final Path journalDir)
+    {
+        f.allowOnly("partition", "venue", "code", "group", "websocket", "rest", "channels", "instruments",
+            "stallTimeoutMs", "maxConnectionAgeMs", "rotateMarginMs", "reconnectMinMs", "reconnectMaxMs",
+            "snapshotLimit", "snapshotsPerMinute", "streamsPerConnection", "controlMessagesPerSecond");
+        final String venue = f.text("venue", null);
+        final int venueId = f.parsed("venue", null, Venues::id);
+        if (venueId != Venues.BINANCE_SPOT && venueId != Venues.BINANCE_USDM)
+        {
+            throw new ConfigException(f.path() + ".venue", venue, "ingest supports binance-spot and binance-usdm so far");
+        }
+        final String partition = f.text("partition", venue);
+        if (!partition.matches("[a-z0-9][a-z0-9.-]{0,63}"))
+        {
+            throw new ConfigException(f.path() + ".partition", partition, "must be 1-64 lower-case letters, digits, '.' or '-'");
+        }
+        final String code = f.text("code", null);
+        if (!code.matches("[A-Za-z0-9]{2}"))
+        {
+            throw new ConfigException(f.path() + ".code", code, "must be 2 ASCII letters or digits");
+        }
+        final InetSocketAddress group = f.address("group", null);
+        final URI ws = f.uri("websocket", null, WS);
+        final URI rest = f.uri("rest", null, HTTP);
+        final EnumSet<Channel> channels = EnumSet.noneOf(Channel.class);
+        for (final String c : f.strings("channels", List.of("trade", "depth", "bookTicker")))
+        {
+            try
+            {
+                channels.add(Channel.parse(c));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigException(f.path() + ".channels", c, ex.getMessage());
+            }
+        }
+        final List<InstrumentSpec> instruments = new ArrayList<>();
+        for (final Node i : f.get("instruments").list())
+        {
+            i.allowOnly("id", "symbol", "canonical", "kind", "priceExponent", "sizeExponent");
+            final String kindText = i.text("kind", venueId == Venues.BINANCE_USDM ? "perpetual" : "spot");
+            final MarketKind kind;
+            try
+            {
+                kind = MarketKind.valueOf(kindText.toUpperCase(Locale.ROOT));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigException(i.path() + ".kind", kindText, "must be spot, perpetual, future or option");
+            }
+            final String symbol = i.text("symbol", null);
+            if (!symbol.matches("[A-Za-z0-9_-]{1,32}"))
+            {
+                throw new ConfigException(i.path() + ".symbol", symbol, "must be 1-32 letters, digits, '_' or '-'");
+            }
+            instruments.add(new InstrumentSpec(i.integer("id", 0, 1, Integer.MAX_VALUE), symbol,
+                i.text("canonical", symbol), kind, i.integer("priceExponent", -8, -18, 0), i.integer("sizeExponent", -8, -18, 0)));
+        }
+        if (instruments.isEmpty())
+        {
+            throw new ConfigException(f.path() + ".instruments", null, "at least one instrument is needed");
+        }
+        final FeedConfig defaults = FeedConfig.binance(venueId, journalDir.resolve(partition), ws, rest, instruments, channels);
+        try
+        {
+            final FeedConfig feed = new FeedConfig(venueId, journalDir.resolve(partition), ws, rest, instruments, channels,
+                f.integer("streamsPerConnection", defaults.streamsPerConnection(), 1, 1024),
+                f.integer("controlMessagesPerSecond", defaults.controlMessagesPerSecond(), 1, 100),
+                f.number("stallTimeoutMs", defaults.stallTimeoutNs() / 1_000_000, 1, 3_600_000) * 1_000_000,
+                f.number("maxConnectionAgeMs", defaults.maxConnectionAgeNs() / 1_000_000, 1000, 7L * 86_400_000) * 1_000_000,
+                f.number("rotateMarginMs", defaults.rotateMarginNs() / 1_000_000, 1, 86_400_000) * 1_000_000,
+                defaults.overlapTimeoutNs(),
+                f.number("reconnectMinMs", defaults.reconnectMinNs() / 1_000_000, 1, 3_600_000) * 1_000_000,
+                f.number("reconnectMaxMs", defaults.reconnectMaxNs() / 1_000_000, 1, 3_600_000) * 1_000_000,
+                f.integer("snapshotLimit", defaults.snapshotLimit(), 1, 5000),
+                f.integer("snapshotsPerMinute", defaults.snapshotsPerMinute(), 1, 6000),
+                defaults.snapshotTimeoutNs());
+            return new Feed(partition, code, feed, group);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(f.path(), null, ex.getMessage());
+        }
+    }
+}

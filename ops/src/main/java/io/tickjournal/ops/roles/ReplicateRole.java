@@ -1,0 +1,51 @@
+package io.tickjournal.ops.roles;
+
+import io.tickjournal.bridge.ErrorReporter;
+import io.tickjournal.bridge.ReplicationSource;
+import io.tickjournal.ops.config.TickJournalConfig;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The replicate role: the TCP replication source serving every configured partition. */
+public final class ReplicateRole implements AutoCloseable
+{
+    private final ReplicationSource source;
+    private final AgentRole thread;
+
+    /**
+     * @param config the config.
+     * @param log    where it reports.
+     */
+    public ReplicateRole(final TickJournalConfig config, final Consumer<String> log)
+    {
+        final Map<String, Path> partitions = new HashMap<>();
+        for (final TickJournalConfig.Feed feed : config.feeds())
+        {
+            partitions.put(feed.partition(), config.journalDir().resolve(feed.partition()));
+        }
+        final TickJournalConfig.Replication r = config.replication();
+        source = new ReplicationSource(r.bind(), partitions,
+            r.secret().isEmpty() ? null : r.secret().getBytes(StandardCharsets.US_ASCII),
+            r.heartbeatMs() * 1_000_000L, r.stallMs() * 1_000_000L, 4 << 20, SystemNanoClock.INSTANCE, new ErrorReporter(log));
+        thread = new AgentRole("replicate", List.<Agent>of(source), "backoff", -1, log);
+    }
+
+    /** @return the source (counters). */
+    public ReplicationSource source()
+    {
+        return source;
+    }
+
+    @Override
+    public void close()
+    {
+        thread.close();
+    }
+}
