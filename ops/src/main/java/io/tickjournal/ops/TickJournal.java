@@ -17,6 +17,15 @@ import picocli.CommandLine.Command;
         DumpCommand.class,
         BenchCommand.class,
         DemoCommand.class,
+        ReplayCommand.class,
+        BackfillCommand.class,
+        AuditCommand.class,
+        StatsCommand.class,
+        RoleCommands.IngestCommand.class,
+        RoleCommands.BridgeCommand.class,
+        RoleCommands.ReplicateCommand.class,
+        RoleCommands.TailerCommand.class,
+        RoleCommands.CheckConfigCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class TickJournal implements Runnable
@@ -37,7 +46,18 @@ public final class TickJournal implements Runnable
      */
     public static void main(final String[] args)
     {
-        final int exitCode = new CommandLine(new TickJournal()).execute(args);
+        final CommandLine commandLine = new CommandLine(new TickJournal());
+        commandLine.setExecutionExceptionHandler((ex, line, parsed) ->
+        {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException)
+            {
+                // Bad input (config, options, missing journal): one clear line, no stack trace.
+                line.getErr().println("tickjournal " + line.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        final int exitCode = commandLine.execute(args);
         System.exit(exitCode);
     }
 }

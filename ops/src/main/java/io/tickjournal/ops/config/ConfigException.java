@@ -1,7 +1,7 @@
 package io.tickjournal.ops.config;
 
 /** A configuration value that cannot be used: names the key, the value and the reason. */
-public final class ConfigException extends RuntimeException
+public final class ConfigException extends IllegalArgumentException
 {
     private static final long serialVersionUID = 1L;
 

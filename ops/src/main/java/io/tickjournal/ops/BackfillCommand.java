@@ -1,0 +1,144 @@
+package io.tickjournal.ops;
+
+import io.tickjournal.journal.TradingDay;
+import io.tickjournal.journal.Venues;
+import io.tickjournal.journal.decimal.Decimals;
+import io.tickjournal.tailer.FeatureEngine;
+import io.tickjournal.tailer.FeatureIds;
+import io.tickjournal.tailer.FeatureJournalWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/**
+ * Features over a range of days, computed by the same engine the live tailer runs, written as a
+ * feature partition (FeatureSnapshot records) and, optionally, as CSV.
+ */
+@Command(name = "backfill", mixinStandardHelpOptions = true,
+    description = "Compute features over a range of days with the live engine; write a feature partition and CSV.")
+public final class BackfillCommand implements Callable<Integer>
+{
+    @Option(names = "--journal", required = true, description = "journal directory")
+    Path journal;
+
+    @Option(names = "--partition", split = ",", description = "partitions (default: every normalized partition)")
+    List<String> partitions;
+
+    @Option(names = "--from-day", required = true, description = "first day, e.g. 2026-11-24")
+    String fromDay;
+
+    @Option(names = "--to-day", description = "last day, inclusive (default: --from-day)")
+    String toDay;
+
+    @Option(names = "--out", required = true, description = "feature partition directory to write (must not exist)")
+    Path out;
+
+    @Option(names = "--csv", description = "also write the features as CSV to this file")
+    Path csv;
+
+    @Option(names = "--windows-ms", split = ",", description = "feature windows (default: 1000,10000,60000)")
+    long[] windowsMs = {1_000, 10_000, 60_000};
+
+    @Option(names = "--imbalance-levels", description = "N of the top-N imbalance (default: ${DEFAULT-VALUE})", defaultValue = "5")
+    int imbalanceLevels;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final int first = TradingDay.parse(fromDay);
+        final int last = toDay == null ? first : TradingDay.parse(toDay);
+        if (last < first)
+        {
+            throw new IllegalArgumentException("--to-day is before --from-day");
+        }
+        if (Files.exists(out))
+        {
+            throw new IllegalArgumentException("--out " + out + " exists; backfill writes a new feature partition");
+        }
+        final List<Path> dirs = Journals.partitions(journal, partitions, false);
+        final FeatureEngine engine = new FeatureEngine(windowsMs, imbalanceLevels, 5000);
+        final long[] rows = {0};
+        final long[] records = {0};
+        final Progress progress = new Progress(System.err, "backfill", 0);
+        try (FeatureJournalWriter writer = new FeatureJournalWriter(out);
+            BufferedWriter csvOut = csv != null ? Files.newBufferedWriter(csv) : null)
+        {
+            engine.addListener(writer);
+            if (csvOut != null)
+            {
+                final int[] ids = ids(windowsMs.length);
+                csvOut.write("day,sequence,receive_time_ns,venue,instrument_id,canonical");
+                for (final int id : ids)
+                {
+                    csvOut.write(',');
+                    csvOut.write(FeatureIds.name(id, windowsMs));
+                }
+                csvOut.newLine();
+                engine.addListener((instrument, f, day, seq, time) ->
+                {
+                    final StringBuilder line = new StringBuilder(256);
+                    line.append(TradingDay.format(day)).append(',').append(seq).append(',').append(time).append(',')
+                        .append(Venues.name(instrument.venueId())).append(',').append(instrument.instrumentId()).append(',')
+                        .append(instrument.canonical());
+                    for (final int id : ids)
+                    {
+                        line.append(',');
+                        final int at = f.indexOf(id);
+                        if (at >= 0)
+                        {
+                            Decimals.appendTo(line, f.mantissa(at), f.exponent(at));
+                        }
+                    }
+                    try
+                    {
+                        csvOut.write(line.toString());
+                        csvOut.newLine();
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new UncheckedIOException(ex);
+                    }
+                    rows[0]++;
+                });
+            }
+            try (MergedReader reader = new MergedReader(dirs, TradingDay.startNs(first), TradingDay.startNs(last + 1)))
+            {
+                while (reader.read((p, d, s, b, o, l) ->
+                {
+                    engine.onRecord(d, s, b, o, l);
+                    records[0]++;
+                }, 4096) > 0)
+                {
+                    progress.update(records[0]);
+                }
+            }
+            progress.finish();
+            System.out.printf("backfill %s..%s: %,d records in, %,d feature records to %s%s%n", TradingDay.format(first),
+                TradingDay.format(last), records[0], writer.written(), out, csv != null ? ", " + rows[0] + " CSV rows to " + csv : "");
+        }
+        return 0;
+    }
+
+    static int[] ids(final int windows)
+    {
+        final TreeSet<Integer> ids = new TreeSet<>(List.of(FeatureIds.BEST_BID, FeatureIds.BEST_ASK, FeatureIds.MID,
+            FeatureIds.SPREAD, FeatureIds.MICROPRICE, FeatureIds.IMBALANCE, FeatureIds.CROSS_BID, FeatureIds.CROSS_ASK,
+            FeatureIds.CROSS_BID_VENUE, FeatureIds.CROSS_ASK_VENUE));
+        for (int w = 0; w < windows; w++)
+        {
+            for (int k = 0; k <= FeatureIds.VOLUME; k++)
+            {
+                ids.add(FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * w + k);
+            }
+        }
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

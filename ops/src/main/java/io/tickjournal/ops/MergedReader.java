@@ -1,0 +1,135 @@
+package io.tickjournal.ops;
+
+import io.tickjournal.journal.JournalTailer;
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.TradingDay;
+import org.agrona.ExpandableDirectByteBuffer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several partitions read as one stream in a deterministic order: by receive time, then by
+ * partition (in the given order), each partition's own order always kept. The same journal
+ * gives the same stream every time.
+ */
+final class MergedReader implements AutoCloseable
+{
+    /** Receives merged records. */
+    @FunctionalInterface
+    interface Handler
+    {
+        void onRecord(int partition, int day, long sequence, org.agrona.DirectBuffer buffer, int offset, int length);
+    }
+
+    private final List<Head> heads = new ArrayList<>();
+    private final long toNs;
+
+    private static final class Head
+    {
+        final JournalTailer tailer;
+        final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+        int length;
+        int day;
+        long sequence;
+        long time;
+        boolean present;
+
+        Head(final JournalTailer tailer)
+        {
+            this.tailer = tailer;
+        }
+
+        void advance(final long toNs)
+        {
+            present = tailer.readOne((d, s, b, o, l) ->
+            {
+                buffer.putBytes(0, b, o, l);
+                length = l;
+                day = d;
+                sequence = s;
+                time = Records.receiveTimeNs(b, o);
+            });
+            if (present && toNs != Long.MAX_VALUE && time >= toNs && (Records.flags(buffer, 0) & Records.FLAG_DEFERRED) == 0)
+            {
+                present = false;
+            }
+        }
+    }
+
+    /**
+     * @param partitions partition directories.
+     * @param fromNs     first receive time (inclusive), or 0 for the start.
+     * @param toNs       end receive time (exclusive), or {@link Long#MAX_VALUE}.
+     */
+    MergedReader(final List<Path> partitions, final long fromNs, final long toNs)
+    {
+        this.toNs = toNs;
+        for (final Path partition : partitions)
+        {
+            final JournalTailer tailer = JournalTailer.open(partition, null);
+            if (fromNs > 0)
+            {
+                final int day = TradingDay.ofEpochNs(fromNs);
+                if (fromNs == TradingDay.startNs(day))
+                {
+                    // A whole day: start at its first record (its definitions), whatever its receive time.
+                    if (!tailer.moveTo(day, 1))
+                    {
+                        tailer.seekReceiveTime(fromNs);
+                    }
+                }
+                else
+                {
+                    tailer.seekReceiveTime(fromNs);
+                }
+            }
+            final Head head = new Head(tailer);
+            head.advance(toNs);
+            heads.add(head);
+        }
+    }
+
+    /**
+     * Read up to {@code limit} records in merged order.
+     *
+     * @param handler receives them.
+     * @param limit   most records.
+     * @return records read (0 at the end).
+     */
+    int read(final Handler handler, final int limit)
+    {
+        int n = 0;
+        while (n < limit)
+        {
+            int best = -1;
+            for (int i = 0; i < heads.size(); i++)
+            {
+                final Head h = heads.get(i);
+                if (h.present && (best < 0 || h.time < heads.get(best).time))
+                {
+                    best = i;
+                }
+            }
+            if (best < 0)
+            {
+                break;
+            }
+            final Head h = heads.get(best);
+            handler.onRecord(best, h.day, h.sequence, h.buffer, 0, h.length);
+            h.advance(toNs);
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public void close()
+    {
+        for (final Head h : heads)
+        {
+            h.tailer.close();
+        }
+    }
+}

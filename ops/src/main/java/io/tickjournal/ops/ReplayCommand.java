@@ -1,0 +1,212 @@
+package io.tickjournal.ops;
+
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.wire.MoldUdp64;
+import io.tickjournal.tailer.FeatureEngine;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Replays a trading day (or a time range) of partitions, merged in a deterministic order, at the
+ * original pace, a multiple of it, or as fast as possible, into the feature engine or to
+ * multicast. Prints a hash of what it produced: two runs of the same replay print the same hash.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = "Replay a day or time range of partitions, merged deterministically, to the feature engine or to multicast; prints an output hash.")
+public final class ReplayCommand implements Callable<Integer>
+{
+    @Option(names = "--journal", required = true, description = "journal directory")
+    Path journal;
+
+    @Option(names = "--partition", split = ",", description = "partitions (default: every normalized partition)")
+    List<String> partitions;
+
+    @Option(names = "--day", description = "trading day, e.g. 2026-11-25")
+    String day;
+
+    @Option(names = "--from", description = "start (UTC), e.g. 2026-11-25T12:00:00")
+    String from;
+
+    @Option(names = "--to", description = "end (UTC, exclusive)")
+    String to;
+
+    @Option(names = "--speed", description = "pace: 'max' (as fast as possible), or a multiple of the original pace, e.g. 1, 10 (default: ${DEFAULT-VALUE})",
+        defaultValue = "max")
+    String speed;
+
+    @Option(names = "--target", description = "features (the feature engine) or multicast (default: ${DEFAULT-VALUE})",
+        defaultValue = "features")
+    String target;
+
+    @Option(names = "--multicast", description = "group:port for --target multicast (default: ${DEFAULT-VALUE}); leaves only through lo with TTL 0",
+        defaultValue = "239.255.60.1:46000")
+    String multicast;
+
+    @Option(names = "--windows-ms", split = ",", description = "feature windows (default: 1000,10000,60000)")
+    long[] windowsMs = {1_000, 10_000, 60_000};
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final long[] range = TimeRange.of(day, from, to);
+        final List<Path> dirs = Journals.partitions(journal, partitions, false);
+        final double multiple = "max".equals(speed) ? 0 : Double.parseDouble(speed);
+        if (!"max".equals(speed) && !(multiple > 0))
+        {
+            throw new IllegalArgumentException("--speed must be 'max' or a positive multiple, got '" + speed + "'");
+        }
+        final boolean toMulticast;
+        switch (target)
+        {
+            case "features" -> toMulticast = false;
+            case "multicast" -> toMulticast = true;
+            default -> throw new IllegalArgumentException("--target must be features or multicast, got '" + target + "'");
+        }
+        final long[] hash = {1469598103934665603L};
+        final long[] features = {0};
+        final FeatureEngine engine = new FeatureEngine(windowsMs, 5, 5000);
+        engine.addListener((instrument, f, d, s, t) ->
+        {
+            features[0]++;
+            long h = hash[0];
+            h = (h ^ instrument.venueId()) * 1099511628211L;
+            h = (h ^ instrument.instrumentId()) * 1099511628211L;
+            for (int i = 0; i < f.count(); i++)
+            {
+                h = (h ^ f.id(i)) * 1099511628211L;
+                h = (h ^ f.mantissa(i)) * 1099511628211L;
+                h = (h ^ f.exponent(i)) * 1099511628211L;
+            }
+            hash[0] = h;
+        });
+        final Sender sender = toMulticast ? new Sender(multicast, dirs) : null;
+        final Progress progress = new Progress(System.err, "replay", 0);
+        final long[] count = {0};
+        final long[] firstTime = {Long.MIN_VALUE};
+        final long wallStart = System.nanoTime();
+        try (MergedReader reader = new MergedReader(dirs, range[0], range[1]))
+        {
+            final MergedReader.Handler handler = (partition, d, s, buffer, offset, length) ->
+            {
+                final long time = Records.receiveTimeNs(buffer, offset);
+                if (multiple > 0)
+                {
+                    if (firstTime[0] == Long.MIN_VALUE)
+                    {
+                        firstTime[0] = time;
+                    }
+                    final long due = wallStart + (long)((time - firstTime[0]) / multiple);
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime())
+                    {
+                        LockSupport.parkNanos(Math.min(wait, 100_000_000L));
+                    }
+                }
+                long h = hash[0];
+                h = (h ^ partition) * 1099511628211L;
+                h = (h ^ d) * 1099511628211L;
+                h = (h ^ s) * 1099511628211L;
+                for (int i = 0; i < length; i++)
+                {
+                    h = (h ^ buffer.getByte(offset + i)) * 1099511628211L;
+                }
+                hash[0] = h;
+                if (sender != null)
+                {
+                    try
+                    {
+                        sender.send(partition, d, s, buffer, offset, length);
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new java.io.UncheckedIOException(ex);
+                    }
+                }
+                else
+                {
+                    engine.onRecord(d, s, buffer, offset, length);
+                }
+                count[0]++;
+            };
+            while (reader.read(handler, 4096) > 0)
+            {
+                progress.update(count[0]);
+            }
+        }
+        finally
+        {
+            if (sender != null)
+            {
+                sender.close();
+            }
+        }
+        progress.finish();
+        System.out.printf("replayed %,d records from %d partition(s)%s; output hash %016x%n", count[0], dirs.size(),
+            toMulticast ? " to multicast " + multicast + " (" + sender.packets + " packets)" : ", " + features[0] + " feature sets",
+            hash[0]);
+        return 0;
+    }
+
+    /**
+     * MoldUDP64 packets, one record each, with the sessions and sequences the journal gives them
+     * (partition codes R0, R1, ... in partition order), on lo with TTL 0.
+     */
+    private static final class Sender implements AutoCloseable
+    {
+        private final DatagramChannel channel;
+        private final InetSocketAddress destination;
+        private final byte[][] codes;
+        private final ByteBuffer packet = ByteBuffer.allocateDirect(65_536);
+        private final UnsafeBuffer view = new UnsafeBuffer(packet);
+        long packets;
+
+        Sender(final String groupPort, final List<Path> dirs) throws IOException
+        {
+            final int colon = groupPort.lastIndexOf(':');
+            destination = new InetSocketAddress(groupPort.substring(0, colon), Integer.parseInt(groupPort.substring(colon + 1)));
+            if (!destination.getAddress().isMulticastAddress())
+            {
+                throw new IllegalArgumentException("--multicast " + groupPort + " is not a multicast group");
+            }
+            channel = DatagramChannel.open(StandardProtocolFamily.INET);
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName("lo"));
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 0);
+            codes = new byte[dirs.size()][];
+            for (int i = 0; i < dirs.size(); i++)
+            {
+                codes[i] = new byte[]{'R', (byte)('0' + i % 10)};
+            }
+        }
+
+        void send(final int partition, final int day, final long sequence, final DirectBuffer buffer, final int offset, final int length)
+            throws IOException
+        {
+            final byte[] session = MoldUdp64.session(new String(codes[partition], java.nio.charset.StandardCharsets.US_ASCII), day);
+            MoldUdp64.putHeader(view, session, sequence, 1);
+            view.putShort(MoldUdp64.HEADER_LENGTH, (short)length, MoldUdp64.ORDER);
+            view.putBytes(MoldUdp64.HEADER_LENGTH + 2, buffer, offset, length);
+            packet.clear().limit(MoldUdp64.HEADER_LENGTH + 2 + length);
+            channel.send(packet, destination);
+            packets++;
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            channel.close();
+        }
+    }
+}
