@@ -60,9 +60,8 @@ public final class DemoCommand implements Callable<Integer>
         defaultValue = "50")
     int tradesPerSecond;
 
-    @Option(names = "--faults", negatable = true, description = "inject venue faults every 10 s: depth gaps, shutdown notices (default: on)",
-        defaultValue = "true")
-    boolean faults;
+    @Option(names = "--no-faults", description = "do not inject venue faults (by default: a depth gap every 10 s, a shutdown notice every 30 s)")
+    boolean noFaults;
 
     @Option(names = "--plain", description = "print plain lines instead of redrawing the screen")
     boolean plain;
@@ -198,12 +197,12 @@ public final class DemoCommand implements Callable<Integer>
                 while (!stop.await(1, TimeUnit.SECONDS))
                 {
                     second++;
-                    if (faults && second % 10 == 5)
+                    if (!noFaults && second % 10 == 5)
                     {
                         spot.gapNextDepth("BTCUSDT");
                         log.add("fault: dropped a BTCUSDT depth event at the spot venue (expect a gap, then a resync)");
                     }
-                    if (faults && second % 30 == 20)
+                    if (!noFaults && second % 30 == 20)
                     {
                         usdm.serverShutdown(1000);
                         log.add("fault: USD-M venue announced serverShutdown (expect a make-before-break switch)");

@@ -46,6 +46,16 @@ public final class TickJournal implements Runnable
      */
     public static void main(final String[] args)
     {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with its error handling (tests run subcommands through it).
+     *
+     * @return a new command line.
+     */
+    static CommandLine commandLine()
+    {
         final CommandLine commandLine = new CommandLine(new TickJournal());
         commandLine.setExecutionExceptionHandler((ex, line, parsed) ->
         {
@@ -57,7 +67,6 @@ public final class TickJournal implements Runnable
             }
             throw ex;
         });
-        final int exitCode = commandLine.execute(args);
-        System.exit(exitCode);
+        return commandLine;
     }
 }

@@ -1,34 +1,65 @@
 package io.tickjournal.ops;
 
+import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.JournalVerifier;
+import io.tickjournal.journal.Records;
 import io.tickjournal.journal.TradingDay;
+import io.tickjournal.journal.sbe.BookDeltaDecoder;
+import io.tickjournal.journal.sbe.BookSnapshotDecoder;
+import io.tickjournal.journal.sbe.MessageHeaderDecoder;
+import io.tickjournal.journal.sbe.VenueStatusDecoder;
+import io.tickjournal.journal.sbe.VenueStatusKind;
+import io.tickjournal.tailer.OrderBook;
+import org.agrona.collections.Long2ObjectHashMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Checks a partition's integrity and names exactly where it breaks. */
+/**
+ * Checks partitions' integrity and names exactly where something breaks: complete frames,
+ * decodable records, dense sequences, times in their day, and (unless {@code --no-books}) books
+ * that rebuild cleanly from the records.
+ */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-    description = "Check journal partitions: complete frames, decodable records, dense sequences, times in their day.")
+    description = "Check journal partitions: complete frames, decodable records, dense sequences, times in their day, books that rebuild.")
 public final class VerifyCommand implements Callable<Integer>
 {
-    @Parameters(arity = "1..*", paramLabel = "PARTITION_DIR", description = "partition directories to check")
+    @Parameters(arity = "1..*", paramLabel = "PARTITION_DIR", description = "partition directories (or a journal directory) to check")
     Path[] partitions;
+
+    @Option(names = "--no-books",
+        description = "skip rebuilding the books (by default every book is rebuilt and deltas without a snapshot and crossed books are reported)")
+    boolean noBooks;
 
     @Override
     public Integer call()
     {
         boolean ok = true;
+        final List<Path> dirs = new ArrayList<>();
         for (final Path partition : partitions)
         {
             if (!Files.isDirectory(partition))
             {
                 System.err.println(partition + ": no such partition directory");
                 ok = false;
-                continue;
             }
+            else if (Journals.isPartition(partition))
+            {
+                dirs.add(partition);
+            }
+            else
+            {
+                dirs.addAll(Journals.partitions(partition, List.of(), true));
+            }
+        }
+        for (final Path partition : dirs)
+        {
             final JournalVerifier.Report report = JournalVerifier.verify(partition);
             System.out.printf("%s: %s, %,d records in %d day(s)%n", partition, report.ok() ? "OK" : "BROKEN",
                 report.records(), report.days().size());
@@ -39,7 +70,95 @@ public final class VerifyCommand implements Callable<Integer>
             }
             report.problems().forEach(p -> System.out.println("  PROBLEM " + p));
             ok &= report.ok();
+            if (!noBooks && report.ok() && !partition.getFileName().toString().endsWith(".raw"))
+            {
+                final List<String> problems = checkBooks(partition, report.records());
+                problems.forEach(p -> System.out.println("  PROBLEM " + p));
+                if (problems.isEmpty())
+                {
+                    System.out.println("  books rebuild cleanly");
+                }
+                ok &= problems.isEmpty();
+            }
         }
         return ok ? 0 : 1;
+    }
+
+    /** Rebuild each (venue, instrument) book; report deltas on a book with no snapshot and books left crossed. */
+    static List<String> checkBooks(final Path partition, final long total)
+    {
+        final List<String> problems = new ArrayList<>();
+        final Long2ObjectHashMap<OrderBook> byKey = new Long2ObjectHashMap<>();
+        final Long2ObjectHashMap<boolean[]> resetPending = new Long2ObjectHashMap<>();
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final BookSnapshotDecoder snapshot = new BookSnapshotDecoder();
+        final BookDeltaDecoder delta = new BookDeltaDecoder();
+        final VenueStatusDecoder status = new VenueStatusDecoder();
+        final Progress progress = new Progress(System.err, "books " + partition.getFileName(), total);
+        final long[] n = {0};
+        try (JournalTailer tailer = JournalTailer.open(partition, null))
+        {
+            while (problems.size() < 20 && tailer.readOne((day, seq, b, o, l) ->
+            {
+                n[0]++;
+                final int template = Records.templateId(b, o);
+                final long key = ((long)Records.venueId(b, o) << 32) | (Records.instrumentId(b, o) & 0xFFFF_FFFFL);
+                final String where = TradingDay.format(day) + "/" + seq;
+                if (template == BookSnapshotDecoder.TEMPLATE_ID)
+                {
+                    snapshot.wrapAndApplyHeader(b, o, header);
+                    final OrderBook book = byKey.computeIfAbsent(key, k -> new OrderBook(0, 0, 10_000));
+                    book.beginSnapshot();
+                    snapshot.bids().forEach(x -> book.set(true, x.price(), x.size()));
+                    snapshot.asks().forEach(x -> book.set(false, x.price(), x.size()));
+                    book.endSnapshot(snapshot.venueSeq());
+                    if (book.crossed())
+                    {
+                        problems.add(partition.getFileName() + " " + where + ": snapshot of instrument " + Records.instrumentId(b, o) +
+                            " is crossed");
+                    }
+                }
+                else if (template == BookDeltaDecoder.TEMPLATE_ID)
+                {
+                    delta.wrapAndApplyHeader(b, o, header);
+                    final OrderBook book = byKey.get(key);
+                    if (book == null || !book.valid())
+                    {
+                        if (book == null || resetPending.get(key) == null)
+                        {
+                            problems.add(partition.getFileName() + " " + where + ": delta for instrument " +
+                                Records.instrumentId(b, o) + " with no snapshot before it");
+                        }
+                        return;
+                    }
+                    delta.bids().forEach(x -> book.set(true, x.price(), x.size()));
+                    delta.asks().forEach(x -> book.set(false, x.price(), x.size()));
+                    if (book.crossed())
+                    {
+                        problems.add(partition.getFileName() + " " + where + ": book of instrument " + Records.instrumentId(b, o) +
+                            " crossed after this delta (bid " + book.bidPrice(0) + " >= ask " + book.askPrice(0) + ")");
+                    }
+                }
+                else if (template == VenueStatusDecoder.TEMPLATE_ID && Records.instrumentId(b, o) != 0)
+                {
+                    status.wrapAndApplyHeader(b, o, header);
+                    if (status.status() == VenueStatusKind.BOOK_RESET || status.status() == VenueStatusKind.GAP_DETECTED)
+                    {
+                        final OrderBook book = byKey.get(key);
+                        if (book != null)
+                        {
+                            book.reset();
+                        }
+                        resetPending.put(key, new boolean[]{true});
+                    }
+                }
+                progress.update(n[0]);
+            }))
+            {
+                // scan
+            }
+        }
+        progress.finish();
+        return problems;
     }
 }
