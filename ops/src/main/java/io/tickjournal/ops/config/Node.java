@@ -176,7 +176,7 @@ final class Node
         }
         if (uri.getScheme() == null || !schemes.contains(uri.getScheme()) || uri.getHost() == null)
         {
-            throw new ConfigException(key(name), text, "must be a " + String.join(" or ", schemes) + " URI with a host");
+            throw new ConfigException(key(name), text, "must be a " + String.join(" or ", new java.util.TreeSet<>(schemes)) + " URI with a host");
         }
         return uri;
     }
