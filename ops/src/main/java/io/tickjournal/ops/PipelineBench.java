@@ -1,0 +1,143 @@
+package io.tickjournal.ops;
+
+import io.tickjournal.bridge.BridgeAgent;
+import io.tickjournal.bridge.ChannelConfig;
+import io.tickjournal.bridge.DatagramSink;
+import io.tickjournal.bridge.ErrorReporter;
+import io.tickjournal.bridge.IdleStrategies;
+import io.tickjournal.journal.PartitionWriter;
+import io.tickjournal.journal.RecordHandler;
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.gen.SyntheticMarket;
+import io.tickjournal.tailer.FeatureEngine;
+import io.tickjournal.tailer.ReceiverAgent;
+import io.tickjournal.tailer.Sequencer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One-way latency through the whole pipeline on loopback at a fixed rate: records appended to a
+ * journal (stamped with the append time), tailed and multicast by the bridge thread, received,
+ * sequenced and turned into features by the tailer thread. Reports append-to-receive and
+ * append-to-features percentiles for each idle strategy, in one run.
+ */
+@Command(name = "latency", mixinStandardHelpOptions = true,
+    description = "Append -> bridge -> multicast -> tailer -> features one-way latency at a fixed rate, per idle strategy.")
+public final class PipelineBench implements Callable<Integer>
+{
+    @Option(names = "--rate", description = "records per second (default: ${DEFAULT-VALUE})", defaultValue = "100000")
+    int rate;
+
+    @Option(names = "--seconds", description = "measured seconds per idle strategy (default: ${DEFAULT-VALUE})", defaultValue = "5")
+    int seconds;
+
+    @Option(names = "--idle", split = ",", description = "idle strategies to compare (default: busy-spin,yielding,backoff)")
+    List<String> idles = List.of("busy-spin", "yielding", "backoff");
+
+    @Option(names = "--port", description = "UDP port on 239.255.89.1 via lo (default: ${DEFAULT-VALUE})", defaultValue = "45700")
+    int port;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        System.out.printf("java %s, %d cpus; %,d records/s (3 trades : 1 ten-level delta), %d s measured after 1 s warm-up%n",
+            System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rate, seconds);
+        int run = 0;
+        for (final String idle : idles)
+        {
+            measure(idle, port + 2 * run++);
+        }
+        return 0;
+    }
+
+    private void measure(final String idle, final int udpPort) throws Exception
+    {
+        final Path root = Files.createTempDirectory("tickjournal-latency");
+        final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
+        final Recorder received = new Recorder(10_000_000_000L, 3);
+        final Recorder featured = new Recorder(10_000_000_000L, 3);
+        final long[] delivered = {0};
+        try
+        {
+            final Path partition = root.resolve("bench");
+            final FeatureEngine engine = FeatureEngine.withDefaults();
+            engine.addListener((instrument, f, day, seq, receiveTimeNs) -> featured.recordValue(Math.max(0, clock.nanoTime() - receiveTimeNs)));
+            final RecordHandler listener = (day, seq, buffer, offset, length) ->
+            {
+                received.recordValue(Math.max(0, clock.nanoTime() - Records.receiveTimeNs(buffer, offset)));
+                delivered[0]++;
+                engine.onRecord(day, seq, buffer, offset, length);
+            };
+            try (PartitionWriter writer = new PartitionWriter(partition))
+            {
+                final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+                final SyntheticMarket market = new SyntheticMarket(5, 1, 1, 6_500_000, 1_000_000L);
+                writer.append(buffer, 0, market.encodeDefinition(buffer, 0, clock.nanoTime(), "BTCUSDT", "BTC-USDT"));
+                final BridgeAgent bridge = new BridgeAgent(List.of(ChannelConfig.loopback(partition, "LB", "239.255.89.1", udpPort)),
+                    root.resolve("state"), DatagramSink::new, SystemNanoClock.INSTANCE, new ErrorReporter(System.err::println));
+                final ReceiverAgent receiver = new ReceiverAgent(
+                    List.of(new ReceiverAgent.Subscription("bench", "LB", new InetSocketAddress("239.255.89.1", udpPort), "lo", null, -1, 0)),
+                    null, null, new byte[0], Sequencer.Settings.defaults(), listener, SystemNanoClock.INSTANCE);
+                try (AgentRunner receiverRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null, receiver);
+                    AgentRunner bridgeRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null, bridge))
+                {
+                    AgentRunner.startOnThread(receiverRunner);
+                    Thread.sleep(100);
+                    AgentRunner.startOnThread(bridgeRunner);
+                    final long intervalNs = 1_000_000_000L / rate;
+                    final long total = (long)rate * (seconds + 1);
+                    final long start = System.nanoTime();
+                    long due = start;
+                    for (long i = 0; i < total; i++)
+                    {
+                        if (i == rate)
+                        {
+                            received.reset();
+                            featured.reset();
+                        }
+                        due += intervalNs;
+                        // Sleep, never spin: on a small machine the writer must leave the CPUs to the agents.
+                        // Records whose time has come are written at once, so they leave in small bursts (as frames do).
+                        final long ahead = due - System.nanoTime();
+                        if (ahead > 20_000)
+                        {
+                            LockSupport.parkNanos(ahead);
+                        }
+                        final long t = clock.nanoTime();
+                        final int length = (i & 3) == 0 ? market.encodeDelta(buffer, 0, t, 10) : market.encodeTrade(buffer, 0, t);
+                        writer.append(buffer, 0, length);
+                    }
+                    final long wrote = System.nanoTime() - start;
+                    final long deadline = System.nanoTime() + 5_000_000_000L;
+                    while (delivered[0] < total && System.nanoTime() < deadline)
+                    {
+                        Thread.sleep(10);
+                    }
+                    final Histogram r = received.getIntervalHistogram();
+                    final Histogram f = featured.getIntervalHistogram();
+                    System.out.printf("%-9s wrote %,d records in %.2f s (%,.0f/s); tailer got %,d%n", idle, total, wrote / 1e9,
+                        total * 1e9 / wrote, delivered[0]);
+                    System.out.printf("%-9s append -> tailer in order  %s%n", "", BenchSupport.percentiles(r));
+                    System.out.printf("%-9s append -> features out     %s%n", "", BenchSupport.percentiles(f));
+                }
+            }
+        }
+        finally
+        {
+            BenchSupport.deleteTree(root);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.tickjournal.ops;
+
+import io.tickjournal.journal.JournalTailer;
+import io.tickjournal.journal.PartitionWriter;
+import io.tickjournal.journal.RecordHandler;
+import io.tickjournal.journal.TradingDay;
+import io.tickjournal.journal.gen.SyntheticMarket;
+import io.tickjournal.journal.wire.MoldUdp64;
+import io.tickjournal.tailer.FeatureEngine;
+import io.tickjournal.tailer.ReplicaReader;
+import io.tickjournal.tailer.Sequencer;
+import org.HdrHistogram.Histogram;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The pricing tailer's own costs, without sockets: MoldUDP64 packets (built from a journal)
+ * through the sequencer, the books and the features; the feature engine alone; and the time to
+ * repair a 1,000-record gap from the local replica.
+ */
+@Command(name = "tailer", mixinStandardHelpOptions = true,
+    description = "Sequencer + books + features records/s, feature engine records/s, time to repair a 1,000-record gap from the replica.")
+public final class TailerBench implements Callable<Integer>
+{
+    @Option(names = "--records", description = "records in the journal (default: ${DEFAULT-VALUE})", defaultValue = "1000000")
+    int records;
+
+    @Option(names = "--gaps", description = "1,000-record gaps to repair (default: ${DEFAULT-VALUE})", defaultValue = "200")
+    int gaps;
+
+    private static int snapshot(final ExpandableDirectByteBuffer buffer, final long t)
+    {
+        final io.tickjournal.journal.sbe.BookSnapshotEncoder e = new io.tickjournal.journal.sbe.BookSnapshotEncoder();
+        e.wrapAndApplyHeader(buffer, 0, new io.tickjournal.journal.sbe.MessageHeaderEncoder())
+            .receiveTimeNs(t).eventTimeNs(t).venueSeq(1).rawIndex(io.tickjournal.journal.Records.NULL_LONG).venueId(1)
+            .flags(io.tickjournal.journal.Records.FLAG_FROM_SNAPSHOT).instrumentId(1)
+            .priceExponent((byte)SyntheticMarket.PRICE_EXPONENT).sizeExponent((byte)SyntheticMarket.SIZE_EXPONENT);
+        final io.tickjournal.journal.sbe.BookSnapshotEncoder.BidsEncoder bids = e.bidsCount(20);
+        for (int i = 1; i <= 20; i++)
+        {
+            bids.next().price((6_500_000L - i) * 1_000_000L).size(100_000_000L * i);
+        }
+        final io.tickjournal.journal.sbe.BookSnapshotEncoder.AsksEncoder asks = e.asksCount(20);
+        for (int i = 1; i <= 20; i++)
+        {
+            asks.next().price((6_500_000L + i) * 1_000_000L).size(100_000_000L * i);
+        }
+        return io.tickjournal.journal.sbe.MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength();
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final Path root = Files.createTempDirectory("tickjournal-tailer-bench");
+        try
+        {
+            final Path partition = root.resolve("bench");
+            final int day = TradingDay.parse("2026-11-25");
+            final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+            final SyntheticMarket market = new SyntheticMarket(7, 1, 1, 6_500_000, 1_000_000L);
+            try (PartitionWriter writer = new PartitionWriter(partition))
+            {
+                long t = TradingDay.startNs(day) + 1;
+                writer.append(buffer, 0, market.encodeDefinition(buffer, 0, t, "BTCUSDT", "BTC-USDT"));
+                writer.append(buffer, 0, snapshot(buffer, t));
+                for (int i = 0; i < records; i++)
+                {
+                    t += 50_000L;
+                    writer.append(buffer, 0, (i & 3) == 0 ? market.encodeDelta(buffer, 0, t, 10) : market.encodeTrade(buffer, 0, t));
+                }
+            }
+            // Pack the day into MoldUDP64 packets the way the bridge does (as many records as fit in 1472 bytes).
+            final List<byte[]> packets = new ArrayList<>();
+            final List<long[]> ranges = new ArrayList<>();
+            final byte[] session = MoldUdp64.session("TB", day);
+            final UnsafeBuffer packet = new UnsafeBuffer(new byte[MoldUdp64.DEFAULT_MAX_PAYLOAD]);
+            final int[] fill = {MoldUdp64.HEADER_LENGTH, 0};
+            final long[] first = {1};
+            try (JournalTailer tailer = JournalTailer.open(partition, null))
+            {
+                while (tailer.readOne((d, seq, b, o, l) ->
+                {
+                    if (fill[0] + 2 + l > packet.capacity())
+                    {
+                        MoldUdp64.putHeader(packet, session, first[0], fill[1]);
+                        final byte[] copy = new byte[fill[0]];
+                        packet.getBytes(0, copy);
+                        packets.add(copy);
+                        ranges.add(new long[]{first[0], fill[1]});
+                        fill[0] = MoldUdp64.HEADER_LENGTH;
+                        fill[1] = 0;
+                        first[0] = seq;
+                    }
+                    packet.putShort(fill[0], (short)l, MoldUdp64.ORDER);
+                    packet.putBytes(fill[0] + 2, b, o, l);
+                    fill[0] += 2 + l;
+                    fill[1]++;
+                }))
+                {
+                    // pack
+                }
+            }
+            MoldUdp64.putHeader(packet, session, first[0], fill[1]);
+            final byte[] last = new byte[fill[0]];
+            packet.getBytes(0, last);
+            packets.add(last);
+            ranges.add(new long[]{first[0], fill[1]});
+            final long total = records + 2;
+            System.out.printf("java %s; %,d records (3 trades : 1 ten-level delta) in %,d packets%n",
+                System.getProperty("java.version"), total, packets.size());
+
+            // 1. sequencer + books + features, and the engine alone, several passes (the first warms up).
+            for (int pass = 0; pass < 3; pass++)
+            {
+                final FeatureEngine engine = FeatureEngine.withDefaults();
+                final Sequencer sequencer = new Sequencer("TB", "bench", engine, null, null, null, Sequencer.Settings.defaults(), -1, 1);
+                final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+                // The first packet creates the instrument's state (its windows' rings): setup, not steady state.
+                view.wrap(packets.get(0));
+                sequencer.onPacket(view, 0, MoldUdp64.count(view, 0), false, 0);
+                final long alloc = BenchSupport.allocatedBytes();
+                final long start = System.nanoTime();
+                for (int k = 1; k < packets.size(); k++)
+                {
+                    view.wrap(packets.get(k));
+                    sequencer.onPacket(view, 0, MoldUdp64.count(view, 0), false, 0);
+                }
+                final long elapsed = System.nanoTime() - start;
+                final long allocated = BenchSupport.allocatedBytes() - alloc;
+                if (sequencer.counters().delivered != total)
+                {
+                    throw new IllegalStateException("delivered " + sequencer.counters().delivered);
+                }
+                final FeatureEngine alone = FeatureEngine.withDefaults();
+                final long aloneStart = System.nanoTime();
+                try (JournalTailer tailer = JournalTailer.open(partition, null))
+                {
+                    final RecordHandler handler = alone;
+                    while (tailer.readOne(handler))
+                    {
+                        // all
+                    }
+                }
+                final long aloneElapsed = System.nanoTime() - aloneStart;
+                System.out.printf("pass %d: sequencer + books + features %,.0f records/s (%.0f ns/record, %.3f B allocated/record, " +
+                    "%,d feature sets); journal read + features %,.0f records/s%n", pass + 1, total * 1e9 / elapsed,
+                    (double)elapsed / total, (double)allocated / total, engine.emitted(), total * 1e9 / aloneElapsed);
+            }
+
+            // 2. repair 1,000-record gaps from the replica (the journal itself stands in for the replica).
+            final Histogram repair = new Histogram(10_000_000_000L, 3);
+            try (ReplicaReader replica = new ReplicaReader(partition))
+            {
+                final Sequencer.Settings settings = new Sequencer.Settings(0, 50_000_000L, 1024, 1_000_000, 3, 2_000_000_000L,
+                    10_000_000_000L, 1 << 16);
+                final long[] delivered = {0};
+                final Sequencer sequencer = new Sequencer("TB", "bench", (d, s, b, o, l) -> delivered[0]++, replica, null, null,
+                    settings, -1, 1);
+                final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+                final int stride = packets.size() / (gaps + 1);
+                int done = 0;
+                for (int i = 0; i < packets.size(); i++)
+                {
+                    view.wrap(packets.get(i));
+                    final boolean skipHere = i % stride == stride / 2 && done < gaps;
+                    if (skipHere)
+                    {
+                        // drop packets until 1,000 records are missing, then deliver the next one: a 1,000-record gap
+                        long missing = 0;
+                        while (missing < 1000 && i < packets.size() - 1)
+                        {
+                            missing += ranges.get(i)[1];
+                            i++;
+                        }
+                        view.wrap(packets.get(i));
+                        sequencer.onPacket(view, 0, MoldUdp64.count(view, 0), false, System.nanoTime());
+                        final long t0 = System.nanoTime();
+                        while (true)
+                        {
+                            final long now = System.nanoTime();
+                            sequencer.poll(now);
+                            if (!sequencer.recovering() && sequencer.nextSequence() > ranges.get(i)[0])
+                            {
+                                break;
+                            }
+                        }
+                        repair.recordValue(System.nanoTime() - t0);
+                        done++;
+                        continue;
+                    }
+                    sequencer.onPacket(view, 0, MoldUdp64.count(view, 0), false, System.nanoTime());
+                }
+                System.out.printf("repair of a ~1,000-record gap from the replica (%d gaps, no reorder wait): %s%n", repair.getTotalCount(),
+                    BenchSupport.percentiles(repair));
+                System.out.printf("delivered %,d of %,d, gaps %d, from replica %,d%n", delivered[0], total, sequencer.counters().gaps,
+                    sequencer.counters().recoveredFromReplica);
+            }
+        }
+        finally
+        {
+            BenchSupport.deleteTree(root);
+        }
+        return 0;
+    }
+}
