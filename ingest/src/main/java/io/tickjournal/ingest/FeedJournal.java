@@ -40,6 +40,7 @@ public final class FeedJournal implements AutoCloseable
     private final ExpandableDirectByteBuffer recordBuffer = new ExpandableDirectByteBuffer(256 * 1024);
     private long rejected;
     private String lastRejection;
+    private io.tickjournal.journal.Pretoucher pretoucher;
 
     /**
      * Open (or create) the feed's partitions.
@@ -64,6 +65,20 @@ public final class FeedJournal implements AutoCloseable
             }
         }
         this.raw = rawWriter;
+    }
+
+    /**
+     * Keep the pages ahead of both writers touched by a background thread (optional; see {@link io.tickjournal.journal.Pretoucher}).
+     *
+     * @param pretoucher the pretoucher.
+     * @return this.
+     */
+    public FeedJournal pretouchWith(final io.tickjournal.journal.Pretoucher pretoucher)
+    {
+        this.pretoucher = pretoucher;
+        pretoucher.register(normalized);
+        pretoucher.register(raw);
+        return this;
     }
 
     /** @return a scratch buffer records are encoded into before {@link #append}. */
@@ -228,6 +243,11 @@ public final class FeedJournal implements AutoCloseable
     @Override
     public void close()
     {
+        if (pretoucher != null)
+        {
+            pretoucher.unregister(normalized);
+            pretoucher.unregister(raw);
+        }
         CloseHelper.closeAll(normalized, raw);
     }
 }

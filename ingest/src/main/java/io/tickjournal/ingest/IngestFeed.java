@@ -60,8 +60,28 @@ public final class IngestFeed implements AutoCloseable
      */
     public static IngestFeed start(final FeedConfig config, final EventLoopGroup group, final EpochNanoClock clock)
     {
+        return start(config, group, clock, null);
+    }
+
+    /**
+     * Open the feed's partitions and start its connections.
+     *
+     * @param config     the feed.
+     * @param group      event loops (one is taken for the feed).
+     * @param clock      receive-time clock.
+     * @param pretoucher touches journal pages ahead of the writers, or null.
+     * @return the running feed.
+     */
+    public static IngestFeed start(
+        final FeedConfig config, final EventLoopGroup group, final EpochNanoClock clock,
+        final io.tickjournal.journal.Pretoucher pretoucher)
+    {
         final EventLoop loop = group.next();
         final FeedJournal journal = new FeedJournal(config.partitionDir(), config.venueId());
+        if (pretoucher != null)
+        {
+            journal.pretouchWith(pretoucher);
+        }
         final FeedSession session;
         try
         {

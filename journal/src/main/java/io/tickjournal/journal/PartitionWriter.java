@@ -43,11 +43,14 @@ public final class PartitionWriter implements AutoCloseable
     private final Map<Long, byte[]> definitions = new LinkedHashMap<>();
     private final UnsafeBuffer definitionBuffer = new UnsafeBuffer(new byte[0]);
     private Thread owner;
-    private int currentDay = Integer.MIN_VALUE;
+    private volatile int currentDay = Integer.MIN_VALUE;
     private long lastIndex = -1;
     private long appended;
     private long rejected;
     private int lastRejectReason;
+    /** Where the writer is in its cycle file (published every 16 appends for a {@link Pretoucher}). */
+    private volatile long writePosition;
+    private final Path dir;
 
     /**
      * Open the writer of a partition.
@@ -57,6 +60,7 @@ public final class PartitionWriter implements AutoCloseable
     public PartitionWriter(final Path dir)
     {
         this.name = dir.getFileName().toString();
+        this.dir = dir;
         this.queue = Partition.open(dir, clock);
         this.appender = queue.createAppender();
         this.lastIndex = queue.lastIndex();
@@ -186,6 +190,10 @@ public final class PartitionWriter implements AutoCloseable
             {
                 bytes.unsafeWrite(buffer.addressOffset() + offset, length);
             }
+            if ((appended & 15) == 0)
+            {
+                writePosition = bytes.writePosition();
+            }
         }
         appended++;
         lastIndex = appender.lastIndexAppended();
@@ -204,6 +212,28 @@ public final class PartitionWriter implements AutoCloseable
             }
             owner = current;
         }
+    }
+
+    /**
+     * The cycle file being appended to (any thread; a moment old).
+     *
+     * @return the file, or null before the first append.
+     */
+    public Path currentFile()
+    {
+        final int day = currentDay;
+        return day == Integer.MIN_VALUE ? null : dir.resolve(TradingDay.format(day).replace("-", "") + "F" +
+            net.openhft.chronicle.queue.impl.single.SingleChronicleQueue.SUFFIX);
+    }
+
+    /**
+     * Byte position of the writer in its cycle file (any thread; updated every 16 appends).
+     *
+     * @return the position.
+     */
+    public long writePosition()
+    {
+        return writePosition;
     }
 
     /**

@@ -46,6 +46,10 @@ public final class ParseBench implements Callable<Integer>
     @Option(names = "--dir", description = "where to put the scratch journals (default: a temporary directory)")
     Path dir;
 
+    @Option(names = "--pretouch", description = "touch journal pages ahead of the writer on a background thread: on, off, or both " +
+        "(both: each pass with and without, in one run, to compare) (default: ${DEFAULT-VALUE})", defaultValue = "both")
+    String pretouch;
+
     @Override
     public Integer call() throws Exception
     {
@@ -54,8 +58,24 @@ public final class ParseBench implements Callable<Integer>
         {
             System.out.printf("java %s, %d cpus, heap %d MiB%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-            run(root.resolve("trades"), false, trades);
-            run(root.resolve("depths"), true, depths);
+            final List<Boolean> modes = switch (pretouch)
+            {
+                case "on" -> List.of(true);
+                case "off" -> List.of(false);
+                case "both" -> List.of(false, true);
+                default -> throw new IllegalArgumentException("--pretouch must be on, off or both, got '" + pretouch + "'");
+            };
+            int n = 0;
+            for (final boolean on : modes)
+            {
+                run(root.resolve("trades" + n), false, trades, on);
+                n++;
+            }
+            for (final boolean on : modes)
+            {
+                run(root.resolve("depths" + n), true, depths, on);
+                n++;
+            }
         }
         finally
         {
@@ -146,7 +166,7 @@ public final class ParseBench implements Callable<Integer>
         return frames;
     }
 
-    private void run(final Path partition, final boolean depth, final int count)
+    private void run(final Path partition, final boolean depth, final int count, final boolean withPretouch)
     {
         final FeedConfig config = FeedConfig.binance(Venues.BINANCE_SPOT, partition, URI.create("ws://127.0.0.1:1"),
             URI.create("http://127.0.0.1:1"),
@@ -154,9 +174,14 @@ public final class ParseBench implements Callable<Integer>
             EnumSet.of(depth ? Channel.DEPTH : Channel.TRADE));
         final EpochNanoClock clock = new SystemEpochNanoClock();
         final FeedJournal journal = new FeedJournal(partition, config.venueId());
+        final io.tickjournal.journal.Pretoucher pretoucher = withPretouch ? new io.tickjournal.journal.Pretoucher(16 << 20) : null;
+        if (pretoucher != null)
+        {
+            journal.pretouchWith(pretoucher);
+        }
         final FeedSession session = new FeedSession(config, journal, new BinanceFeedHandler(config, journal), new NoTransport(), clock, 1);
         final Frame[] frames = frames(depth);
-        final String label = depth ? "depth (10 levels a side)" : "trade";
+        final String label = (depth ? "depth (10 levels a side)" : "trade") + (withPretouch ? " +pretouch" : "");
         try
         {
             session.start(clock.nanoTime());
@@ -213,6 +238,10 @@ public final class ParseBench implements Callable<Integer>
         finally
         {
             session.close();
+            if (pretoucher != null)
+            {
+                pretoucher.close();
+            }
         }
     }
 

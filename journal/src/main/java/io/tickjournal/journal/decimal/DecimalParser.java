@@ -21,6 +21,17 @@ public final class DecimalParser
     /** Largest |exponent| a parsed value may end with; wider than any int8 record field so rescale reports it. */
     public static final int MAX_ABS_EXPONENT = 1_000;
 
+    /** Below {@code SAFE[k]}, {@code digits * 10^k + 9} cannot overflow: skips a division per digit. */
+    private static final long[] SAFE = new long[Decimals.MAX_POW10 + 1];
+
+    static
+    {
+        for (int k = 0; k <= Decimals.MAX_POW10; k++)
+        {
+            SAFE[k] = (Long.MAX_VALUE - 9) / Decimals.pow10(k);
+        }
+    }
+
     private long mantissa;
     private int exponent;
 
@@ -242,7 +253,8 @@ public final class DecimalParser
         if (digits != 0)
         {
             final int scale = pendingZeros + 1;
-            if (scale > Decimals.MAX_POW10 || digits > (Long.MAX_VALUE - d) / Decimals.pow10(scale))
+            if (scale > Decimals.MAX_POW10 ||
+                (digits > SAFE[scale] && digits > (Long.MAX_VALUE - d) / Decimals.pow10(scale)))
             {
                 error = DecimalError.TOO_MANY_DIGITS;
                 return;

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.tickjournal.ingest.IngestFeed;
+import io.tickjournal.journal.Pretoucher;
 import io.tickjournal.ops.config.TickJournalConfig;
 import org.agrona.concurrent.EpochNanoClock;
 
@@ -11,11 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The ingest role: every configured feed on its own event loop, appending to its partition. */
+/**
+ * The ingest role: every configured feed on its own event loop, appending to its partition, with
+ * one background thread touching journal pages ahead of the writers.
+ */
 public final class IngestRole implements AutoCloseable
 {
     private final EventLoopGroup group;
     private final List<IngestFeed> feeds = new ArrayList<>();
+    private final Pretoucher pretoucher = new Pretoucher(16 << 20);
 
     /**
      * Start every feed.
@@ -31,7 +36,7 @@ public final class IngestRole implements AutoCloseable
         {
             for (final TickJournalConfig.Feed feed : config.feeds())
             {
-                feeds.add(IngestFeed.start(feed.feed(), group, clock));
+                feeds.add(IngestFeed.start(feed.feed(), group, clock, pretoucher));
             }
         }
         catch (final RuntimeException ex)
@@ -55,5 +60,6 @@ public final class IngestRole implements AutoCloseable
             feed.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        pretoucher.close();
     }
 }
