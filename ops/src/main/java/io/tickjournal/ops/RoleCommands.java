@@ -102,10 +102,19 @@ final class RoleCommands
         description = "Run the bridge role: the pinned multicast bridge and its re-request server.")
     static final class BridgeCommand extends RoleCommand
     {
+        @Option(names = "--inject-loss", description = "drop, duplicate and reorder this fraction of packets on purpose " +
+            "(failure drills and tests only; default: ${DEFAULT-VALUE})", defaultValue = "0")
+        double injectLoss;
+
         @Override
         AutoCloseable start(final TickJournalConfig config)
         {
-            return new BridgeRole(config, BridgeRole.datagrams(), System.err::println);
+            if (injectLoss < 0 || injectLoss >= 1)
+            {
+                throw new IllegalArgumentException("--inject-loss must be in [0, 1), got " + injectLoss);
+            }
+            return new BridgeRole(config, injectLoss > 0 ? io.tickjournal.bridge.LossySink.factory(injectLoss, 17) :
+                BridgeRole.datagrams(), System.err::println);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.tickjournal.ops;
 
 import io.tickjournal.bridge.LossySink;
-import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.Venues;
 import io.tickjournal.ops.config.TickJournalConfig;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -36,24 +34,6 @@ class LiveBackfillTest
         {
             return s.getLocalPort();
         }
-    }
-
-    private static List<byte[]> records(final Path dir)
-    {
-        final List<byte[]> out = new ArrayList<>();
-        try (JournalTailer tailer = JournalTailer.open(dir, null))
-        {
-            while (tailer.readOne((d, s, b, o, l) ->
-            {
-                final byte[] copy = new byte[l];
-                b.getBytes(o, copy);
-                out.add(copy);
-            }))
-            {
-                // all
-            }
-        }
-        return out;
     }
 
     @Test
@@ -106,8 +86,8 @@ class LiveBackfillTest
         final Cli backfill = Cli.run("backfill", "--journal", root.resolve("journal").toString(), "--from-day",
             TradingDay.format(today), "--out", root.resolve("backfill").toString(), "--csv", root.resolve("backfill.csv").toString());
         assertEquals(0, backfill.exit, backfill.toString());
-        final List<byte[]> live = records(root.resolve("features"));
-        final List<byte[]> offline = records(root.resolve("backfill"));
+        final List<byte[]> live = LiveBackfillTestRecords.read(root.resolve("features"));
+        final List<byte[]> offline = LiveBackfillTestRecords.read(root.resolve("backfill"));
         assertTrue(live.size() > 1000, "live features: " + live.size());
         assertEquals(live.size(), offline.size());
         for (int i = 0; i < live.size(); i++)

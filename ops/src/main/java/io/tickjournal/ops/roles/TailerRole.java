@@ -28,6 +28,7 @@ public final class TailerRole implements AutoCloseable
     private final FeatureJournalWriter featureWriter;
     private final AgentRole replicaThread;
     private final AgentRole receiverThread;
+    private final Consumer<String> log;
 
     /**
      * @param config    the config.
@@ -36,6 +37,7 @@ public final class TailerRole implements AutoCloseable
      */
     public TailerRole(final TickJournalConfig config, final List<FeatureEngine.Listener> listeners, final Consumer<String> log)
     {
+        this.log = log;
         final TickJournalConfig.Tailer t = config.tailer();
         final byte[] secret = config.replication().secret().getBytes(StandardCharsets.US_ASCII);
         final int today = TradingDay.ofEpochNs(System.currentTimeMillis() * 1_000_000L);
@@ -84,6 +86,12 @@ public final class TailerRole implements AutoCloseable
     {
         receiverThread.close();
         replicaThread.close();
+        for (final io.tickjournal.tailer.Sequencer sequencer : receiver.sequencers())
+        {
+            log.accept("tailer " + sequencer.partitionCode() + ": " + sequencer.counters() + " malformed=" + receiver.malformed +
+                " foreign=" + receiver.foreign);
+        }
+        log.accept("tailer: replica wrote " + replicaSink.recordsWritten() + " records, " + engine.emitted() + " feature sets");
         if (featureWriter != null)
         {
             featureWriter.close();
