@@ -11,7 +11,7 @@ import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochNanoClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -172,7 +172,7 @@ public final class ParseBench implements Callable<Integer>
             URI.create("http://127.0.0.1:1"),
             List.of(new InstrumentSpec(1, "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8)),
             EnumSet.of(depth ? Channel.DEPTH : Channel.TRADE));
-        final EpochNanoClock clock = new SystemEpochNanoClock();
+        final EpochNanoClock clock = new OffsetEpochNanoClock();
         final FeedJournal journal = new FeedJournal(partition, config.venueId());
         final io.tickjournal.journal.Pretoucher pretoucher = withPretouch ? new io.tickjournal.journal.Pretoucher(16 << 20) : null;
         if (pretoucher != null)
