@@ -186,7 +186,20 @@ public final class DemoCommand implements Callable<Integer>
             final TailerRole tailer = new TailerRole(config, List.of(view), log::add);
 
             final CountDownLatch stop = new CountDownLatch(1);
-            final Thread hook = new Thread(stop::countDown, "demo-stop");
+            final CountDownLatch stopped = new CountDownLatch(1);
+            final Thread hook = new Thread(() ->
+            {
+                // Ctrl-C: let the main thread close every role before the JVM exits.
+                stop.countDown();
+                try
+                {
+                    stopped.await(30, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             final long start = System.nanoTime();
             final long end = durationSeconds > 0 ? start + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
@@ -218,16 +231,13 @@ public final class DemoCommand implements Callable<Integer>
             }
             finally
             {
-                if (durationSeconds > 0 || stop.getCount() > 0)
+                try
                 {
-                    try
-                    {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    }
-                    catch (final IllegalStateException ignore)
-                    {
-                        // already shutting down
-                    }
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+                catch (final IllegalStateException ignore)
+                {
+                    // already shutting down: the hook waits for this block
                 }
                 ingest.close();
                 Thread.sleep(500); // let the bridge send and the tailer receive the last records
@@ -248,6 +258,8 @@ public final class DemoCommand implements Callable<Integer>
             }
             out.println("try: ./tickjournal stats " + config.journalDir() + "   ./tickjournal audit --journal " +
                 config.journalDir() + " summary");
+            out.flush();
+            stopped.countDown();
         }
         return 0;
     }

@@ -39,6 +39,17 @@ class LiveBackfillTest
     @Test
     void backfillEqualsTheFeaturesTheLiveTailerComputed() throws Exception
     {
+        run(false);
+    }
+
+    @Test
+    void aTailerRunningFromTheReplicaAloneComputesTheSameFeatures() throws Exception
+    {
+        run(true);
+    }
+
+    private void run(final boolean fromReplica) throws Exception
+    {
         final long now = System.currentTimeMillis() * 1_000_000L;
         final int today = TradingDay.ofEpochNs(now);
         final long start = Math.max(TradingDay.startNs(today) + 1_000_000_000L, now - 60_000_000_000L);
@@ -57,7 +68,8 @@ class LiveBackfillTest
         final TickJournalConfig parsed = TickJournalConfig.load(root.resolve("tj.yaml"));
         final TickJournalConfig config = new TickJournalConfig(parsed.journalDir(), parsed.feeds(), parsed.bridge(),
             parsed.replication(), new TickJournalConfig.Tailer(parsed.tailer().replicaDir(), parsed.replication().bind(),
-            parsed.bridge().retransmit(), "lo", true, parsed.tailer().windowsMs(), 5, parsed.tailer().featureDir(), "backoff", -1));
+            parsed.bridge().retransmit(), "lo", true, parsed.tailer().windowsMs(), 5, parsed.tailer().featureDir(), "backoff", -1,
+            fromReplica));
 
         final long delivered;
         final String counters;
@@ -69,7 +81,7 @@ class LiveBackfillTest
             long seen = 0;
             while (System.nanoTime() < deadline)
             {
-                seen = tailer.receiver().sequencers().stream().mapToLong(s -> s.counters().delivered).sum();
+                seen = tailer.delivered();
                 if (seen >= written)
                 {
                     break;
@@ -77,8 +89,8 @@ class LiveBackfillTest
                 Thread.sleep(20);
             }
             delivered = seen;
-            counters = tailer.receiver().sequencers().get(0).counters() + " bridge " + bridge.bridge().counters().packetsSent() +
-                " packets, replication clients " + replicate.source().clientCount();
+            counters = (fromReplica ? "replica tail" : tailer.receiver().sequencers().get(0).counters().toString()) + " bridge " +
+                bridge.bridge().counters().packetsSent() + " packets, replication clients " + replicate.source().clientCount();
             Thread.sleep(200);
         }
         assertEquals(written, delivered, counters);

@@ -87,10 +87,11 @@ public record TickJournalConfig(
      * @param featureDir        where to journal features (null: do not).
      * @param idle              idle strategy of the receiver.
      * @param cpu               CPU to pin the receiver to (-1: none).
+     * @param fromReplica       run from the replica alone (no multicast): tail the replica as it is written.
      */
     public record Tailer(
         Path replicaDir, InetSocketAddress replicationSource, InetSocketAddress rerequest, String interfaceName,
-        boolean fromDayStart, long[] windowsMs, int imbalanceLevels, Path featureDir, String idle, int cpu)
+        boolean fromDayStart, long[] windowsMs, int imbalanceLevels, Path featureDir, String idle, int cpu, boolean fromReplica)
     {
     }
 
@@ -164,7 +165,6 @@ public record TickJournalConfig(
         final List<Feed> feeds = new ArrayList<>();
         final Set<String> names = new HashSet<>();
         final Set<String> codes = new HashSet<>();
-        final Set<InetSocketAddress> groups = new HashSet<>();
         for (final Node f : root.get("feeds").list())
         {
             final Feed feed = feed(f, journalDir);
@@ -175,10 +175,6 @@ public record TickJournalConfig(
             if (!codes.add(feed.code()))
             {
                 throw new ConfigException(f.path() + ".code", feed.code(), "used by two feeds");
-            }
-            if (!groups.add(feed.group()))
-            {
-                throw new ConfigException(f.path() + ".group", feed.group(), "used by two feeds (give each feed its own port)");
             }
             feeds.add(feed);
         }
@@ -193,7 +189,12 @@ public record TickJournalConfig(
 
         final Node t = root.get("tailer");
         t.allowOnly("replicaDir", "replicationSource", "rerequest", "interface", "fromDayStart", "windowsMs",
-            "imbalanceLevels", "featureDir", "idle", "cpu");
+            "imbalanceLevels", "featureDir", "idle", "cpu", "source");
+        final String source = t.text("source", "multicast");
+        if (!"multicast".equals(source) && !"replica".equals(source))
+        {
+            throw new ConfigException(t.path() + ".source", source, "must be multicast or replica");
+        }
         final String tailerIdle = t.text("idle", "backoff");
         checkIdle(t.path() + ".idle", tailerIdle);
         final List<String> windows = t.strings("windowsMs", List.of("1000", "10000", "60000"));
@@ -228,7 +229,8 @@ public record TickJournalConfig(
             t.integer("imbalanceLevels", 5, 1, 100),
             featureDir.isEmpty() ? null : t.path("featureDir", null, base),
             tailerIdle,
-            t.integer("cpu", -1, -1, 4095));
+            t.integer("cpu", -1, -1, 4095),
+            "replica".equals(source));
         return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer);
     }
 

@@ -6,6 +6,7 @@ import io.tickjournal.tailer.FeatureEngine;
 import io.tickjournal.tailer.FeatureJournalWriter;
 import io.tickjournal.tailer.ReceiverAgent;
 import io.tickjournal.tailer.ReplicaSink;
+import io.tickjournal.tailer.ReplicaTailAgent;
 import io.tickjournal.tailer.Sequencer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.SystemNanoClock;
@@ -18,12 +19,14 @@ import java.util.function.Consumer;
 /**
  * The tailer role: the replica sink on one thread; the receiver, sequencers, books and features
  * on another (the feature engine runs on the receiver's thread, so records go from the socket
- * to the features with no hand-off).
+ * to the features with no hand-off). With {@code source: replica} it runs without multicast,
+ * tailing the replica as the sink writes it.
  */
 public final class TailerRole implements AutoCloseable
 {
     private final ReplicaSink replicaSink;
     private final ReceiverAgent receiver;
+    private final ReplicaTailAgent replicaTail;
     private final FeatureEngine engine;
     private final FeatureJournalWriter featureWriter;
     private final AgentRole replicaThread;
@@ -57,16 +60,34 @@ public final class TailerRole implements AutoCloseable
             engine.addListener(featureWriter);
         }
         replicaSink = new ReplicaSink(t.replicationSource(), secret, replicas, 500_000_000L, SystemNanoClock.INSTANCE, log);
-        receiver = new ReceiverAgent(subscriptions, t.rerequest(), t.replicationSource(), secret, Sequencer.Settings.defaults(),
-            engine, SystemNanoClock.INSTANCE);
+        final List<java.nio.file.Path> replicaDirs = new ArrayList<>();
+        config.feeds().forEach(feed -> replicaDirs.add(t.replicaDir().resolve(feed.partition())));
+        receiver = t.fromReplica() ? null : new ReceiverAgent(subscriptions, t.rerequest(), t.replicationSource(), secret,
+            Sequencer.Settings.defaults(), engine, SystemNanoClock.INSTANCE);
+        replicaTail = t.fromReplica() ? new ReplicaTailAgent(replicaDirs, engine, 256) : null;
         replicaThread = new AgentRole("replica", List.<Agent>of(replicaSink), "backoff", -1, log);
-        receiverThread = new AgentRole("tailer", List.<Agent>of(receiver), t.idle(), t.cpu(), log);
+        receiverThread = new AgentRole("tailer", List.<Agent>of(receiver != null ? receiver : replicaTail), t.idle(), t.cpu(), log);
     }
 
-    /** @return the receiver (counters, sequencers). */
+    /** @return the receiver (counters, sequencers), or null when running from the replica alone. */
     public ReceiverAgent receiver()
     {
         return receiver;
+    }
+
+    /** @return records handed to the feature engine so far (any thread; a moment old). */
+    public long delivered()
+    {
+        if (receiver == null)
+        {
+            return replicaTail.delivered();
+        }
+        long n = 0;
+        for (final io.tickjournal.tailer.Sequencer sequencer : receiver.sequencers())
+        {
+            n += sequencer.counters().delivered;
+        }
+        return n;
     }
 
     /** @return the replica sink. */
@@ -86,10 +107,13 @@ public final class TailerRole implements AutoCloseable
     {
         receiverThread.close();
         replicaThread.close();
-        for (final io.tickjournal.tailer.Sequencer sequencer : receiver.sequencers())
+        if (receiver != null)
         {
-            log.accept("tailer " + sequencer.partitionCode() + ": " + sequencer.counters() + " malformed=" + receiver.malformed +
-                " foreign=" + receiver.foreign);
+            for (final io.tickjournal.tailer.Sequencer sequencer : receiver.sequencers())
+            {
+                log.accept("tailer " + sequencer.partitionCode() + ": " + sequencer.counters() + " malformed=" + receiver.malformed +
+                    " foreign=" + receiver.foreign);
+            }
         }
         log.accept("tailer: replica wrote " + replicaSink.recordsWritten() + " records, " + engine.emitted() + " feature sets");
         if (featureWriter != null)
