@@ -376,6 +376,42 @@ class LossRecoveryTest
     }
 
     @Test
+    void twoPartitionsOnOneMulticastPortAreToldApartBySession() throws Exception
+    {
+        final int port = PORTS.getAndAdd(1);
+        final String group = "239.255.78." + (1 + port % 200);
+        final Path spot = root.resolve("binance-spot");
+        final Path usdm = root.resolve("binance-usdm");
+        final long spotRecords = writeJournal(spot, 3_000, false, 21);
+        final long usdmRecords = writeJournal(usdm, 2_000, false, 22);
+        final BridgeAgent bridge = new BridgeAgent(List.of(
+            ChannelConfig.loopback(spot, "BS", group, port), ChannelConfig.loopback(usdm, "BU", group, port)),
+            root.resolve("state"), DatagramSink::new, System::nanoTime, new ErrorReporter(s -> { }));
+        bridge.onStart();
+        agents.add(bridge);
+        final long[] total = {0};
+        final ReceiverAgent receiver = new ReceiverAgent(List.of(
+            new ReceiverAgent.Subscription("binance-spot", "BS", new InetSocketAddress(group, port), "lo", null, -1, 1),
+            new ReceiverAgent.Subscription("binance-usdm", "BU", new InetSocketAddress(group, port), "lo", null, -1, 1)),
+            null, null, new byte[0], Sequencer.Settings.defaults(), (day, seq, buffer, offset, length) -> total[0]++,
+            System::nanoTime);
+        receiver.onStart();
+        agents.add(receiver);
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline &&
+            receiver.sequencers().stream().mapToLong(q -> q.counters().delivered).sum() < spotRecords + usdmRecords)
+        {
+            bridge.doWork();
+            receiver.doWork();
+        }
+        assertEquals(spotRecords, receiver.sequencers().get(0).counters().delivered);
+        assertEquals(usdmRecords, receiver.sequencers().get(1).counters().delivered);
+        assertEquals(0, receiver.foreign);
+        assertEquals(0, receiver.sequencers().get(0).counters().gaps + receiver.sequencers().get(1).counters().gaps);
+        assertEquals(spotRecords + usdmRecords, total[0]);
+    }
+
+    @Test
     void garbageAndForeignPacketsAreCountedAndSurvived() throws Exception
     {
         final Rig rig = new Rig();
