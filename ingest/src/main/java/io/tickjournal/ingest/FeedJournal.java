@@ -106,14 +106,9 @@ public final class FeedJournal implements AutoCloseable
     public long appendRaw(
         final int connectionId, final long receiveTimeNs, final byte[] frame, final int offset, final int length)
     {
-        rawFrame.wrapAndApplyHeader(rawBuffer, 0, header)
-            .receiveTimeNs(receiveTimeNs)
-            .eventTimeNs(Records.NULL_LONG)
-            .venueSeq(Records.NULL_LONG)
-            .rawIndex(Records.NULL_LONG)
-            .venueId(venueId)
-            .flags(0)
-            .instrumentId(0)
+        rawFrame.wrapAndApplyHeader(rawBuffer, 0, header);
+        Records.putCommon(rawBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, venueId, 0, 0);
+        rawFrame
             .connectionId(connectionId)
             .putPayload(frame, offset, length);
         return checked(raw, raw.append(rawBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + rawFrame.encodedLength()));
@@ -149,14 +144,9 @@ public final class FeedJournal implements AutoCloseable
         final VenueStatusKind kind, final int instrumentId, final int connectionId, final long expectedSeq,
         final long receivedSeq, final long rawIndex, final long receiveTimeNs, final String detail)
     {
-        status.wrapAndApplyHeader(recordBuffer, 0, header)
-            .receiveTimeNs(receiveTimeNs)
-            .eventTimeNs(Records.NULL_LONG)
-            .venueSeq(Records.NULL_LONG)
-            .rawIndex(rawIndex)
-            .venueId(venueId)
-            .flags(0)
-            .instrumentId(instrumentId)
+        status.wrapAndApplyHeader(recordBuffer, 0, header);
+        Records.putCommon(recordBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, rawIndex, venueId, 0, instrumentId);
+        status
             .status(kind)
             .connectionId(connectionId)
             .expectedSeq(expectedSeq)
@@ -174,14 +164,10 @@ public final class FeedJournal implements AutoCloseable
      */
     public long define(final InstrumentSpec spec, final long receiveTimeNs)
     {
-        definition.wrapAndApplyHeader(recordBuffer, 0, header)
-            .receiveTimeNs(receiveTimeNs)
-            .eventTimeNs(Records.NULL_LONG)
-            .venueSeq(Records.NULL_LONG)
-            .rawIndex(Records.NULL_LONG)
-            .venueId(venueId)
-            .flags(0)
-            .instrumentId(spec.instrumentId())
+        definition.wrapAndApplyHeader(recordBuffer, 0, header);
+        Records.putCommon(recordBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, venueId, 0,
+            spec.instrumentId());
+        definition
             .marketKind(spec.marketKind())
             .priceExponent((byte)spec.priceExponent())
             .sizeExponent((byte)spec.sizeExponent())

@@ -76,13 +76,26 @@ public final class NettyFeedTransport implements FeedTransport
         this.session = session;
     }
 
-    private SslContext ssl() throws SSLException
+    /** The TLS context for a {@code wss}/{@code https} URI, null for a plain one; throws if TLS cannot be set up. */
+    private SslContext contextFor(final URI uri) throws SSLException
     {
+        if (!secure(uri))
+        {
+            return null;
+        }
         if (ssl == null)
         {
             ssl = SslContextBuilder.forClient().build();
         }
         return ssl;
+    }
+
+    private static void addTls(final ChannelPipeline p, final SslContext context, final SocketChannel ch, final URI uri)
+    {
+        if (context != null)
+        {
+            p.addLast(context.newHandler(ch.alloc(), uri.getHost(), port(uri)));
+        }
     }
 
     private static int port(final URI uri)
@@ -105,7 +118,7 @@ public final class NettyFeedTransport implements FeedTransport
         final SslContext context;
         try
         {
-            context = secure(uri) ? ssl() : null;
+            context = contextFor(uri);
         }
         catch (final SSLException ex)
         {
@@ -129,10 +142,7 @@ public final class NettyFeedTransport implements FeedTransport
                 protected void initChannel(final SocketChannel ch)
                 {
                     final ChannelPipeline p = ch.pipeline();
-                    if (context != null)
-                    {
-                        p.addLast(context.newHandler(ch.alloc(), uri.getHost(), port(uri)));
-                    }
+                    addTls(p, context, ch, uri);
                     p.addLast(new HttpClientCodec());
                     p.addLast(new HttpObjectAggregator(65_536));
                     p.addLast(new WebSocketClientProtocolHandler(config));
@@ -175,7 +185,7 @@ public final class NettyFeedTransport implements FeedTransport
         final SslContext context;
         try
         {
-            context = secure(uri) ? ssl() : null;
+            context = contextFor(uri);
         }
         catch (final SSLException ex)
         {
@@ -192,10 +202,7 @@ public final class NettyFeedTransport implements FeedTransport
                 protected void initChannel(final SocketChannel ch)
                 {
                     final ChannelPipeline p = ch.pipeline();
-                    if (context != null)
-                    {
-                        p.addLast(context.newHandler(ch.alloc(), uri.getHost(), port(uri)));
-                    }
+                    addTls(p, context, ch, uri);
                     p.addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS));
                     p.addLast(new HttpClientCodec());
                     p.addLast(new HttpObjectAggregator(MAX_FRAME));

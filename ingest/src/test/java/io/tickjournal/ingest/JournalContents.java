@@ -1,6 +1,5 @@
 package io.tickjournal.ingest;
 
-import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.Records;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -22,17 +21,9 @@ public final class JournalContents
     public static List<UnsafeBuffer> read(final Path dir)
     {
         final List<UnsafeBuffer> records = new ArrayList<>();
-        try (JournalTailer tailer = JournalTailer.open(dir, null))
+        for (final byte[] bytes : io.tickjournal.journal.JournalRecords.readAll(dir))
         {
-            while (tailer.readOne((day, seq, buffer, offset, length) ->
-            {
-                final byte[] copy = new byte[length];
-                buffer.getBytes(offset, copy);
-                records.add(new UnsafeBuffer(copy));
-            }))
-            {
-                // read all
-            }
+            records.add(new UnsafeBuffer(bytes));
         }
         return records;
     }

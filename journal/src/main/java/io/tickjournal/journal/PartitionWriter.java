@@ -82,12 +82,8 @@ public final class PartitionWriter implements AutoCloseable
      */
     public long append(final DirectBuffer buffer, final int offset, final int length)
     {
-        checkOwner();
-        final int valid = RecordValidator.validate(buffer, offset, length);
-        if (valid != RecordValidator.OK)
+        if (!accepts(buffer, offset, length))
         {
-            rejected++;
-            lastRejectReason = valid;
             return REJECTED;
         }
 
@@ -125,12 +121,8 @@ public final class PartitionWriter implements AutoCloseable
      */
     public long appendReplica(final int day, final long sequence, final DirectBuffer buffer, final int offset, final int length)
     {
-        checkOwner();
-        final int valid = RecordValidator.validate(buffer, offset, length);
-        if (valid != RecordValidator.OK)
+        if (!accepts(buffer, offset, length))
         {
-            rejected++;
-            lastRejectReason = valid;
             return REJECTED;
         }
         final long expected = lastIndex < 0 || Partition.day(lastIndex) != day ? 1 : Partition.sequence(lastIndex) + 1;
@@ -147,6 +139,20 @@ public final class PartitionWriter implements AutoCloseable
                 Partition.sequence(index) + " where the source has " + day + "/" + sequence);
         }
         return index;
+    }
+
+    /** Owner check and validation shared by both appends; a refused record is counted with its reason. */
+    private boolean accepts(final DirectBuffer buffer, final int offset, final int length)
+    {
+        checkOwner();
+        final int valid = RecordValidator.validate(buffer, offset, length);
+        if (valid != RecordValidator.OK)
+        {
+            rejected++;
+            lastRejectReason = valid;
+            return false;
+        }
+        return true;
     }
 
     private void beginDay(final long receiveTimeNs, final long skipKey)

@@ -2,6 +2,7 @@ package io.tickjournal.journal;
 
 import io.tickjournal.journal.sbe.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
@@ -48,6 +49,33 @@ public final class Records
      * the moment it was journaled.
      */
     public static final int FLAG_DEFERRED = 1 << 2;
+
+    /**
+     * Write the common block every record starts with (after {@code wrapAndApplyHeader} of any
+     * encoder of this schema, whose fields 1 to 7 are this block at these offsets).
+     *
+     * @param buffer        the record.
+     * @param offset        where its SBE header starts.
+     * @param receiveTimeNs receive time.
+     * @param eventTimeNs   venue event time or {@link #NULL_LONG}.
+     * @param venueSeq      venue sequence or {@link #NULL_LONG}.
+     * @param rawIndex      raw frame index or {@link #NULL_LONG}.
+     * @param venueId       venue id.
+     * @param flags         flags.
+     * @param instrumentId  instrument id.
+     */
+    public static void putCommon(
+        final MutableDirectBuffer buffer, final int offset, final long receiveTimeNs, final long eventTimeNs,
+        final long venueSeq, final long rawIndex, final int venueId, final int flags, final int instrumentId)
+    {
+        buffer.putLong(offset + RECEIVE_TIME_OFFSET, receiveTimeNs, ORDER);
+        buffer.putLong(offset + EVENT_TIME_OFFSET, eventTimeNs, ORDER);
+        buffer.putLong(offset + VENUE_SEQ_OFFSET, venueSeq, ORDER);
+        buffer.putLong(offset + RAW_INDEX_OFFSET, rawIndex, ORDER);
+        buffer.putShort(offset + VENUE_ID_OFFSET, (short)venueId, ORDER);
+        buffer.putShort(offset + FLAGS_OFFSET, (short)flags, ORDER);
+        buffer.putInt(offset + INSTRUMENT_ID_OFFSET, instrumentId, ORDER);
+    }
 
     /**
      * @param buffer the record.

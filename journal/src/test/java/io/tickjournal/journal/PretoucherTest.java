@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,20 +38,7 @@ class PretoucherTest
                 pretoucher.unregister(writer);
             }
         }
-        final List<byte[]> records = new ArrayList<>();
-        try (JournalTailer tailer = JournalTailer.open(dir, null))
-        {
-            while (tailer.readOne((d, s, b, o, l) ->
-            {
-                final byte[] copy = new byte[l];
-                b.getBytes(o, copy);
-                records.add(copy);
-            }))
-            {
-                // all
-            }
-        }
-        return records;
+        return JournalRecords.readAll(dir);
     }
 
     @Test

@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -185,29 +184,14 @@ public final class DemoCommand implements Callable<Integer>
             final IngestRole ingest = new IngestRole(config, clock);
             final TailerRole tailer = new TailerRole(config, List.of(view), log::add);
 
-            final CountDownLatch stop = new CountDownLatch(1);
-            final CountDownLatch stopped = new CountDownLatch(1);
-            final Thread hook = new Thread(() ->
-            {
-                // Ctrl-C: let the main thread close every role before the JVM exits.
-                stop.countDown();
-                try
-                {
-                    stopped.await(30, TimeUnit.SECONDS);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }, "demo-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
+            final ShutdownSignal signal = new ShutdownSignal("demo");
             final long start = System.nanoTime();
             final long end = durationSeconds > 0 ? start + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
             final Snapshot previous = new Snapshot();
             int second = 0;
             try
             {
-                while (!stop.await(1, TimeUnit.SECONDS))
+                while (!signal.await(1, TimeUnit.SECONDS))
                 {
                     second++;
                     if (!noFaults && second % 10 == 5)
@@ -231,14 +215,6 @@ public final class DemoCommand implements Callable<Integer>
             }
             finally
             {
-                try
-                {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                }
-                catch (final IllegalStateException ignore)
-                {
-                    // already shutting down: the hook waits for this block
-                }
                 ingest.close();
                 Thread.sleep(500); // let the bridge send and the tailer receive the last records
                 tailer.close();
@@ -259,7 +235,7 @@ public final class DemoCommand implements Callable<Integer>
             out.println("try: ./tickjournal stats " + config.journalDir() + "   ./tickjournal audit --journal " +
                 config.journalDir() + " summary");
             out.flush();
-            stopped.countDown();
+            signal.close();
         }
         return 0;
     }

@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,49 +39,19 @@ final class RoleCommands
         public Integer call() throws Exception
         {
             final TickJournalConfig loaded = TickJournalConfig.load(config);
-            final CountDownLatch stop = new CountDownLatch(1);
-            final CountDownLatch stopped = new CountDownLatch(1);
-            final Thread hook = new Thread(() ->
-            {
-                stop.countDown();
-                try
-                {
-                    stopped.await(30, TimeUnit.SECONDS);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }, "tickjournal-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
             final String name = getClass().getSimpleName().replace("Command", "").toLowerCase(java.util.Locale.ROOT);
-            try (AutoCloseable role = start(loaded))
+            try (ShutdownSignal signal = new ShutdownSignal(name))
             {
-                System.err.println(name + " running (" + config + ", " + role.getClass().getSimpleName() +
-                    "); SIGTERM or Ctrl-C stops it");
-                if (durationSeconds > 0)
+                try (AutoCloseable role = start(loaded))
                 {
-                    stop.await(durationSeconds, TimeUnit.SECONDS);
+                    System.err.println(name + " running (" + config + ", " + role.getClass().getSimpleName() +
+                        "); SIGTERM or Ctrl-C stops it");
+                    signal.await(durationSeconds, TimeUnit.SECONDS);
+                    System.err.println(name + " stopping");
                 }
-                else
-                {
-                    stop.await();
-                }
-                System.err.println(name + " stopping");
+                // Before the signal is released: the JVM may exit as soon as it is.
+                System.err.println(name + " stopped cleanly");
             }
-            finally
-            {
-                stopped.countDown();
-                try
-                {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                }
-                catch (final IllegalStateException ignore)
-                {
-                    // shutting down already
-                }
-            }
-            System.err.println(name + " stopped cleanly");
             return 0;
         }
     }

@@ -36,26 +36,6 @@ public final class TailerBench implements Callable<Integer>
     @Option(names = "--gaps", description = "1,000-record gaps to repair (default: ${DEFAULT-VALUE})", defaultValue = "200")
     int gaps;
 
-    private static int snapshot(final ExpandableDirectByteBuffer buffer, final long t)
-    {
-        final io.tickjournal.journal.sbe.BookSnapshotEncoder e = new io.tickjournal.journal.sbe.BookSnapshotEncoder();
-        e.wrapAndApplyHeader(buffer, 0, new io.tickjournal.journal.sbe.MessageHeaderEncoder())
-            .receiveTimeNs(t).eventTimeNs(t).venueSeq(1).rawIndex(io.tickjournal.journal.Records.NULL_LONG).venueId(1)
-            .flags(io.tickjournal.journal.Records.FLAG_FROM_SNAPSHOT).instrumentId(1)
-            .priceExponent((byte)SyntheticMarket.PRICE_EXPONENT).sizeExponent((byte)SyntheticMarket.SIZE_EXPONENT);
-        final io.tickjournal.journal.sbe.BookSnapshotEncoder.BidsEncoder bids = e.bidsCount(20);
-        for (int i = 1; i <= 20; i++)
-        {
-            bids.next().price((6_500_000L - i) * 1_000_000L).size(100_000_000L * i);
-        }
-        final io.tickjournal.journal.sbe.BookSnapshotEncoder.AsksEncoder asks = e.asksCount(20);
-        for (int i = 1; i <= 20; i++)
-        {
-            asks.next().price((6_500_000L + i) * 1_000_000L).size(100_000_000L * i);
-        }
-        return io.tickjournal.journal.sbe.MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength();
-    }
-
     @Override
     public Integer call() throws Exception
     {
@@ -70,7 +50,7 @@ public final class TailerBench implements Callable<Integer>
             {
                 long t = TradingDay.startNs(day) + 1;
                 writer.append(buffer, 0, market.encodeDefinition(buffer, 0, t, "BTCUSDT", "BTC-USDT"));
-                writer.append(buffer, 0, snapshot(buffer, t));
+                writer.append(buffer, 0, market.encodeSnapshot(buffer, 0, t, 20));
                 for (int i = 0; i < records; i++)
                 {
                     t += 50_000L;

@@ -1,6 +1,7 @@
 package io.tickjournal.ops;
 
 import io.tickjournal.bridge.LossySink;
+import io.tickjournal.journal.JournalRecords;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.Venues;
 import io.tickjournal.ops.config.TickJournalConfig;
@@ -98,8 +99,8 @@ class LiveBackfillTest
         final Cli backfill = Cli.run("backfill", "--journal", root.resolve("journal").toString(), "--from-day",
             TradingDay.format(today), "--out", root.resolve("backfill").toString(), "--csv", root.resolve("backfill.csv").toString());
         assertEquals(0, backfill.exit, backfill.toString());
-        final List<byte[]> live = LiveBackfillTestRecords.read(root.resolve("features"));
-        final List<byte[]> offline = LiveBackfillTestRecords.read(root.resolve("backfill"));
+        final List<byte[]> live = JournalRecords.readAll(root.resolve("features"));
+        final List<byte[]> offline = JournalRecords.readAll(root.resolve("backfill"));
         assertTrue(live.size() > 1000, "live features: " + live.size());
         assertEquals(live.size(), offline.size());
         for (int i = 0; i < live.size(); i++)

@@ -1,10 +1,7 @@
 package io.tickjournal.ops;
 
 import io.tickjournal.journal.PartitionWriter;
-import io.tickjournal.journal.Records;
 import io.tickjournal.journal.gen.SyntheticMarket;
-import io.tickjournal.journal.sbe.BookSnapshotEncoder;
-import io.tickjournal.journal.sbe.MessageHeaderEncoder;
 import org.agrona.ExpandableDirectByteBuffer;
 
 import java.nio.file.Path;
@@ -30,7 +27,7 @@ final class TestJournals
         try (PartitionWriter writer = new PartitionWriter(dir))
         {
             writer.append(buffer, 0, market.encodeDefinition(buffer, 0, t, symbol, symbol.replace("USDT", "-USDT")));
-            writer.append(buffer, 0, snapshot(buffer, t, venueId, instrumentId));
+            writer.append(buffer, 0, market.encodeSnapshot(buffer, 0, t, 20));
             for (int i = 0; i < records; i++)
             {
                 t += 1_000_000L;
@@ -38,25 +35,5 @@ final class TestJournals
             }
             return writer.appendedCount();
         }
-    }
-
-    static int snapshot(final ExpandableDirectByteBuffer buffer, final long t, final int venueId, final int instrumentId)
-    {
-        final BookSnapshotEncoder e = new BookSnapshotEncoder();
-        e.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
-            .receiveTimeNs(t).eventTimeNs(t).venueSeq(1).rawIndex(Records.NULL_LONG).venueId(venueId)
-            .flags(Records.FLAG_FROM_SNAPSHOT).instrumentId(instrumentId)
-            .priceExponent((byte)SyntheticMarket.PRICE_EXPONENT).sizeExponent((byte)SyntheticMarket.SIZE_EXPONENT);
-        final BookSnapshotEncoder.BidsEncoder bids = e.bidsCount(20);
-        for (int i = 1; i <= 20; i++)
-        {
-            bids.next().price((6_500_000L - i) * 1_000_000L).size(100_000_000L * i);
-        }
-        final BookSnapshotEncoder.AsksEncoder asks = e.asksCount(20);
-        for (int i = 1; i <= 20; i++)
-        {
-            asks.next().price((6_500_000L + i) * 1_000_000L).size(100_000_000L * i);
-        }
-        return MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength();
     }
 }

@@ -1,6 +1,7 @@
 package io.tickjournal.ops;
 
 import io.tickjournal.journal.JournalTailer;
+import io.tickjournal.journal.JournalRecords;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.Venues;
 import org.junit.jupiter.api.AfterEach;
@@ -187,8 +188,8 @@ class TwoHostNamespaceTest
         final Cli backfill = Cli.run("backfill", "--journal", root.resolve("journal").toString(), "--from-day",
             TradingDay.format(today), "--out", root.resolve("backfill").toString());
         assertEquals(0, backfill.exit, backfill.toString());
-        final List<byte[]> live = LiveBackfillTestRecords.read(features);
-        final List<byte[]> offline = LiveBackfillTestRecords.read(root.resolve("backfill"));
+        final List<byte[]> live = JournalRecords.readAll(features);
+        final List<byte[]> offline = JournalRecords.readAll(root.resolve("backfill"));
         assertEquals(offline.size(), live.size());
         for (int i = 0; i < live.size(); i++)
         {

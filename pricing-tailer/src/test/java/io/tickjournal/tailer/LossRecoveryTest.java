@@ -13,8 +13,6 @@ import io.tickjournal.journal.PartitionWriter;
 import io.tickjournal.journal.Records;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.gen.SyntheticMarket;
-import io.tickjournal.journal.sbe.BookSnapshotEncoder;
-import io.tickjournal.journal.sbe.MessageHeaderEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.Agent;
@@ -70,7 +68,7 @@ class LossRecoveryTest
         try (PartitionWriter writer = new PartitionWriter(dir))
         {
             writer.append(buffer, 0, market.encodeDefinition(buffer, 0, t, "BTCUSDT", "BTC-USDT"));
-            writer.append(buffer, 0, snapshot(buffer, t));
+            writer.append(buffer, 0, market.encodeSnapshot(buffer, 0, t, 20));
             for (int i = 0; i < records; i++)
             {
                 t += 1_000_000L;
@@ -79,25 +77,6 @@ class LossRecoveryTest
             }
             return writer.appendedCount();
         }
-    }
-
-    private static int snapshot(final ExpandableDirectByteBuffer buffer, final long t)
-    {
-        final BookSnapshotEncoder e = new BookSnapshotEncoder();
-        e.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
-            .receiveTimeNs(t).eventTimeNs(t).venueSeq(1).rawIndex(Records.NULL_LONG).venueId(1).flags(Records.FLAG_FROM_SNAPSHOT)
-            .instrumentId(7).priceExponent((byte)SyntheticMarket.PRICE_EXPONENT).sizeExponent((byte)SyntheticMarket.SIZE_EXPONENT);
-        final BookSnapshotEncoder.BidsEncoder bids = e.bidsCount(20);
-        for (int i = 1; i <= 20; i++)
-        {
-            bids.next().price((6_500_000L - i) * 1_000_000L).size(100_000_000L * i);
-        }
-        final BookSnapshotEncoder.AsksEncoder asks = e.asksCount(20);
-        for (int i = 1; i <= 20; i++)
-        {
-            asks.next().price((6_500_000L + i) * 1_000_000L).size(100_000_000L * i);
-        }
-        return MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength();
     }
 
     /** What a run saw: every record in order, and a digest of every feature value. */

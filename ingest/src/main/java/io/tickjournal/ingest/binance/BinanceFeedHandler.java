@@ -323,16 +323,30 @@ public final class BinanceFeedHandler implements FeedHandler
         return millis == Records.NULL_LONG ? Records.NULL_LONG : millis * 1_000_000L;
     }
 
+    /**
+     * Note the stream a message belongs to and whether its id was already seen on it (what both
+     * connections deliver while one replaces the other, or a venue repeat).
+     */
+    private boolean repeat(final int key, final long id)
+    {
+        lastStreamKey = key;
+        final long last = lastIds[key];
+        if (last != Records.NULL_LONG && id <= last)
+        {
+            counters.duplicates++;
+            return true;
+        }
+        return false;
+    }
+
     private int onTrade(
         final InstrumentSpec spec, final int instrument, final Channel channel, final BinanceMessage m,
         final long receiveTimeNs, final long rawIndex, final int connectionId)
     {
         final int key = instrument * CHANNELS + channel.ordinal();
-        lastStreamKey = key;
         final long last = lastIds[key];
-        if (last != Records.NULL_LONG && m.tradeId <= last)
+        if (repeat(key, m.tradeId))
         {
-            counters.duplicates++;
             return DATA;
         }
         final long price = scaled(m.mantissa[BinanceMessage.PRICE], m.exponent[BinanceMessage.PRICE], spec.priceExponent());
@@ -355,14 +369,10 @@ public final class BinanceFeedHandler implements FeedHandler
         }
         lastIds[key] = m.tradeId;
         final MutableDirectBuffer buffer = journal.recordBuffer();
-        trade.wrapAndApplyHeader(buffer, 0, header)
-            .receiveTimeNs(receiveTimeNs)
-            .eventTimeNs(ms(m.eventTimeMs))
-            .venueSeq(m.tradeId)
-            .rawIndex(rawIndex)
-            .venueId(journal.venueId())
-            .flags(0)
-            .instrumentId(spec.instrumentId())
+        trade.wrapAndApplyHeader(buffer, 0, header);
+        Records.putCommon(buffer, 0, receiveTimeNs, ms(m.eventTimeMs), m.tradeId, rawIndex,
+            journal.venueId(), 0, spec.instrumentId());
+        trade
             .priceMantissa(price)
             .sizeMantissa(size)
             .tradeTimeNs(ms(m.tradeTimeMs))
@@ -380,11 +390,8 @@ public final class BinanceFeedHandler implements FeedHandler
         final long rawIndex, final int connectionId)
     {
         final int key = instrument * CHANNELS + Channel.BOOK_TICKER.ordinal();
-        lastStreamKey = key;
-        final long last = lastIds[key];
-        if (last != Records.NULL_LONG && m.finalUpdateId <= last)
+        if (repeat(key, m.finalUpdateId))
         {
-            counters.duplicates++;
             return DATA;
         }
         final long bidPrice = scaled(m, BinanceMessage.BID_PRICE, spec.priceExponent());
@@ -398,14 +405,10 @@ public final class BinanceFeedHandler implements FeedHandler
         }
         lastIds[key] = m.finalUpdateId;
         final MutableDirectBuffer buffer = journal.recordBuffer();
-        top.wrapAndApplyHeader(buffer, 0, header)
-            .receiveTimeNs(receiveTimeNs)
-            .eventTimeNs(ms(m.eventTimeMs))
-            .venueSeq(m.finalUpdateId)
-            .rawIndex(rawIndex)
-            .venueId(journal.venueId())
-            .flags(0)
-            .instrumentId(spec.instrumentId())
+        top.wrapAndApplyHeader(buffer, 0, header);
+        Records.putCommon(buffer, 0, receiveTimeNs, ms(m.eventTimeMs), m.finalUpdateId, rawIndex,
+            journal.venueId(), 0, spec.instrumentId());
+        top
             .bidPrice(bidPrice)
             .bidSize(bidSize)
             .askPrice(askPrice)
@@ -422,11 +425,8 @@ public final class BinanceFeedHandler implements FeedHandler
         final long rawIndex, final int connectionId)
     {
         final int key = instrument * CHANNELS + Channel.MARK_PRICE.ordinal();
-        lastStreamKey = key;
-        final long last = lastIds[key];
-        if (last != Records.NULL_LONG && m.eventTimeMs <= last)
+        if (repeat(key, m.eventTimeMs))
         {
-            counters.duplicates++;
             return DATA;
         }
         final long markPrice = scaled(m, BinanceMessage.PRICE, spec.priceExponent());
@@ -445,14 +445,10 @@ public final class BinanceFeedHandler implements FeedHandler
         }
         lastIds[key] = m.eventTimeMs;
         final MutableDirectBuffer buffer = journal.recordBuffer();
-        mark.wrapAndApplyHeader(buffer, 0, header)
-            .receiveTimeNs(receiveTimeNs)
-            .eventTimeNs(ms(m.eventTimeMs))
-            .venueSeq(Records.NULL_LONG)
-            .rawIndex(rawIndex)
-            .venueId(journal.venueId())
-            .flags(0)
-            .instrumentId(spec.instrumentId())
+        mark.wrapAndApplyHeader(buffer, 0, header);
+        Records.putCommon(buffer, 0, receiveTimeNs, ms(m.eventTimeMs), Records.NULL_LONG, rawIndex,
+            journal.venueId(), 0, spec.instrumentId());
+        mark
             .markPrice(markPrice)
             .indexPrice(indexPrice)
             .fundingRateMantissa(hasFunding ? m.mantissa[BinanceMessage.FUNDING_RATE] : Records.NULL_LONG)
@@ -523,14 +519,10 @@ public final class BinanceFeedHandler implements FeedHandler
         final InstrumentSpec spec, final BinanceMessage m, final MutableDirectBuffer buffer, final int offset,
         final long receiveTimeNs, final long rawIndex)
     {
-        delta.wrapAndApplyHeader(buffer, offset, header)
-            .receiveTimeNs(receiveTimeNs)
-            .eventTimeNs(ms(m.eventTimeMs))
-            .venueSeq(m.finalUpdateId)
-            .rawIndex(rawIndex)
-            .venueId(journal.venueId())
-            .flags(0)
-            .instrumentId(spec.instrumentId())
+        delta.wrapAndApplyHeader(buffer, offset, header);
+        Records.putCommon(buffer, offset, receiveTimeNs, ms(m.eventTimeMs), m.finalUpdateId, rawIndex,
+            journal.venueId(), 0, spec.instrumentId());
+        delta
             .firstVenueSeq(m.firstUpdateId)
             .prevVenueSeq(m.prevUpdateId)
             .priceExponent((byte)spec.priceExponent())
@@ -678,14 +670,10 @@ public final class BinanceFeedHandler implements FeedHandler
             return;
         }
         final MutableDirectBuffer buffer = journal.recordBuffer();
-        snapshot.wrapAndApplyHeader(buffer, 0, header)
-            .receiveTimeNs(receiveTimeNs)
-            .eventTimeNs(ms(m.eventTimeMs))
-            .venueSeq(lastUpdateId)
-            .rawIndex(rawIndex)
-            .venueId(journal.venueId())
-            .flags(Records.FLAG_FROM_SNAPSHOT)
-            .instrumentId(spec.instrumentId())
+        snapshot.wrapAndApplyHeader(buffer, 0, header);
+        Records.putCommon(buffer, 0, receiveTimeNs, ms(m.eventTimeMs), lastUpdateId, rawIndex,
+            journal.venueId(), Records.FLAG_FROM_SNAPSHOT, spec.instrumentId());
+        snapshot
             .priceExponent((byte)spec.priceExponent())
             .sizeExponent((byte)spec.sizeExponent());
         final BookSnapshotEncoder.BidsEncoder bids = snapshot.bidsCount(m.bidCount);
@@ -739,18 +727,18 @@ public final class BinanceFeedHandler implements FeedHandler
 
     private static boolean hasUnrepresentable(final BinanceMessage m, final InstrumentSpec spec)
     {
-        for (int i = 0; i < m.bidCount; i++)
+        return unrepresentable(m.bidPrice, m.bidPriceExp, m.bidSize, m.bidSizeExp, m.bidCount, spec) ||
+            unrepresentable(m.askPrice, m.askPriceExp, m.askSize, m.askSizeExp, m.askCount, spec);
+    }
+
+    private static boolean unrepresentable(
+        final long[] prices, final int[] priceExps, final long[] sizes, final int[] sizeExps, final int count,
+        final InstrumentSpec spec)
+    {
+        for (int i = 0; i < count; i++)
         {
-            if (scaled(m.bidPrice[i], m.bidPriceExp[i], spec.priceExponent()) == Decimals.NOT_REPRESENTABLE ||
-                scaled(m.bidSize[i], m.bidSizeExp[i], spec.sizeExponent()) == Decimals.NOT_REPRESENTABLE)
-            {
-                return true;
-            }
-        }
-        for (int i = 0; i < m.askCount; i++)
-        {
-            if (scaled(m.askPrice[i], m.askPriceExp[i], spec.priceExponent()) == Decimals.NOT_REPRESENTABLE ||
-                scaled(m.askSize[i], m.askSizeExp[i], spec.sizeExponent()) == Decimals.NOT_REPRESENTABLE)
+            if (scaled(prices[i], priceExps[i], spec.priceExponent()) == Decimals.NOT_REPRESENTABLE ||
+                scaled(sizes[i], sizeExps[i], spec.sizeExponent()) == Decimals.NOT_REPRESENTABLE)
             {
                 return true;
             }

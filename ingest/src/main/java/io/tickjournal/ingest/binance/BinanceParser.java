@@ -160,45 +160,19 @@ public final class BinanceParser
 
     private int parseRoot() throws IOException
     {
-        JsonToken token;
-        while ((token = parser.nextToken()) != JsonToken.END_OBJECT)
+        final int result = parseObject(true);
+        if (result == OK)
         {
-            if (token != JsonToken.FIELD_NAME)
-            {
-                return TRUNCATED;
-            }
-            final String name = parser.currentName();
-            token = parser.nextToken();
-            if (token == JsonToken.NOT_AVAILABLE)
-            {
-                return TRUNCATED;
-            }
-            if ("stream".equals(name) && token == JsonToken.VALUE_STRING)
-            {
-                message.streamLength = copyText(message.stream);
-            }
-            else if ("data".equals(name) && token == JsonToken.START_OBJECT)
-            {
-                final int result = parseEvent();
-                if (result != OK)
-                {
-                    return result;
-                }
-            }
-            else
-            {
-                final int result = eventField(name, token);
-                if (result != OK)
-                {
-                    return result;
-                }
-            }
+            classify();
         }
-        classify();
-        return OK;
+        return result;
     }
 
-    private int parseEvent() throws IOException
+    /**
+     * The fields of an object up to its end: the frame itself ({@code root}: it may wrap the event
+     * as a combined stream's {@code stream} and {@code data}) or the wrapped event.
+     */
+    private int parseObject(final boolean root) throws IOException
     {
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_OBJECT)
@@ -213,7 +187,20 @@ public final class BinanceParser
             {
                 return TRUNCATED;
             }
-            final int result = eventField(name, token);
+            final int result;
+            if (root && "stream".equals(name) && token == JsonToken.VALUE_STRING)
+            {
+                message.streamLength = copyText(message.stream);
+                result = OK;
+            }
+            else if (root && "data".equals(name) && token == JsonToken.START_OBJECT)
+            {
+                result = parseObject(false);
+            }
+            else
+            {
+                result = eventField(name, token);
+            }
             if (result != OK)
             {
                 return result;

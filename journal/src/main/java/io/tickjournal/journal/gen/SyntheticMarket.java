@@ -2,6 +2,7 @@ package io.tickjournal.journal.gen;
 
 import io.tickjournal.journal.Records;
 import io.tickjournal.journal.sbe.BookDeltaEncoder;
+import io.tickjournal.journal.sbe.BookSnapshotEncoder;
 import io.tickjournal.journal.sbe.InstrumentDefinitionEncoder;
 import io.tickjournal.journal.sbe.MarketKind;
 import io.tickjournal.journal.sbe.MessageHeaderEncoder;
@@ -29,6 +30,7 @@ public final class SyntheticMarket
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final TradeEncoder trade = new TradeEncoder();
     private final BookDeltaEncoder delta = new BookDeltaEncoder();
+    private final BookSnapshotEncoder snapshot = new BookSnapshotEncoder();
     private final InstrumentDefinitionEncoder definition = new InstrumentDefinitionEncoder();
     private final SplittableRandom random;
     private final int venueId;
@@ -160,6 +162,34 @@ public final class SyntheticMarket
         return MessageHeaderEncoder.ENCODED_LENGTH + delta.encodedLength();
     }
 
+    /**
+     * Encode a full book around the current mid, {@code levels} levels a side, flagged as a snapshot.
+     *
+     * @param buffer        destination.
+     * @param offset        where to start.
+     * @param receiveTimeNs receive time to stamp.
+     * @param levels        levels per side.
+     * @return encoded length.
+     */
+    public int encodeSnapshot(final MutableDirectBuffer buffer, final int offset, final long receiveTimeNs, final int levels)
+    {
+        snapshot.wrapAndApplyHeader(buffer, offset, header);
+        Records.putCommon(buffer, offset, receiveTimeNs, receiveTimeNs, updateId, Records.NULL_LONG, venueId,
+            Records.FLAG_FROM_SNAPSHOT, instrumentId);
+        snapshot.priceExponent((byte)PRICE_EXPONENT).sizeExponent((byte)SIZE_EXPONENT);
+        final BookSnapshotEncoder.BidsEncoder bids = snapshot.bidsCount(levels);
+        for (int i = 1; i <= levels; i++)
+        {
+            bids.next().price((midTicks - i) * tickMantissa).size(100_000_000L * i);
+        }
+        final BookSnapshotEncoder.AsksEncoder asks = snapshot.asksCount(levels);
+        for (int i = 1; i <= levels; i++)
+        {
+            asks.next().price((midTicks + i) * tickMantissa).size(100_000_000L * i);
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + snapshot.encodedLength();
+    }
+
     private long levelSize()
     {
         // one level in eight is removed (size 0), as in real diff streams
@@ -175,6 +205,7 @@ public final class SyntheticMarket
         }
     }
 
+    /** @return the current mid in ticks. */
     public long midTicks()
     {
         return midTicks;

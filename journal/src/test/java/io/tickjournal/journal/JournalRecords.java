@@ -1,19 +1,21 @@
-package io.tickjournal.ops;
-
-import io.tickjournal.journal.JournalTailer;
+package io.tickjournal.journal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a partition's records as byte arrays (tests). */
-final class LiveBackfillTestRecords
+/** A whole partition read back as copies of its records (tests of every module). */
+public final class JournalRecords
 {
-    private LiveBackfillTestRecords()
+    private JournalRecords()
     {
     }
 
-    static List<byte[]> read(final Path dir)
+    /**
+     * @param dir a partition.
+     * @return its records in order, each copied.
+     */
+    public static List<byte[]> readAll(final Path dir)
     {
         final List<byte[]> out = new ArrayList<>();
         try (JournalTailer tailer = JournalTailer.open(dir, null))
