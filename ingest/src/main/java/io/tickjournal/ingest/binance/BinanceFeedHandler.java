@@ -478,6 +478,12 @@ public final class BinanceFeedHandler implements FeedHandler
 
         if (book.state != BOOK_LIVE)
         {
+            if (book.count > 0 && last <= book.lastIds[book.count - 1])
+            {
+                // Delivered again (the other connection of a rotation, or a venue repeat): buffer it once.
+                counters.duplicates++;
+                return DATA;
+            }
             book.buffer(buffer, length, first, last, prev);
             if (book.state == BOOK_WAITING_FOR_EVENT)
             {
@@ -694,6 +700,10 @@ public final class BinanceFeedHandler implements FeedHandler
         int applied = 0;
         for (int i = start; i < book.count; i++)
         {
+            if (applied > 0 && book.lastIds[i] <= book.lastId)
+            {
+                continue;
+            }
             final boolean continuous = futures ? (applied == 0 || book.prevIds[i] == book.lastId) :
                 book.firstIds[i] <= book.lastId + 1;
             if (!continuous)
