@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class Pretoucher implements AutoCloseable
 {
     private static final int PAGE = 4096;
-    private static final long WINDOW = 1 << 20;
+    private static final long WINDOW = 8 << 20;
 
     private final List<Target> targets = new CopyOnWriteArrayList<>();
     private final long aheadBytes;
