@@ -14,7 +14,7 @@ public final class LossySink implements PacketSink
 {
     private final PacketSink real;
     private final SplittableRandom random;
-    private final double loss;
+    private final int lossPpm;
     private ByteBuffer held;
     private long dropped;
 
@@ -26,7 +26,11 @@ public final class LossySink implements PacketSink
     public LossySink(final PacketSink real, final double loss, final long seed)
     {
         this.real = real;
-        this.loss = loss;
+        if (!(loss >= 0 && loss < 1))
+        {
+            throw new IllegalArgumentException("loss must be in [0, 1), got " + loss);
+        }
+        this.lossPpm = (int)Math.round(loss * 1_000_000);
         this.random = new SplittableRandom(seed);
     }
 
@@ -51,19 +55,20 @@ public final class LossySink implements PacketSink
     @Override
     public boolean send(final ByteBuffer packet) throws IOException
     {
-        final double r = random.nextDouble();
-        if (r < loss)
+        // Integer parts per million: no floating point in the send path even when injecting faults.
+        final int r = random.nextInt(1_000_000);
+        if (r < lossPpm)
         {
             dropped++;
             packet.position(packet.limit());
             return true;
         }
-        if (r < loss * 1.5 && held == null)
+        if (r < lossPpm + lossPpm / 2 && held == null)
         {
             held = ByteBuffer.allocate(packet.remaining()).put(packet).flip();
             return true;
         }
-        final ByteBuffer copy = r < loss * 2 ? ByteBuffer.allocate(packet.remaining()).put(packet.duplicate()).flip() : null;
+        final ByteBuffer copy = r < 2 * lossPpm ? ByteBuffer.allocate(packet.remaining()).put(packet.duplicate()).flip() : null;
         final boolean sent = real.send(packet);
         if (copy != null)
         {
