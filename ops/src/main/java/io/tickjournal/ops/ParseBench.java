@@ -68,12 +68,12 @@ public final class ParseBench implements Callable<Integer>
             int n = 0;
             for (final boolean on : modes)
             {
-                run(root.resolve("trades" + n), false, trades, on);
+                onOwnThread(root.resolve("trades" + n), false, trades, on);
                 n++;
             }
             for (final boolean on : modes)
             {
-                run(root.resolve("depths" + n), true, depths, on);
+                onOwnThread(root.resolve("depths" + n), true, depths, on);
                 n++;
             }
         }
@@ -164,6 +164,34 @@ public final class ParseBench implements Callable<Integer>
             }
         }
         return frames;
+    }
+
+    /**
+     * Each pass on a fresh thread, as each feed has its own event-loop thread: Chronicle keeps a
+     * thread-local per queue, and the queues of earlier passes would otherwise crowd this thread's
+     * thread-local table and slow every append's lookup.
+     */
+    private void onOwnThread(final Path partition, final boolean depth, final int count, final boolean withPretouch)
+        throws InterruptedException
+    {
+        final RuntimeException[] failure = new RuntimeException[1];
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                run(partition, depth, count, withPretouch);
+            }
+            catch (final RuntimeException ex)
+            {
+                failure[0] = ex;
+            }
+        }, "ingest-bench");
+        thread.start();
+        thread.join();
+        if (failure[0] != null)
+        {
+            throw failure[0];
+        }
     }
 
     private void run(final Path partition, final boolean depth, final int count, final boolean withPretouch)
