@@ -211,31 +211,47 @@ public final class BinanceParser
 
     private int eventField(final String name, final JsonToken token) throws IOException
     {
-        final BinanceMessage m = message;
-        switch (name)
+        // Binance's event fields are mostly single letters: dispatch on the character, no string hashing.
+        return name.length() == 1 ? letterField(name.charAt(0), token) : namedField(name, token);
+    }
+
+    private static final String[] NAMES = new String[128];
+
+    static
+    {
+        for (char c = 'A'; c <= 'z'; c++)
         {
-            case "e":
+            NAMES[c] = String.valueOf(c);
+        }
+    }
+
+    private int letterField(final char c, final JsonToken token) throws IOException
+    {
+        final BinanceMessage m = message;
+        switch (c)
+        {
+            case 'e':
                 if (token == JsonToken.VALUE_STRING)
                 {
                     m.eventTypeLength = copyText(m.eventType);
                     return OK;
                 }
                 return skip(token);
-            case "E":
+            case 'E':
                 m.eventTimeMs = longValue(token, m.eventTimeMs);
                 return OK;
-            case "T":
+            case 'T':
                 m.tradeTimeMs = longValue(token, m.tradeTimeMs);
                 return OK;
-            case "s":
+            case 's':
                 if (token == JsonToken.VALUE_STRING)
                 {
                     m.symbolLength = copyText(m.symbol);
                     return OK;
                 }
                 return skip(token);
-            case "t":
-            case "a":
+            case 't':
+            case 'a':
                 if (token == JsonToken.VALUE_NUMBER_INT)
                 {
                     m.tradeId = parser.getLongValue();
@@ -245,42 +261,52 @@ public final class BinanceParser
                 {
                     return levels(false, "a");
                 }
-                return "a".equals(name) ? decimalField(token, BinanceMessage.ASK_PRICE, name) : skip(token);
-            case "p":
-                return decimalField(token, BinanceMessage.PRICE, name);
-            case "q":
-                return decimalField(token, BinanceMessage.QTY, name);
-            case "b":
+                return c == 'a' ? decimalField(token, BinanceMessage.ASK_PRICE, NAMES[c]) : skip(token);
+            case 'p':
+                return decimalField(token, BinanceMessage.PRICE, NAMES[c]);
+            case 'q':
+                return decimalField(token, BinanceMessage.QTY, NAMES[c]);
+            case 'b':
                 if (token == JsonToken.START_ARRAY)
                 {
                     return levels(true, "b");
                 }
-                return decimalField(token, BinanceMessage.BID_PRICE, name);
-            case "B":
-                return decimalField(token, BinanceMessage.BID_QTY, name);
-            case "A":
-                return decimalField(token, BinanceMessage.ASK_QTY, name);
-            case "i":
-                return decimalField(token, BinanceMessage.INDEX_PRICE, name);
-            case "r":
-                return decimalField(token, BinanceMessage.FUNDING_RATE, name);
-            case "U":
+                return decimalField(token, BinanceMessage.BID_PRICE, NAMES[c]);
+            case 'B':
+                return decimalField(token, BinanceMessage.BID_QTY, NAMES[c]);
+            case 'A':
+                return decimalField(token, BinanceMessage.ASK_QTY, NAMES[c]);
+            case 'i':
+                return decimalField(token, BinanceMessage.INDEX_PRICE, NAMES[c]);
+            case 'r':
+                return decimalField(token, BinanceMessage.FUNDING_RATE, NAMES[c]);
+            case 'U':
                 m.firstUpdateId = longValue(token, m.firstUpdateId);
                 return OK;
-            case "u":
+            case 'u':
                 m.finalUpdateId = longValue(token, m.finalUpdateId);
                 return OK;
-            case "pu":
-                m.prevUpdateId = longValue(token, m.prevUpdateId);
-                return OK;
-            case "f":
+            case 'f':
                 m.firstTradeId = longValue(token, m.firstTradeId);
                 return OK;
-            case "l":
+            case 'l':
                 m.lastTradeId = longValue(token, m.lastTradeId);
                 return OK;
-            case "m":
+            case 'm':
                 m.buyerMaker = token == JsonToken.VALUE_TRUE;
+                return OK;
+            default:
+                return skip(token);
+        }
+    }
+
+    private int namedField(final String name, final JsonToken token) throws IOException
+    {
+        final BinanceMessage m = message;
+        switch (name)
+        {
+            case "pu":
+                m.prevUpdateId = longValue(token, m.prevUpdateId);
                 return OK;
             case "lastUpdateId":
                 m.lastUpdateId = longValue(token, m.lastUpdateId);
