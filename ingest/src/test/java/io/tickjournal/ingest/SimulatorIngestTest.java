@@ -364,6 +364,47 @@ class SimulatorIngestTest
     }
 
     @Test
+    void scriptedFixturesPlayedByTheSimulatorBecomeRecords()
+    {
+        start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE, Channel.AGG_TRADE), 5_000, 3_600_000, 60_000);
+        simulator.pause(true);
+        await("subscribed", () -> feed.session().connections().stream().allMatch(c -> c.state() == VenueConnection.State.LIVE));
+        final long trades = counters().trades;
+        simulator.playFiles(List.of(
+            io.tickjournal.journal.Fixtures.root().resolve("binance-spot/real_combined_aggTrade.json"),
+            io.tickjournal.journal.Fixtures.root().resolve("binance-spot/combined_serverShutdown.json")));
+        await("the scripted trade and the shutdown notice", () -> counters().trades == trades + 1 && counters().shutdownNotices == 1);
+        simulator.pause(false);
+        await("switched to a new connection once it delivered every stream", () -> counters().rotations == 1);
+        final List<UnsafeBuffer> records = journal("binance-spot");
+        final TradeDecoder trade = new TradeDecoder();
+        boolean found = false;
+        for (final UnsafeBuffer r : JournalContents.ofTemplate(records, TradeDecoder.TEMPLATE_ID))
+        {
+            trade.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
+            found |= trade.venueSeq() == 640283266L && trade.priceMantissa() == 5_894_201_000_000L && trade.sizeMantissa() == 35_600L;
+        }
+        assertTrue(found, "the fixture's aggTrade 640283266 at 58942.01 x 0.000356");
+    }
+
+    @Test
+    void anAbruptDisconnectAndASlowSnapshotAreSurvived()
+    {
+        start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE, Channel.DEPTH), 5_000, 3_600_000, 60_000);
+        await("books live", () -> bookLive(0) && bookLive(1));
+        simulator.snapshotDelay(1_500);
+        simulator.gapNextDepth("BTCUSDT");
+        await("gap detected", () -> counters().bookGaps == 1);
+        simulator.dropAllConnections();
+        await("reconnected", () -> simulator.connectionsAccepted() == 2 && counters().connects == 2);
+        await("the slow snapshot joins the book again", () -> bookLive(0) && counters().resyncs >= 3);
+        final long trades = counters().trades;
+        await("trades flow again", () -> counters().trades > trades + 20);
+        final List<String> statuses = statuses(journal("binance-spot"), 0);
+        assertTrue(statuses.contains("DISCONNECTED"), statuses.toString());
+    }
+
+    @Test
     void aMalformedFrameIsSkippedKeptRawAndTheSessionGoesOn()
     {
         start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE), 5_000, 3_600_000, 60_000);

@@ -320,6 +320,46 @@ public final class BinanceSimulator implements AutoCloseable
     }
 
     /**
+     * Play scripted frames, e.g. recorded or documented venue messages, to every open connection,
+     * in order, as they are (one file or string a frame).
+     *
+     * @param frames the frames' text.
+     */
+    public void play(final List<String> frames)
+    {
+        onLoop(() ->
+        {
+            for (final String frame : frames)
+            {
+                connections.forEach(c -> send(c, frame));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Play fixture files (one message per file, as in {@code fixtures/venues}) to every open connection.
+     *
+     * @param files the files, in the order to send them.
+     */
+    public void playFiles(final List<java.nio.file.Path> files)
+    {
+        final List<String> frames = new ArrayList<>();
+        for (final java.nio.file.Path file : files)
+        {
+            try
+            {
+                frames.add(java.nio.file.Files.readString(file));
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException("cannot read script " + file, ex);
+            }
+        }
+        play(frames);
+    }
+
+    /**
      * Delay REST snapshot answers.
      *
      * @param delayMs delay.
