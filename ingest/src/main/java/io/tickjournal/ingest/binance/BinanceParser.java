@@ -382,31 +382,22 @@ public final class BinanceParser
         }
     }
 
+    private static final String[] EVENT_NAMES = {
+        "trade", "aggTrade", "depthUpdate", "bookTicker", "markPriceUpdate", "serverShutdown",
+    };
+    private static final int[] EVENT_TYPES = {
+        BinanceMessage.TRADE, BinanceMessage.AGG_TRADE, BinanceMessage.DEPTH_UPDATE, BinanceMessage.BOOK_TICKER,
+        BinanceMessage.MARK_PRICE, BinanceMessage.SERVER_SHUTDOWN,
+    };
+
     private static int eventType(final char[] chars, final int length)
     {
-        if (equals(chars, length, "trade"))
+        for (int i = 0; i < EVENT_NAMES.length; i++)
         {
-            return BinanceMessage.TRADE;
-        }
-        if (equals(chars, length, "aggTrade"))
-        {
-            return BinanceMessage.AGG_TRADE;
-        }
-        if (equals(chars, length, "depthUpdate"))
-        {
-            return BinanceMessage.DEPTH_UPDATE;
-        }
-        if (equals(chars, length, "bookTicker"))
-        {
-            return BinanceMessage.BOOK_TICKER;
-        }
-        if (equals(chars, length, "markPriceUpdate"))
-        {
-            return BinanceMessage.MARK_PRICE;
-        }
-        if (equals(chars, length, "serverShutdown"))
-        {
-            return BinanceMessage.SERVER_SHUTDOWN;
+            if (equals(chars, length, EVENT_NAMES[i]))
+            {
+                return EVENT_TYPES[i];
+            }
         }
         return BinanceMessage.UNKNOWN;
     }
