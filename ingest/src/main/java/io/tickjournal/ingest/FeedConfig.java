@@ -28,6 +28,9 @@ import java.util.Set;
  * @param snapshotLimit            REST depth levels to request.
  * @param snapshotsPerMinute       REST snapshot budget (weight limits).
  * @param snapshotTimeoutNs        a REST snapshot that does not answer in this time is retried.
+ * @param trustStore               PKCS12 trust store for {@code wss}/{@code https} (a private CA, a TLS-intercepting
+ *                                 proxy, the TLS simulator), or null for the JDK's trusted CAs; the host name is always verified.
+ * @param trustStorePassword       its password, or null.
  */
 public record FeedConfig(
     int venueId,
@@ -46,7 +49,9 @@ public record FeedConfig(
     long reconnectMaxNs,
     int snapshotLimit,
     int snapshotsPerMinute,
-    long snapshotTimeoutNs)
+    long snapshotTimeoutNs,
+    Path trustStore,
+    String trustStorePassword)
 {
     public FeedConfig
     {
@@ -99,7 +104,9 @@ public record FeedConfig(
             30_000_000_000L,
             1000,
             60,
-            10_000_000_000L);
+            10_000_000_000L,
+            null,
+            null);
     }
 
     /**
@@ -118,6 +125,20 @@ public record FeedConfig(
     {
         return new FeedConfig(venueId, partitionDir, webSocketUri, restUri, instruments, channels, streamsPerConnection,
             controlMessagesPerSecond, stallTimeoutNs, maxConnectionAgeNs, rotateMarginNs, overlapTimeoutNs,
-            reconnectMinNs, reconnectMaxNs, snapshotLimit, snapshotsPerMinute, snapshotTimeoutNs);
+            reconnectMinNs, reconnectMaxNs, snapshotLimit, snapshotsPerMinute, snapshotTimeoutNs, trustStore, trustStorePassword);
+    }
+
+    /**
+     * A copy that trusts the certificates in a PKCS12 trust store (instead of the JDK's CAs).
+     *
+     * @param store    the trust store.
+     * @param password its password.
+     * @return the copy.
+     */
+    public FeedConfig withTrustStore(final Path store, final String password)
+    {
+        return new FeedConfig(venueId, partitionDir, webSocketUri, restUri, instruments, channels, streamsPerConnection,
+            controlMessagesPerSecond, stallTimeoutNs, maxConnectionAgeNs, rotateMarginNs, overlapTimeoutNs,
+            reconnectMinNs, reconnectMaxNs, snapshotLimit, snapshotsPerMinute, snapshotTimeoutNs, store, password);
     }
 }

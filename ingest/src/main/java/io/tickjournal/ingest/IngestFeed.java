@@ -86,7 +86,7 @@ public final class IngestFeed implements AutoCloseable
         try
         {
             final FeedHandler handler = handlerFor(config, journal);
-            session = new FeedSession(config, journal, handler, new NettyFeedTransport(loop, clock), clock, System.nanoTime());
+            session = new FeedSession(config, journal, handler, new NettyFeedTransport(loop, clock, config.trustStore(), config.trustStorePassword()), clock, System.nanoTime());
         }
         catch (final RuntimeException ex)
         {

@@ -49,6 +49,8 @@ public final class NettyFeedTransport implements FeedTransport
 
     private final EventLoop loop;
     private final EpochNanoClock clock;
+    private final java.nio.file.Path trustStore;
+    private final String trustStorePassword;
     private final Int2ObjectHashMap<Channel> channels = new Int2ObjectHashMap<>();
     private SslContext ssl;
     private FeedSession session;
@@ -60,8 +62,22 @@ public final class NettyFeedTransport implements FeedTransport
      */
     public NettyFeedTransport(final EventLoop loop, final EpochNanoClock clock)
     {
+        this(loop, clock, null, null);
+    }
+
+    /**
+     * @param loop               the feed's event loop (owns every channel of the feed).
+     * @param clock              receive-time clock.
+     * @param trustStore         PKCS12 trust store for TLS, or null for the JDK's trusted CAs.
+     * @param trustStorePassword its password, or null.
+     */
+    public NettyFeedTransport(
+        final EventLoop loop, final EpochNanoClock clock, final java.nio.file.Path trustStore, final String trustStorePassword)
+    {
         this.loop = loop;
         this.clock = clock;
+        this.trustStore = trustStore;
+        this.trustStorePassword = trustStorePassword;
     }
 
     /** @return the event loop everything of this feed runs on. */
@@ -85,9 +101,32 @@ public final class NettyFeedTransport implements FeedTransport
         }
         if (ssl == null)
         {
-            ssl = SslContextBuilder.forClient().build();
+            final SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
+            if (trustStore != null)
+            {
+                builder.trustManager(trustManagers(trustStore, trustStorePassword));
+            }
+            ssl = builder.build();
         }
         return ssl;
+    }
+
+    private static javax.net.ssl.TrustManagerFactory trustManagers(final java.nio.file.Path store, final String password)
+        throws SSLException
+    {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(store))
+        {
+            final java.security.KeyStore keyStore = java.security.KeyStore.getInstance("PKCS12");
+            keyStore.load(in, password == null ? null : password.toCharArray());
+            final javax.net.ssl.TrustManagerFactory factory =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(keyStore);
+            return factory;
+        }
+        catch (final java.io.IOException | java.security.GeneralSecurityException ex)
+        {
+            throw new SSLException("cannot load trust store " + store + ": " + ex.getMessage(), ex);
+        }
     }
 
     private static void addTls(final ChannelPipeline p, final SslContext context, final SocketChannel ch, final URI uri)

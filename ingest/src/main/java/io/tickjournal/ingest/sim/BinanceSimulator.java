@@ -81,6 +81,7 @@ public final class BinanceSimulator implements AutoCloseable
     private final AtomicLong snapshotsServed = new AtomicLong();
     private final ScheduledFuture<?> ticker;
     private final Options options;
+    private final io.netty.handler.ssl.SslContext tls;
     private long lastTickMs;
     private long pingCounter;
     private long lastPingMs;
@@ -160,6 +161,20 @@ public final class BinanceSimulator implements AutoCloseable
      */
     public BinanceSimulator(final Options options, final int port)
     {
+        this(options, port, null, null);
+    }
+
+    /**
+     * Start a simulator on {@code 127.0.0.1} that speaks TLS ({@code wss://}, {@code https://}).
+     *
+     * @param options          settings.
+     * @param port             TCP port, or 0 for any free one.
+     * @param keyStore         PKCS12 key store holding the server's key and certificate, or null for plain.
+     * @param keyStorePassword its password.
+     */
+    public BinanceSimulator(final Options options, final int port, final java.nio.file.Path keyStore, final String keyStorePassword)
+    {
+        this.tls = keyStore != null ? serverContext(keyStore, keyStorePassword) : null;
         this.options = options;
         this.futures = options.futures();
         long seed = options.seed();
@@ -180,6 +195,10 @@ public final class BinanceSimulator implements AutoCloseable
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
+                        if (tls != null)
+                        {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new HttpHandler());
                     }
                 })
@@ -203,16 +222,33 @@ public final class BinanceSimulator implements AutoCloseable
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
     }
 
-    /** @return {@code ws://127.0.0.1:<port>}. */
+    /** @return {@code ws://127.0.0.1:<port>} ({@code wss://} with TLS). */
     public String webSocketUri()
     {
-        return "ws://127.0.0.1:" + port();
+        return (tls != null ? "wss" : "ws") + "://127.0.0.1:" + port();
     }
 
-    /** @return {@code http://127.0.0.1:<port>}. */
+    /** @return {@code http://127.0.0.1:<port>} ({@code https://} with TLS). */
     public String restUri()
     {
-        return "http://127.0.0.1:" + port();
+        return (tls != null ? "https" : "http") + "://127.0.0.1:" + port();
+    }
+
+    private static io.netty.handler.ssl.SslContext serverContext(final java.nio.file.Path keyStore, final String password)
+    {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(keyStore))
+        {
+            final java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+            final javax.net.ssl.KeyManagerFactory keys =
+                javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password.toCharArray());
+            return io.netty.handler.ssl.SslContextBuilder.forServer(keys).build();
+        }
+        catch (final java.io.IOException | java.security.GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("cannot load simulator key store " + keyStore, ex);
+        }
     }
 
     /** @return the options it runs with. */

@@ -234,6 +234,21 @@ public record TickJournalConfig(
         return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer);
     }
 
+    private static Path trustStore(final Node f, final Path journalDir)
+    {
+        final String text = f.text("trustStore", "");
+        if (text.isEmpty())
+        {
+            return null;
+        }
+        final Path store = Path.of(text);
+        if (!Files.isReadable(store))
+        {
+            throw new ConfigException(f.path() + ".trustStore", text, "no readable file there");
+        }
+        return store;
+    }
+
     private static void checkIdle(final String key, final String idle)
     {
         if (!Set.of("busy-spin", "yielding", "backoff").contains(idle))
@@ -246,7 +261,8 @@ public record TickJournalConfig(
     {
         f.allowOnly("partition", "venue", "code", "group", "websocket", "rest", "channels", "instruments",
             "stallTimeoutMs", "maxConnectionAgeMs", "rotateMarginMs", "reconnectMinMs", "reconnectMaxMs",
-            "snapshotLimit", "snapshotsPerMinute", "streamsPerConnection", "controlMessagesPerSecond");
+            "snapshotLimit", "snapshotsPerMinute", "streamsPerConnection", "controlMessagesPerSecond", "trustStore",
+            "trustStorePassword");
         final String venue = f.text("venue", null);
         final int venueId = f.parsed("venue", null, Venues::id);
         if (venueId != Venues.BINANCE_SPOT && venueId != Venues.BINANCE_USDM)
@@ -318,7 +334,9 @@ public record TickJournalConfig(
                 f.number("reconnectMaxMs", defaults.reconnectMaxNs() / 1_000_000, 1, 3_600_000) * 1_000_000,
                 f.integer("snapshotLimit", defaults.snapshotLimit(), 1, 5000),
                 f.integer("snapshotsPerMinute", defaults.snapshotsPerMinute(), 1, 6000),
-                defaults.snapshotTimeoutNs());
+                defaults.snapshotTimeoutNs(),
+                trustStore(f, journalDir),
+                f.text("trustStorePassword", "").isEmpty() ? null : f.text("trustStorePassword", ""));
             return new Feed(partition, code, feed, group);
         }
         catch (final IllegalArgumentException ex)
