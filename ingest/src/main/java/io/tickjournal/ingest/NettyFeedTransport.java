@@ -189,10 +189,14 @@ public final class NettyFeedTransport implements FeedTransport
                     p.addLast(new FrameHandler(connectionId));
                 }
             });
-        bootstrap.connect(uri.getHost(), port(uri)).addListener(future ->
+        final io.netty.channel.ChannelFuture connecting = bootstrap.connect(uri.getHost(), port(uri));
+        // Known at once, so a connect the session gives up on (its own timeout) can be closed too.
+        channels.put(connectionId, connecting.channel());
+        connecting.addListener(future ->
         {
             if (!future.isSuccess())
             {
+                channels.remove(connectionId);
                 session.onClosed(connectionId, clock.nanoTime(), String.valueOf(future.cause()));
             }
         });
