@@ -38,6 +38,8 @@ public final class FeedJournal implements AutoCloseable
     private final InstrumentDefinitionEncoder definition = new InstrumentDefinitionEncoder();
     private final ExpandableDirectByteBuffer rawBuffer = new ExpandableDirectByteBuffer(64 * 1024);
     private final ExpandableDirectByteBuffer recordBuffer = new ExpandableDirectByteBuffer(256 * 1024);
+    /** Status and definition records get their own buffer, so writing one never clobbers a record a handler is encoding. */
+    private final ExpandableDirectByteBuffer controlBuffer = new ExpandableDirectByteBuffer(4096);
     private long rejected;
     private String lastRejection;
     private io.tickjournal.journal.Pretoucher pretoucher;
@@ -144,15 +146,15 @@ public final class FeedJournal implements AutoCloseable
         final VenueStatusKind kind, final int instrumentId, final int connectionId, final long expectedSeq,
         final long receivedSeq, final long rawIndex, final long receiveTimeNs, final String detail)
     {
-        status.wrapAndApplyHeader(recordBuffer, 0, header);
-        Records.putCommon(recordBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, rawIndex, venueId, 0, instrumentId);
+        status.wrapAndApplyHeader(controlBuffer, 0, header);
+        Records.putCommon(controlBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, rawIndex, venueId, 0, instrumentId);
         status
             .status(kind)
             .connectionId(connectionId)
             .expectedSeq(expectedSeq)
             .receivedSeq(receivedSeq)
             .detail(ascii(detail));
-        return append(recordBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + status.encodedLength());
+        return append(controlBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + status.encodedLength());
     }
 
     /**
@@ -164,8 +166,8 @@ public final class FeedJournal implements AutoCloseable
      */
     public long define(final InstrumentSpec spec, final long receiveTimeNs)
     {
-        definition.wrapAndApplyHeader(recordBuffer, 0, header);
-        Records.putCommon(recordBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, venueId, 0,
+        definition.wrapAndApplyHeader(controlBuffer, 0, header);
+        Records.putCommon(controlBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, venueId, 0,
             spec.instrumentId());
         definition
             .marketKind(spec.marketKind())
@@ -173,7 +175,7 @@ public final class FeedJournal implements AutoCloseable
             .sizeExponent((byte)spec.sizeExponent())
             .venueSymbol(spec.venueSymbol())
             .canonicalSymbol(spec.canonicalSymbol());
-        return append(recordBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength());
+        return append(controlBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength());
     }
 
     /** @return records refused by the writers (a bug if ever non-zero). */

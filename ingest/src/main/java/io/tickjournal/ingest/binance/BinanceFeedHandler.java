@@ -509,9 +509,8 @@ public final class BinanceFeedHandler implements FeedHandler
                 Records.NULL_LONG, rawIndex, receiveTimeNs, "rejoining from a REST snapshot");
             book.state = BOOK_WAITING_FOR_EVENT;
             book.clear();
-            // The event that showed the gap is the first of the new join (the status records reused the buffer).
-            final int again = encodeDelta(spec, m, buffer, 0, receiveTimeNs, rawIndex);
-            book.buffer(buffer, again, first, last, prev);
+            // The event that showed the gap is the first of the new join.
+            book.buffer(buffer, length, first, last, prev);
             requestSnapshot(instrument, receiveTimeNs);
             return DATA;
         }
