@@ -6,7 +6,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.time.LocalDate;
 
 /**
  * Orders one partition's MoldUDP64 stream: releases records strictly in (day, sequence) order,
@@ -214,36 +213,13 @@ public final class Sequencer implements ReplicationClient.Handler
         {
             return cachedDay;
         }
-        // A new session: parse yyyyMMdd by hand (once per session).
-        int y = 0;
-        int m = 0;
-        int d = 0;
-        for (int i = 2; i < 10; i++)
-        {
-            final int c = packet.getByte(offset + i) - '0';
-            if (c < 0 || c > 9)
-            {
-                return -1;
-            }
-            if (i < 6)
-            {
-                y = y * 10 + c;
-            }
-            else if (i < 8)
-            {
-                m = m * 10 + c;
-            }
-            else
-            {
-                d = d * 10 + c;
-            }
-        }
-        if (m < 1 || m > 12 || d < 1 || d > 31)
+        final int day = MoldUdp64.day(packet, offset);
+        if (day < 0)
         {
             return -1;
         }
         packet.getBytes(offset, cachedSession);
-        cachedDay = (int)LocalDate.of(y, m, Math.min(d, LocalDate.of(y, m, 1).lengthOfMonth())).toEpochDay();
+        cachedDay = day;
         return cachedDay;
     }
 

@@ -1,6 +1,5 @@
 package io.tickjournal.journal.wire;
 
-import io.tickjournal.journal.TradingDay;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -123,19 +122,67 @@ public final class MoldUdp64
      */
     public static int day(final byte[] session)
     {
-        final String text = new String(session, 0, SESSION_LENGTH, StandardCharsets.US_ASCII);
-        if (!text.matches("[A-Za-z0-9]{2}\\d{8}"))
+        return session.length < SESSION_LENGTH ? -1 : day(new org.agrona.concurrent.UnsafeBuffer(session), 0);
+    }
+
+    /**
+     * The trading day a packet's session names, read in place without allocating (receivers call it
+     * on new sessions).
+     *
+     * @param packet the packet.
+     * @param offset where it (its session) starts.
+     * @return the day (days since the epoch), or -1 when the bytes are not a tickjournal session
+     * (code not 2 letters or digits, date not 8 digits of a real calendar day).
+     */
+    public static int day(final DirectBuffer packet, final int offset)
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            final byte b = packet.getByte(offset + i);
+            if (!((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')))
+            {
+                return -1;
+            }
+        }
+        int date = 0;
+        for (int i = 2; i < SESSION_LENGTH; i++)
+        {
+            final int digit = packet.getByte(offset + i) - '0';
+            if (digit < 0 || digit > 9)
+            {
+                return -1;
+            }
+            date = date * 10 + digit;
+        }
+        final int year = date / 10_000;
+        final int month = date / 100 % 100;
+        final int dayOfMonth = date % 100;
+        if (month < 1 || month > 12 || dayOfMonth < 1 || dayOfMonth > daysInMonth(year, month))
         {
             return -1;
         }
-        try
+        return daysSinceEpoch(year, month, dayOfMonth);
+    }
+
+    private static int daysInMonth(final int year, final int month)
+    {
+        if (month == 2)
         {
-            return TradingDay.parse(text.substring(2, 6) + "-" + text.substring(6, 8) + "-" + text.substring(8, 10));
+            final boolean leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            return leap ? 29 : 28;
         }
-        catch (final IllegalArgumentException ex)
-        {
-            return -1;
-        }
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+    }
+
+    /** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+    private static int daysSinceEpoch(final int year, final int month, final int dayOfMonth)
+    {
+        final int y = month <= 2 ? year - 1 : year;
+        final int era = Math.floorDiv(y, 400);
+        final int yearOfEra = y - era * 400;
+        final int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + dayOfMonth - 1;
+        final int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097 + dayOfEra - 719_468;
     }
 
     /**
