@@ -61,6 +61,40 @@ public final class Partition
     }
 
     /**
+     * The cycle file holding a trading day ({@code yyyyMMddF.cq4}, Chronicle's FAST_DAILY name).
+     *
+     * @param dir the partition directory.
+     * @param day the trading day.
+     * @return the file's path (it may not exist).
+     */
+    public static Path cycleFile(final Path dir, final int day)
+    {
+        return dir.resolve(TradingDay.format(day).replace("-", "") + "F" + SingleChronicleQueue.SUFFIX);
+    }
+
+    /**
+     * Whether a directory holds a partition: at least one cycle file.
+     *
+     * @param dir a directory.
+     * @return true when it is a partition with data files.
+     */
+    public static boolean hasCycleFiles(final Path dir)
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir))
+        {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX));
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
      * The raw capture directory beside a partition directory.
      *
      * @param partitionDir the normalized partition.

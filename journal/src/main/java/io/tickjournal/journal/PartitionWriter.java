@@ -242,8 +242,7 @@ public final class PartitionWriter implements AutoCloseable
     public Path currentFile()
     {
         final int day = currentDay;
-        return day == Integer.MIN_VALUE ? null : dir.resolve(TradingDay.format(day).replace("-", "") + "F" +
-            net.openhft.chronicle.queue.impl.single.SingleChronicleQueue.SUFFIX);
+        return day == Integer.MIN_VALUE ? null : Partition.cycleFile(dir, day);
     }
 
     /**

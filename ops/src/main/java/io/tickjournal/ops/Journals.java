@@ -36,7 +36,7 @@ final class Journals
             for (final String name : names)
             {
                 final Path dir = journal.resolve(name);
-                if (!isPartition(dir))
+                if (!Partition.hasCycleFiles(dir))
                 {
                     throw new IllegalArgumentException("no partition '" + name + "' in " + journal + " (have: " +
                         partitions(journal, List.of(), true).stream().map(p -> p.getFileName().toString()).toList() + ")");
@@ -47,7 +47,7 @@ final class Journals
         }
         try (Stream<Path> list = Files.list(journal))
         {
-            list.filter(Journals::isPartition)
+            list.filter(Partition::hasCycleFiles)
                 .filter(p -> withRaw || !p.getFileName().toString().endsWith(Partition.RAW_SUFFIX))
                 .sorted()
                 .forEach(out::add);
@@ -57,21 +57,5 @@ final class Journals
             throw new UncheckedIOException(ex);
         }
         return out;
-    }
-
-    static boolean isPartition(final Path dir)
-    {
-        if (!Files.isDirectory(dir))
-        {
-            return false;
-        }
-        try (Stream<Path> files = Files.list(dir))
-        {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4"));
-        }
-        catch (final IOException ex)
-        {
-            return false;
-        }
     }
 }

@@ -49,7 +49,7 @@ public final class VerifyCommand implements Callable<Integer>
                 System.err.println(partition + ": no such partition directory");
                 ok = false;
             }
-            else if (Journals.isPartition(partition))
+            else if (io.tickjournal.journal.Partition.hasCycleFiles(partition))
             {
                 dirs.add(partition);
             }

@@ -112,7 +112,7 @@ class TwoHostNamespaceTest
 
     private static long count(final Path partition)
     {
-        if (!Files.isDirectory(partition) || !Journals.isPartition(partition))
+        if (!io.tickjournal.journal.Partition.hasCycleFiles(partition))
         {
             return 0;
         }

@@ -1,11 +1,11 @@
 package io.tickjournal.tailer;
 
 import io.tickjournal.journal.JournalTailer;
+import io.tickjournal.journal.Partition;
 import io.tickjournal.journal.RecordHandler;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,7 +45,7 @@ public final class ReplicaTailAgent implements Agent
             if (tailers[i] == null)
             {
                 final Path dir = partitions.get(i);
-                if (!Files.isDirectory(dir) || !hasCycleFile(dir))
+                if (!Partition.hasCycleFiles(dir))
                 {
                     continue;
                 }
@@ -56,18 +56,6 @@ public final class ReplicaTailAgent implements Agent
             work += n;
         }
         return work;
-    }
-
-    private static boolean hasCycleFile(final Path dir)
-    {
-        try (var files = Files.list(dir))
-        {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(".cq4"));
-        }
-        catch (final java.io.IOException ex)
-        {
-            return false;
-        }
     }
 
     /** @return records delivered from all partitions (any thread; a moment old). */
