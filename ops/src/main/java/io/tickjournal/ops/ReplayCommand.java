@@ -2,9 +2,9 @@ package io.tickjournal.ops;
 
 import io.tickjournal.journal.Records;
 import io.tickjournal.journal.wire.MoldUdp64;
+import io.tickjournal.journal.wire.MoldUdp64PacketBuilder;
 import io.tickjournal.tailer.FeatureEngine;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.util.List;
@@ -168,9 +167,10 @@ public final class ReplayCommand implements Callable<Integer>
     {
         private final DatagramChannel channel;
         private final InetSocketAddress destination;
-        private final byte[][] codes;
-        private final ByteBuffer packet = ByteBuffer.allocateDirect(65_536);
-        private final UnsafeBuffer view = new UnsafeBuffer(packet);
+        private final String[] codes;
+        private final byte[][] sessions;
+        private final int[] sessionDays;
+        private final MoldUdp64PacketBuilder builder = new MoldUdp64PacketBuilder(MoldUdp64.DEFAULT_MAX_PAYLOAD);
         long packets;
 
         Sender(final String groupPort, final List<Path> dirs) throws IOException
@@ -184,22 +184,31 @@ public final class ReplayCommand implements Callable<Integer>
             channel = DatagramChannel.open(StandardProtocolFamily.INET);
             channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName("lo"));
             channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 0);
-            codes = new byte[dirs.size()][];
+            codes = new String[dirs.size()];
+            sessions = new byte[dirs.size()][];
+            sessionDays = new int[dirs.size()];
             for (int i = 0; i < dirs.size(); i++)
             {
-                codes[i] = new byte[]{'R', (byte)('0' + i % 10)};
+                codes[i] = "R" + (i % 10);
+                sessionDays[i] = -1;
             }
         }
 
         void send(final int partition, final int day, final long sequence, final DirectBuffer buffer, final int offset, final int length)
             throws IOException
         {
-            final byte[] session = MoldUdp64.session(new String(codes[partition], java.nio.charset.StandardCharsets.US_ASCII), day);
-            MoldUdp64.putHeader(view, session, sequence, 1);
-            view.putShort(MoldUdp64.HEADER_LENGTH, (short)length, MoldUdp64.ORDER);
-            view.putBytes(MoldUdp64.HEADER_LENGTH + 2, buffer, offset, length);
-            packet.clear().limit(MoldUdp64.HEADER_LENGTH + 2 + length);
-            channel.send(packet, destination);
+            if (sessionDays[partition] != day)
+            {
+                sessions[partition] = MoldUdp64.session(codes[partition], day);
+                sessionDays[partition] = day;
+            }
+            builder.begin(sessions[partition], sequence);
+            if (!builder.add(buffer, offset, length))
+            {
+                throw new IllegalStateException("record " + day + "/" + sequence + " of " + length +
+                    " bytes does not fit a UDP datagram");
+            }
+            channel.send(builder.finish(), destination);
             packets++;
         }
 

@@ -6,6 +6,7 @@ import io.tickjournal.journal.RecordHandler;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.gen.SyntheticMarket;
 import io.tickjournal.journal.wire.MoldUdp64;
+import io.tickjournal.journal.wire.MoldUdp64PacketBuilder;
 import io.tickjournal.tailer.FeatureEngine;
 import io.tickjournal.tailer.ReplicaReader;
 import io.tickjournal.tailer.Sequencer;
@@ -36,6 +37,15 @@ public final class TailerBench implements Callable<Integer>
     @Option(names = "--gaps", description = "1,000-record gaps to repair (default: ${DEFAULT-VALUE})", defaultValue = "200")
     int gaps;
 
+    private static byte[] packetBytes(final MoldUdp64PacketBuilder builder, final List<long[]> ranges)
+    {
+        ranges.add(new long[]{builder.firstSequence(), builder.count()});
+        final java.nio.ByteBuffer packet = builder.finish();
+        final byte[] copy = new byte[packet.remaining()];
+        packet.get(copy);
+        return copy;
+    }
+
     @Override
     public Integer call() throws Exception
     {
@@ -61,38 +71,24 @@ public final class TailerBench implements Callable<Integer>
             final List<byte[]> packets = new ArrayList<>();
             final List<long[]> ranges = new ArrayList<>();
             final byte[] session = MoldUdp64.session("TB", day);
-            final UnsafeBuffer packet = new UnsafeBuffer(new byte[MoldUdp64.DEFAULT_MAX_PAYLOAD]);
-            final int[] fill = {MoldUdp64.HEADER_LENGTH, 0};
-            final long[] first = {1};
+            final MoldUdp64PacketBuilder builder = new MoldUdp64PacketBuilder(MoldUdp64.DEFAULT_MAX_PAYLOAD);
+            builder.begin(session, 1);
             try (JournalTailer tailer = JournalTailer.open(partition, null))
             {
                 while (tailer.readOne((d, seq, b, o, l) ->
                 {
-                    if (fill[0] + 2 + l > packet.capacity())
+                    if (!builder.add(b, o, l))
                     {
-                        MoldUdp64.putHeader(packet, session, first[0], fill[1]);
-                        final byte[] copy = new byte[fill[0]];
-                        packet.getBytes(0, copy);
-                        packets.add(copy);
-                        ranges.add(new long[]{first[0], fill[1]});
-                        fill[0] = MoldUdp64.HEADER_LENGTH;
-                        fill[1] = 0;
-                        first[0] = seq;
+                        packets.add(packetBytes(builder, ranges));
+                        builder.begin(session, seq);
+                        builder.add(b, o, l);
                     }
-                    packet.putShort(fill[0], (short)l, MoldUdp64.ORDER);
-                    packet.putBytes(fill[0] + 2, b, o, l);
-                    fill[0] += 2 + l;
-                    fill[1]++;
                 }))
                 {
                     // pack
                 }
             }
-            MoldUdp64.putHeader(packet, session, first[0], fill[1]);
-            final byte[] last = new byte[fill[0]];
-            packet.getBytes(0, last);
-            packets.add(last);
-            ranges.add(new long[]{first[0], fill[1]});
+            packets.add(packetBytes(builder, ranges));
             final long total = records + 2;
             System.out.printf("java %s; %,d records (3 trades : 1 ten-level delta) in %,d packets%n",
                 System.getProperty("java.version"), total, packets.size());
