@@ -170,7 +170,8 @@ public final class BinanceParser
 
     /**
      * The fields of an object up to its end: the frame itself ({@code root}: it may wrap the event
-     * as a combined stream's {@code stream} and {@code data}) or the wrapped event.
+     * as a combined stream's {@code stream} and {@code data}), the wrapped event, or an error answer's
+     * {@code error} object.
      */
     private int parseObject(final boolean root) throws IOException
     {
@@ -323,37 +324,13 @@ public final class BinanceParser
                 return OK;
             case "error":
                 m.type = BinanceMessage.ERROR_RESPONSE;
-                return token == JsonToken.START_OBJECT ? errorObject() : skip(token);
+                return token == JsonToken.START_OBJECT ? parseObject(false) : skip(token);
+            case "code":
+                m.errorCode = (int)longValue(token, m.errorCode);
+                return OK;
             default:
                 return skip(token);
         }
-    }
-
-    private int errorObject() throws IOException
-    {
-        JsonToken token;
-        while ((token = parser.nextToken()) != JsonToken.END_OBJECT)
-        {
-            if (token != JsonToken.FIELD_NAME)
-            {
-                return TRUNCATED;
-            }
-            final String name = parser.currentName();
-            token = parser.nextToken();
-            if ("code".equals(name) && token == JsonToken.VALUE_NUMBER_INT)
-            {
-                message.errorCode = parser.getIntValue();
-            }
-            else
-            {
-                final int result = skip(token);
-                if (result != OK)
-                {
-                    return result;
-                }
-            }
-        }
-        return OK;
     }
 
     private void classify()

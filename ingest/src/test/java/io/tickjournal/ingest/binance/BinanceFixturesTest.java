@@ -368,6 +368,11 @@ class BinanceFixturesTest
             assertEquals(BinanceParser.OK, parser.parse(bytes, 0, bytes.length));
             assertEquals(BinanceMessage.SERVER_SHUTDOWN, parser.message().type(), f);
         }
+        final byte[] error = "{\"error\":{\"code\":2,\"msg\":\"Invalid request\"},\"id\":7}".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(BinanceParser.OK, parser.parse(error, 0, error.length));
+        assertEquals(BinanceMessage.ERROR_RESPONSE, parser.message().type());
+        assertEquals(2, parser.message().errorCode());
+        assertEquals(7, parser.message().requestId());
         final byte[] partial = Fixtures.bytes("binance-spot/partialDepth.json");
         assertEquals(BinanceParser.OK, parser.parse(partial, 0, partial.length));
         assertEquals(BinanceMessage.DEPTH_SNAPSHOT, parser.message().type());
