@@ -224,7 +224,6 @@ public final class FeatureEngine implements RecordHandler
                     {
                         instrument.book.reset();
                         instrument.prevValid = false;
-                        instrument.prevMidValid = false;
                         instrument.resets++;
                     }
                 }
@@ -292,9 +291,10 @@ public final class FeatureEngine implements RecordHandler
             }
         }
         final long mid2 = bid + ask;
-        if (instrument.prevMidValid && mid2 != instrument.prevMid2)
+        final long prevMid2 = instrument.prevBid + instrument.prevAsk;
+        if (instrument.prevValid && mid2 != prevMid2)
         {
-            final long r = WideMath.mulDiv(mid2 - instrument.prevMid2, 1_000_000_000L, instrument.prevMid2);
+            final long r = WideMath.mulDiv(mid2 - prevMid2, 1_000_000_000L, prevMid2);
             if (r != Long.MIN_VALUE)
             {
                 final long r2 = Math.abs(r) > 3_000_000_000L ? Long.MAX_VALUE / 4 : r * r;
@@ -309,8 +309,6 @@ public final class FeatureEngine implements RecordHandler
         instrument.prevAsk = ask;
         instrument.prevAskSize = askSize;
         instrument.prevValid = true;
-        instrument.prevMid2 = mid2;
-        instrument.prevMidValid = true;
     }
 
     private void emit(final Instrument instrument, final int day, final long sequence, final long receiveTimeNs)
@@ -461,8 +459,6 @@ public final class FeatureEngine implements RecordHandler
         long prevBidSize;
         long prevAsk;
         long prevAskSize;
-        boolean prevMidValid;
-        long prevMid2;
         long resets;
 
         Instrument(final int venueId, final int instrumentId, final int priceExponent, final int sizeExponent)
