@@ -19,6 +19,9 @@ public final class ReplicaReader implements AutoCloseable
     private JournalTailer tailer;
     private int position = -1;
     private long positionSeq;
+    private final RecordHandler forward = this::forward;
+    private ReplicationClient.Handler target;
+    private int lastDay;
 
     /**
      * @param dir the replica partition directory.
@@ -63,24 +66,27 @@ public final class ReplicaReader implements AutoCloseable
             positionSeq = fromSeq;
         }
         int n = 0;
-        final int[] lastDay = {day};
-        final RecordHandler forward = (d, s, buffer, offset, length) ->
-        {
-            copy.wrap(buffer, offset, length);
-            lastDay[0] = d;
-            handler.onRecord(d, s, copy, 0, length);
-        };
+        target = handler;
+        lastDay = day;
         while (n < limit && tailer.readOne(forward))
         {
             n++;
             positionSeq++;
-            if (lastDay[0] != day)
+            if (lastDay != day)
             {
                 position = -1;
                 break;
             }
         }
+        target = null;
         return n;
+    }
+
+    private void forward(final int d, final long s, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    {
+        copy.wrap(buffer, offset, length);
+        lastDay = d;
+        target.onRecord(d, s, copy, 0, length);
     }
 
     /** @return the last day the replica holds, or -1. */
