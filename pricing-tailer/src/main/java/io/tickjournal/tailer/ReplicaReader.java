@@ -21,7 +21,7 @@ public final class ReplicaReader implements AutoCloseable
     private long positionSeq;
     private final RecordHandler forward = this::forward;
     private ReplicationClient.Handler target;
-    private int lastDay;
+    private int readDay;
 
     /**
      * @param dir the replica partition directory.
@@ -67,12 +67,12 @@ public final class ReplicaReader implements AutoCloseable
         }
         int n = 0;
         target = handler;
-        lastDay = day;
+        readDay = day;
         while (n < limit && tailer.readOne(forward))
         {
             n++;
             positionSeq++;
-            if (lastDay != day)
+            if (readDay != day)
             {
                 position = -1;
                 break;
@@ -85,7 +85,7 @@ public final class ReplicaReader implements AutoCloseable
     private void forward(final int d, final long s, final org.agrona.DirectBuffer buffer, final int offset, final int length)
     {
         copy.wrap(buffer, offset, length);
-        lastDay = d;
+        readDay = d;
         target.onRecord(d, s, copy, 0, length);
     }
 
