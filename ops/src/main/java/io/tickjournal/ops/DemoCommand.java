@@ -187,7 +187,7 @@ public final class DemoCommand implements Callable<Integer>
             final ShutdownSignal signal = new ShutdownSignal("demo");
             final long start = System.nanoTime();
             final long end = durationSeconds > 0 ? start + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
-            final Snapshot previous = new Snapshot();
+            Snapshot previous = new Snapshot();
             int second = 0;
             try
             {
@@ -206,7 +206,7 @@ public final class DemoCommand implements Callable<Integer>
                     }
                     final Snapshot now = Snapshot.take(ingest, bridge, tailer, spot, usdm);
                     render(out, redraw, now, previous, System.nanoTime() - start, log);
-                    previous.copyFrom(now);
+                    previous = now;
                     if (System.nanoTime() >= end)
                     {
                         break;
@@ -317,29 +317,6 @@ public final class DemoCommand implements Callable<Integer>
             }
             s.replicated = tailer.replicaSink().recordsWritten();
             return s;
-        }
-
-        void copyFrom(final Snapshot o)
-        {
-            simFrames = o.simFrames;
-            ingestFrames = o.ingestFrames;
-            ingestRecords = o.ingestRecords;
-            malformed = o.malformed;
-            badValues = o.badValues;
-            bookGaps = o.bookGaps;
-            resyncs = o.resyncs;
-            rotations = o.rotations;
-            packets = o.packets;
-            messages = o.messages;
-            delivered = o.delivered;
-            gaps = o.gaps;
-            repairs = o.repairs;
-            fromReplica = o.fromReplica;
-            byRerequest = o.byRerequest;
-            byTcp = o.byTcp;
-            maxRepairNs = o.maxRepairNs;
-            replicated = o.replicated;
-            perVenueFrames = o.perVenueFrames.clone();
         }
     }
 
