@@ -89,7 +89,7 @@ public final class VerifyCommand implements Callable<Integer>
     {
         final List<String> problems = new ArrayList<>();
         final Long2ObjectHashMap<OrderBook> byKey = new Long2ObjectHashMap<>();
-        final Long2ObjectHashMap<boolean[]> resetPending = new Long2ObjectHashMap<>();
+        final org.agrona.collections.LongHashSet resetSeen = new org.agrona.collections.LongHashSet();
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final BookSnapshotDecoder snapshot = new BookSnapshotDecoder();
         final BookDeltaDecoder delta = new BookDeltaDecoder();
@@ -124,7 +124,7 @@ public final class VerifyCommand implements Callable<Integer>
                     final OrderBook book = byKey.get(key);
                     if (book == null || !book.valid())
                     {
-                        if (book == null || resetPending.get(key) == null)
+                        if (book == null || !resetSeen.contains(key))
                         {
                             problems.add(partition.getFileName() + " " + where + ": delta for instrument " +
                                 Records.instrumentId(b, o) + " with no snapshot before it");
@@ -149,7 +149,7 @@ public final class VerifyCommand implements Callable<Integer>
                         {
                             book.reset();
                         }
-                        resetPending.put(key, new boolean[]{true});
+                        resetSeen.add(key);
                     }
                 }
                 progress.update(n[0]);
