@@ -58,7 +58,8 @@ public final class ReceiverAgent implements Agent
     private final NanoClock clock;
     private final List<DatagramChannel> sockets = new ArrayList<>();
     private final List<ReplicaReader> readers = new ArrayList<>();
-    private Sequencer[] sequencers;
+    /** Published whole once {@link #onStart()} built every sequencer (views on other threads read it). */
+    private volatile Sequencer[] sequencers;
     private byte[][] codes;
     private DatagramChannel rerequestSocket;
     private final ByteBuffer packet = ByteBuffer.allocateDirect(65_536);
@@ -106,7 +107,7 @@ public final class ReceiverAgent implements Agent
                     InetAddress.getLoopbackAddress() : null, 0));
                 rerequestSocket.configureBlocking(false);
             }
-            sequencers = new Sequencer[subscriptions.size()];
+            final Sequencer[] built = new Sequencer[subscriptions.size()];
             codes = new byte[subscriptions.size()][];
             final Map<InetSocketAddress, DatagramChannel> byGroup = new LinkedHashMap<>();
             for (int i = 0; i < subscriptions.size(); i++)
@@ -117,7 +118,7 @@ public final class ReceiverAgent implements Agent
                 {
                     readers.add(reader);
                 }
-                sequencers[i] = new Sequencer(s.partitionCode(), s.partition(), listener, reader,
+                built[i] = new Sequencer(s.partitionCode(), s.partition(), listener, reader,
                     rerequestSocket != null ? this::rerequest : null,
                     replicationSource != null ? (p, d, q) -> new ReplicationClient(replicationSource, p, d, q, secret, 1 << 20) : null,
                     settings, s.startDay(), s.startSeq());
@@ -127,6 +128,7 @@ public final class ReceiverAgent implements Agent
                     byGroup.put(s.group(), open(s));
                 }
             }
+            sequencers = built;
             sockets.addAll(byGroup.values());
         }
         catch (final IOException ex)

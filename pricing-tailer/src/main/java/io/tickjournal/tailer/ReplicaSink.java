@@ -38,7 +38,8 @@ public final class ReplicaSink implements Agent
     private final byte[] secret;
     private final NanoClock clock;
     private final Consumer<String> log;
-    private final List<Link> links = new ArrayList<>();
+    /** Published whole by {@link #onStart()} (views on other threads read it). */
+    private volatile List<Link> links = List.of();
     private final List<Replica> replicas;
     private final long retryNs;
 
@@ -65,10 +66,12 @@ public final class ReplicaSink implements Agent
     @Override
     public void onStart()
     {
+        final List<Link> built = new ArrayList<>();
         for (final Replica replica : replicas)
         {
-            links.add(new Link(replica, new PartitionWriter(replica.replicaDir())));
+            built.add(new Link(replica, new PartitionWriter(replica.replicaDir())));
         }
+        links = List.copyOf(built);
     }
 
     @Override
