@@ -7,6 +7,7 @@ import io.tickjournal.journal.Records;
 import io.tickjournal.journal.sbe.InstrumentDefinitionEncoder;
 import io.tickjournal.journal.sbe.MessageHeaderEncoder;
 import io.tickjournal.journal.sbe.RawFrameEncoder;
+import io.tickjournal.journal.sbe.StreamKind;
 import io.tickjournal.journal.sbe.VenueStatusEncoder;
 import io.tickjournal.journal.sbe.VenueStatusKind;
 import org.agrona.CloseHelper;
@@ -146,6 +147,28 @@ public final class FeedJournal implements AutoCloseable
         final VenueStatusKind kind, final int instrumentId, final int connectionId, final long expectedSeq,
         final long receivedSeq, final long rawIndex, final long receiveTimeNs, final String detail)
     {
+        return status(kind, StreamKind.NONE, instrumentId, connectionId, expectedSeq, receivedSeq, rawIndex, receiveTimeNs, detail);
+    }
+
+    /**
+     * Write a VenueStatus record about one stream of an instrument (a trade-id gap says TRADE, so
+     * readers keep the book; only a BOOK gap or reset invalidates a book).
+     *
+     * @param kind          what happened.
+     * @param stream        the stream it concerns ({@link StreamKind#NONE} for the whole feed or connection).
+     * @param instrumentId  the instrument, or 0 for the whole connection.
+     * @param connectionId  the connection, or 0.
+     * @param expectedSeq   the sequence expected (gaps), or null.
+     * @param receivedSeq   the sequence received (gaps), or null.
+     * @param rawIndex      the raw frame behind it, or null.
+     * @param receiveTimeNs the time of the event.
+     * @param detail        human-readable detail (ASCII).
+     * @return its index.
+     */
+    public long status(
+        final VenueStatusKind kind, final StreamKind stream, final int instrumentId, final int connectionId,
+        final long expectedSeq, final long receivedSeq, final long rawIndex, final long receiveTimeNs, final String detail)
+    {
         status.wrapAndApplyHeader(controlBuffer, 0, header);
         Records.putCommon(controlBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, rawIndex, venueId, 0, instrumentId);
         status
@@ -153,6 +176,7 @@ public final class FeedJournal implements AutoCloseable
             .connectionId(connectionId)
             .expectedSeq(expectedSeq)
             .receivedSeq(receivedSeq)
+            .stream(stream)
             .detail(ascii(detail));
         return append(controlBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + status.encodedLength());
     }

@@ -149,7 +149,12 @@ public final class RecordFormatter
             case VenueStatusDecoder.TEMPLATE_ID:
                 status.wrap(buffer, body, block, version);
                 sb.append(' ').append(status.status()).append(" conn=").append(status.connectionId())
-                    .append(" expected=").append(status.expectedSeq()).append(" received=").append(status.receivedSeq())
+                    .append(" expected=").append(status.expectedSeq()).append(" received=").append(status.receivedSeq());
+                if (status.stream() != io.tickjournal.journal.sbe.StreamKind.NONE)
+                {
+                    sb.append(" stream=").append(status.stream());
+                }
+                sb
                     .append(" detail=\"").append(status.detail()).append('"');
                 break;
             case MarkPriceDecoder.TEMPLATE_ID:

@@ -10,13 +10,15 @@ public final class Venues
     public static final int BINANCE_USDM = 2;
     public static final int BYBIT_SPOT = 3;
     public static final int BYBIT_LINEAR = 4;
-    public static final int OKX = 5;
+    public static final int OKX_SPOT = 5;
     public static final int COINBASE = 6;
     public static final int BITHUMB = 7;
     public static final int UPBIT = 8;
+    public static final int OKX_SWAP = 9;
 
     private static final String[] NAMES = {
-        "unknown", "binance-spot", "binance-usdm", "bybit-spot", "bybit-linear", "okx", "coinbase", "bithumb", "upbit",
+        "unknown", "binance-spot", "binance-usdm", "bybit-spot", "bybit-linear", "okx-spot", "coinbase", "bithumb", "upbit",
+        "okx-swap",
     };
 
     private Venues()

@@ -107,7 +107,7 @@ class FeatureEngineTest
         final VenueStatusEncoder s = new VenueStatusEncoder();
         s.wrapAndApplyHeader(buffer, 0, header).receiveTimeNs(2_000).eventTimeNs(Records.NULL_LONG).venueSeq(Records.NULL_LONG)
             .rawIndex(Records.NULL_LONG).venueId(1).flags(0).instrumentId(1).status(VenueStatusKind.BOOK_RESET)
-            .connectionId(0).expectedSeq(Records.NULL_LONG).receivedSeq(Records.NULL_LONG).detail("");
+            .connectionId(0).expectedSeq(Records.NULL_LONG).receivedSeq(Records.NULL_LONG).stream(io.tickjournal.journal.sbe.StreamKind.BOOK).detail("");
         engine.onRecord(1, ++seq, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + s.encodedLength());
         trade(3_000, 10000, 1000, Side.BUY);
         assertEquals("", last.get(0), "no mid from a reset book");
