@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Everything one venue feed needs: where to connect, what to subscribe, where to journal, and
  * the venue's limits and timers. The same config runs against the simulator or the real venue;
- * only the two URIs differ.
+ * only the two URIs differ. Each venue's documented defaults come from
+ * {@link io.tickjournal.ingest.venue.Venue#defaults}.
  *
  * @param venueId                  venue id stamped into records (see {@link io.tickjournal.journal.Venues}).
  * @param partitionDir             the normalized partition; raw frames go to its {@code .raw} sibling.
@@ -17,8 +18,11 @@ import java.util.Set;
  * @param restUri                  base REST URI, e.g. {@code https://api.binance.com}.
  * @param instruments              instruments to subscribe.
  * @param channels                 channels per instrument.
- * @param streamsPerConnection     most streams on one connection (Binance spot 1024, USD-M 200).
+ * @param streamsPerConnection     most streams on one connection (Binance spot 1024, USD-M 200, ...).
+ * @param argsPerRequest           most streams in one subscribe request (Bybit spot 10; ignored when the
+ *                                 venue's subscription replaces itself, which sends everything at once).
  * @param controlMessagesPerSecond most client messages per second per connection (Binance spot 5, USD-M 10).
+ * @param requestsPerHour          most subscribe requests per hour for the whole feed (OKX 480 per connection per hour).
  * @param stallTimeoutNs           no data for this long on a live connection: reconnect.
  * @param maxConnectionAgeNs       the venue closes connections at this age (Binance: 24 h).
  * @param rotateMarginNs           open the replacement this long before the age limit.
@@ -28,6 +32,8 @@ import java.util.Set;
  * @param snapshotLimit            REST depth levels to request.
  * @param snapshotsPerMinute       REST snapshot budget (weight limits).
  * @param snapshotTimeoutNs        a REST snapshot that does not answer in this time is retried.
+ * @param subscribeTimeoutNs       subscriptions not acknowledged within this time: reconnect.
+ * @param keepaliveIntervalNs      how often the client keep-alive is sent, for venues that need one.
  * @param trustStore               PKCS12 trust store for {@code wss}/{@code https} (a private CA, a TLS-intercepting
  *                                 proxy, the TLS simulator), or null for the JDK's trusted CAs; the host name is always verified.
  * @param trustStorePassword       its password, or null.
@@ -40,7 +46,9 @@ public record FeedConfig(
     List<InstrumentSpec> instruments,
     Set<Channel> channels,
     int streamsPerConnection,
+    int argsPerRequest,
     int controlMessagesPerSecond,
+    int requestsPerHour,
     long stallTimeoutNs,
     long maxConnectionAgeNs,
     long rotateMarginNs,
@@ -50,6 +58,8 @@ public record FeedConfig(
     int snapshotLimit,
     int snapshotsPerMinute,
     long snapshotTimeoutNs,
+    long subscribeTimeoutNs,
+    long keepaliveIntervalNs,
     Path trustStore,
     String trustStorePassword)
 {
@@ -58,7 +68,11 @@ public record FeedConfig(
         instruments = List.copyOf(instruments);
         channels = channels.isEmpty() ? EnumSet.noneOf(Channel.class) : EnumSet.copyOf(channels);
         require(streamsPerConnection > 0, "streamsPerConnection", streamsPerConnection, "must be positive");
+        require(argsPerRequest > 0, "argsPerRequest", argsPerRequest, "must be positive");
         require(controlMessagesPerSecond > 0, "controlMessagesPerSecond", controlMessagesPerSecond, "must be positive");
+        require(requestsPerHour > 0, "requestsPerHour", requestsPerHour, "must be positive");
+        require(subscribeTimeoutNs > 0, "subscribeTimeout", subscribeTimeoutNs, "must be positive");
+        require(keepaliveIntervalNs > 0, "keepaliveInterval", keepaliveIntervalNs, "must be positive");
         require(stallTimeoutNs > 0, "stallTimeout", stallTimeoutNs, "must be positive");
         require(rotateMarginNs < maxConnectionAgeNs, "rotateMargin", rotateMarginNs, "must be shorter than maxConnectionAge");
         require(reconnectMinNs > 0 && reconnectMinNs <= reconnectMaxNs, "reconnectMin", reconnectMinNs,
@@ -77,39 +91,6 @@ public record FeedConfig(
     }
 
     /**
-     * Binance's documented defaults for a venue, pointed at the given endpoints.
-     *
-     * @param venueId      {@code Venues.BINANCE_SPOT} or {@code Venues.BINANCE_USDM}.
-     * @param partitionDir the partition.
-     * @param webSocketUri base WebSocket URI.
-     * @param restUri      base REST URI.
-     * @param instruments  instruments.
-     * @param channels     channels.
-     * @return the config.
-     */
-    public static FeedConfig binance(
-        final int venueId, final Path partitionDir, final URI webSocketUri, final URI restUri,
-        final List<InstrumentSpec> instruments, final Set<Channel> channels)
-    {
-        final boolean spot = venueId == io.tickjournal.journal.Venues.BINANCE_SPOT;
-        return new FeedConfig(
-            venueId, partitionDir, webSocketUri, restUri, instruments, channels,
-            spot ? 1024 : 200,
-            spot ? 5 : 10,
-            30_000_000_000L,
-            24L * 3600 * 1_000_000_000L,
-            10L * 60 * 1_000_000_000L,
-            10_000_000_000L,
-            250_000_000L,
-            30_000_000_000L,
-            1000,
-            60,
-            10_000_000_000L,
-            null,
-            null);
-    }
-
-    /**
      * A copy with other timers (tests and the demo use short ones).
      *
      * @param stallTimeoutNs     see the record.
@@ -124,8 +105,9 @@ public record FeedConfig(
         final long reconnectMinNs, final long reconnectMaxNs)
     {
         return new FeedConfig(venueId, partitionDir, webSocketUri, restUri, instruments, channels, streamsPerConnection,
-            controlMessagesPerSecond, stallTimeoutNs, maxConnectionAgeNs, rotateMarginNs, overlapTimeoutNs,
-            reconnectMinNs, reconnectMaxNs, snapshotLimit, snapshotsPerMinute, snapshotTimeoutNs, trustStore, trustStorePassword);
+            argsPerRequest, controlMessagesPerSecond, requestsPerHour, stallTimeoutNs, maxConnectionAgeNs, rotateMarginNs,
+            overlapTimeoutNs, reconnectMinNs, reconnectMaxNs, snapshotLimit, snapshotsPerMinute, snapshotTimeoutNs,
+            subscribeTimeoutNs, keepaliveIntervalNs, trustStore, trustStorePassword);
     }
 
     /**
@@ -138,7 +120,8 @@ public record FeedConfig(
     public FeedConfig withTrustStore(final Path store, final String password)
     {
         return new FeedConfig(venueId, partitionDir, webSocketUri, restUri, instruments, channels, streamsPerConnection,
-            controlMessagesPerSecond, stallTimeoutNs, maxConnectionAgeNs, rotateMarginNs, overlapTimeoutNs,
-            reconnectMinNs, reconnectMaxNs, snapshotLimit, snapshotsPerMinute, snapshotTimeoutNs, store, password);
+            argsPerRequest, controlMessagesPerSecond, requestsPerHour, stallTimeoutNs, maxConnectionAgeNs, rotateMarginNs,
+            overlapTimeoutNs, reconnectMinNs, reconnectMaxNs, snapshotLimit, snapshotsPerMinute, snapshotTimeoutNs,
+            subscribeTimeoutNs, keepaliveIntervalNs, store, password);
     }
 }

@@ -1,18 +1,20 @@
 package io.tickjournal.ingest;
 
+import io.tickjournal.ingest.venue.VenueProtocol;
+
 import java.util.List;
 
 /**
- * A venue's protocol behind a {@link FeedSession}: which connections and streams to open, how
- * to subscribe, and how to turn frames into records (parse, check sequencing, encode, append).
- * The session owns connections, timers and raw capture; the handler owns books and parsing.
- * Called on the feed's thread only.
+ * What a {@link FeedSession} hands frames to: parse, check sequencing, encode, append. The
+ * session owns connections, timers and raw capture; the handler owns books and parsing. The one
+ * implementation is the venue-neutral {@link VenueFeedHandler}, parameterised by a
+ * {@link VenueProtocol}. Called on the feed's thread only.
  */
 public interface FeedHandler
 {
     /** A market-data frame (parsed; written, or dropped as a duplicate). */
     int DATA = 0;
-    /** A successful answer to a control request. */
+    /** An acknowledgement of a control request; {@link #lastAcknowledged()} says how many arguments. */
     int RESPONSE = 1;
     /** An error answer to a control request. */
     int ERROR_RESPONSE = 2;
@@ -20,15 +22,22 @@ public interface FeedHandler
     int SHUTDOWN_NOTICE = 3;
     /** The frame could not be parsed; it is kept raw and skipped. */
     int MALFORMED = 4;
-    /** Parsed but not for us (unknown event or symbol). */
+    /** Parsed but nothing to do (unknown event, status line). */
     int IGNORED = 5;
+    /** The venue answered our keep-alive. */
+    int PONG = 6;
+    /** The venue pinged at the application level: send {@link #lastReply()}. */
+    int PING = 7;
 
     /**
-     * Bind to the session that drives this handler (for REST requests).
+     * Bind to the session that drives this handler (REST requests, resubscriptions).
      *
      * @param session the session.
      */
     void attach(FeedSession session);
+
+    /** @return the venue protocol. */
+    VenueProtocol protocol();
 
     /**
      * The connections the feed needs, respecting the venue's limits.
@@ -36,15 +45,6 @@ public interface FeedHandler
      * @return one plan per connection.
      */
     List<ConnectionPlan> plan();
-
-    /**
-     * The text of a subscribe request.
-     *
-     * @param streams   stream names.
-     * @param requestId request id to echo.
-     * @return the frame text.
-     */
-    String subscribeRequest(List<String> streams, long requestId);
 
     /**
      * Handle one frame.
@@ -58,8 +58,14 @@ public interface FeedHandler
      */
     int onFrame(int connectionId, byte[] frame, int length, long receiveTimeNs, long rawIndex);
 
-    /** @return the request id of the last {@link #RESPONSE} or {@link #ERROR_RESPONSE}. */
+    /** @return the request id of the last {@link #RESPONSE} or {@link #ERROR_RESPONSE}, or null. */
     long lastRequestId();
+
+    /** @return arguments the last {@link #RESPONSE} acknowledged (0 = the whole request). */
+    int lastAcknowledged();
+
+    /** @return the reply the last {@link #PING} wants. */
+    String lastReply();
 
     /** @return the stream key (see {@link ConnectionPlan#streamKeys()}) of the last {@link #DATA} frame, or -1. */
     int lastStreamKey();
@@ -89,16 +95,29 @@ public interface FeedHandler
     void onRestFailed(long tag, String reason, long nowNs);
 
     /**
+     * The only connection carrying some streams closed with no replacement: what it carried is lost
+     * until a new connection subscribes again.
+     *
+     * @param streamKeys the streams it carried.
+     * @param nowNs      now.
+     */
+    void onStreamsLost(int[] streamKeys, long nowNs);
+
+    /**
+     * A rotation's overlap ended (switched, or the replacement gave up): ids skipped during it that
+     * neither connection delivered are gaps now.
+     *
+     * @param nowNs now.
+     */
+    void onOverlapEnded(long nowNs);
+
+    /**
      * Step timers (snapshot retries, budgets).
      *
      * @param nowNs now.
      */
     void onTick(long nowNs);
 
-    /**
-     * Counters for views and tests.
-     *
-     * @return the handler's counters.
-     */
+    /** @return the handler's counters. */
     FeedCounters counters();
 }

@@ -1,5 +1,8 @@
 package io.tickjournal.ingest;
 
+import io.tickjournal.ingest.venue.AckModel;
+import io.tickjournal.ingest.venue.Keepalive;
+import io.tickjournal.ingest.venue.VenueProtocol;
 import io.tickjournal.journal.Records;
 import io.tickjournal.journal.sbe.VenueStatusKind;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -12,9 +15,16 @@ import java.util.SplittableRandom;
 /**
  * One venue feed: its connections (as many as the venue's stream limits need), each a state
  * machine (connecting, subscribing, live, closing, closed) stepped by {@link #onTick(long)}
- * with time passed in, so tests drive it without sleeping.
+ * with time passed in, so tests drive it without sleeping. The same session runs every venue:
+ * what differs is read from the handler's {@link VenueProtocol}.
  * <ul>
- * <li>Subscriptions are sent in batches, no faster than the venue's control-message rate.</li>
+ * <li>Subscriptions are sent in batches of the venue's arguments per request, no faster than its
+ * request rates (per second and per hour), and acknowledged as the venue does
+ * ({@link AckModel}): per request, per argument, as a list, not at all, or by replacing the whole
+ * subscription with every message (then everything goes in one message). An error answer is
+ * journaled and the connection goes on with the other streams.</li>
+ * <li>Keep-alive: the venue's ping (a WebSocket ping or an application message) at the configured
+ * interval; the venue's application pings are answered.</li>
  * <li>Liveness: a connection that delivers nothing for {@code stallTimeout} is closed and
  * reopened; reconnects back off exponentially with jitter.</li>
  * <li>Rotation (the venue's age limit, or a {@code serverShutdown} notice): the replacement
@@ -27,11 +37,10 @@ import java.util.SplittableRandom;
  */
 public final class FeedSession implements AutoCloseable
 {
-    private static final int STREAMS_PER_REQUEST = 100;
-
     private final FeedConfig config;
     private final FeedJournal journal;
     private final FeedHandler handler;
+    private final VenueProtocol protocol;
     private final FeedTransport transport;
     private final EpochNanoClock clock;
     private final FeedCounters counters;
@@ -39,6 +48,8 @@ public final class FeedSession implements AutoCloseable
     private final Int2ObjectHashMap<VenueConnection> connections = new Int2ObjectHashMap<>();
     private Slot[] slots;
     private int nextConnectionId = 1;
+    private final long[] hourWindow;
+    private int hourWindowHead;
     private long nextRequestId = 1;
     private boolean started;
     private boolean closed;
@@ -58,10 +69,13 @@ public final class FeedSession implements AutoCloseable
         this.config = config;
         this.journal = journal;
         this.handler = handler;
+        this.protocol = handler.protocol();
         this.transport = transport;
         this.clock = clock;
         this.counters = handler.counters();
         this.random = new SplittableRandom(seed);
+        this.hourWindow = new long[Math.max(1, config.requestsPerHour())];
+        java.util.Arrays.fill(hourWindow, Long.MIN_VALUE);
         handler.attach(this);
     }
 
@@ -217,14 +231,17 @@ public final class FeedSession implements AutoCloseable
                 }
                 break;
             case FeedHandler.RESPONSE:
-                if (connection.pendingResponses > 0)
-                {
-                    connection.pendingResponses--;
-                }
+            case FeedHandler.ERROR_RESPONSE:
+                // An error answer was journaled by the handler; the other streams go on.
+                final int answered = protocol.ackModel() == AckModel.PER_ARG ? Math.max(1, handler.lastAcknowledged()) : 1;
+                connection.pendingResponses = Math.max(0, connection.pendingResponses - answered);
                 pumpSubscriptions(connection, receiveTimeNs);
                 break;
-            case FeedHandler.ERROR_RESPONSE:
-                closeConnection(connection, "venue refused a request: " + handler.lastError());
+            case FeedHandler.PING:
+                if (handler.lastReply() != null)
+                {
+                    transport.send(connectionId, handler.lastReply());
+                }
                 break;
             case FeedHandler.SHUTDOWN_NOTICE:
                 journal.status(VenueStatusKind.SHUTDOWN_NOTICE, 0, connectionId, Records.NULL_LONG, Records.NULL_LONG,
@@ -270,10 +287,15 @@ public final class FeedSession implements AutoCloseable
             slot.replacement = null;
             if (slot.active != null)
             {
-                slot.active.replacement = false;
+                if (slot.active.replacement)
+                {
+                    slot.active.replacement = false;
+                    handler.onOverlapEnded(nowNs);
+                }
             }
             else
             {
+                handler.onStreamsLost(connection.plan.streamKeys(), nowNs);
                 scheduleRetry(slot, nowNs);
             }
         }
@@ -281,7 +303,58 @@ public final class FeedSession implements AutoCloseable
         {
             slot.replacement = null;
             slot.rotationPending = true;
+            handler.onOverlapEnded(nowNs);
             scheduleRetry(slot, nowNs);
+        }
+    }
+
+    /**
+     * Whether a connection's streams are being delivered by a second connection too (a rotation's
+     * overlap): a jump in trade ids on one of them is then not yet a gap.
+     *
+     * @param connectionId a connection.
+     * @return true while its slot has both an active and a replacement connection.
+     */
+    public boolean overlapping(final int connectionId)
+    {
+        final VenueConnection connection = connections.get(connectionId);
+        if (connection == null || slots == null)
+        {
+            return false;
+        }
+        final Slot slot = slots[connection.slot];
+        return slot.active != null && slot.replacement != null;
+    }
+
+    /**
+     * Subscribe one stream again on the connections that carry it (a book rejoin on venues whose
+     * snapshot comes in the stream after subscribing). Sent within the venue's request rates.
+     *
+     * @param streamKey the stream.
+     * @param nowNs     now.
+     */
+    public void resubscribe(final int streamKey, final long nowNs)
+    {
+        if (closed || slots == null)
+        {
+            return;
+        }
+        for (final Slot slot : slots)
+        {
+            final int position = slot.plan.positionOf(streamKey);
+            if (position < 0)
+            {
+                continue;
+            }
+            for (final VenueConnection connection : new VenueConnection[] {slot.active, slot.replacement})
+            {
+                if (connection != null && (connection.state == VenueConnection.State.LIVE ||
+                    connection.state == VenueConnection.State.SUBSCRIBING))
+                {
+                    connection.markResubscribe(position);
+                    pumpResubscriptions(connection, nowNs);
+                }
+            }
         }
     }
 
@@ -410,12 +483,16 @@ public final class FeedSession implements AutoCloseable
                 break;
             case SUBSCRIBING:
                 pumpSubscriptions(connection, nowNs);
-                if (connection.state == VenueConnection.State.SUBSCRIBING && nowNs - connection.openedNs > config.stallTimeoutNs())
+                keepalive(connection, nowNs);
+                if (connection.state == VenueConnection.State.SUBSCRIBING && nowNs - connection.openedNs > config.subscribeTimeoutNs())
                 {
-                    closeConnection(connection, "subscriptions not acknowledged");
+                    closeConnection(connection, "subscriptions not acknowledged within " +
+                        config.subscribeTimeoutNs() / 1_000_000 + " ms");
                 }
                 break;
             case LIVE:
+                keepalive(connection, nowNs);
+                pumpResubscriptions(connection, nowNs);
                 if (nowNs - connection.lastDataNs > config.stallTimeoutNs())
                 {
                     counters.stalls++;
@@ -429,6 +506,51 @@ public final class FeedSession implements AutoCloseable
         }
     }
 
+    private void keepalive(final VenueConnection connection, final long nowNs)
+    {
+        final Keepalive keepalive = protocol.keepalive();
+        if (keepalive.kind() == Keepalive.Kind.NONE || nowNs - connection.lastPingNs < config.keepaliveIntervalNs())
+        {
+            return;
+        }
+        connection.lastPingNs = nowNs;
+        if (keepalive.kind() == Keepalive.Kind.WEBSOCKET_PING)
+        {
+            transport.ping(connection.id);
+        }
+        else
+        {
+            transport.send(connection.id, keepalive.text());
+        }
+    }
+
+    /**
+     * Whether one more request may be sent on a connection now (the venue's per-second rate, less
+     * what the protocol keeps spare, and the feed's per-hour budget), counting it if so.
+     */
+    private boolean takeRequest(final VenueConnection connection, final long nowNs)
+    {
+        if (nowNs - connection.windowStartNs >= 1_000_000_000L)
+        {
+            connection.windowStartNs = nowNs;
+            connection.sentInWindow = 0;
+        }
+        final int perSecond = Math.max(1, config.controlMessagesPerSecond() - protocol.reservedMessagesPerSecond());
+        if (connection.sentInWindow >= perSecond)
+        {
+            return false;
+        }
+        final long oldest = hourWindow[hourWindowHead];
+        if (oldest != Long.MIN_VALUE && nowNs - oldest < 3_600_000_000_000L)
+        {
+            return false;
+        }
+        hourWindow[hourWindowHead] = nowNs;
+        hourWindowHead = (hourWindowHead + 1) % hourWindow.length;
+        connection.sentInWindow++;
+        return true;
+    }
+
     private void pumpSubscriptions(final VenueConnection connection, final long nowNs)
     {
         if (connection.state != VenueConnection.State.SUBSCRIBING)
@@ -436,24 +558,30 @@ public final class FeedSession implements AutoCloseable
             return;
         }
         final List<String> streams = connection.plan.streams();
-        // Keep one message a second spare for pongs, which count against the same limit.
-        final int perSecond = Math.max(1, config.controlMessagesPerSecond() - 1);
+        final AckModel ack = protocol.ackModel();
         while (connection.nextStream < streams.size())
         {
-            if (nowNs - connection.windowStartNs >= 1_000_000_000L)
-            {
-                connection.windowStartNs = nowNs;
-                connection.sentInWindow = 0;
-            }
-            if (connection.sentInWindow >= perSecond)
+            if (!takeRequest(connection, nowNs))
             {
                 return;
             }
-            final int end = Math.min(streams.size(), connection.nextStream + STREAMS_PER_REQUEST);
-            transport.send(connection.id, handler.subscribeRequest(streams.subList(connection.nextStream, end), nextRequestId++));
+            // A replacing subscription must carry everything in one message, or it would drop the earlier batches.
+            final int end = ack == AckModel.REPLACES ? streams.size() :
+                Math.min(streams.size(), connection.nextStream + config.argsPerRequest());
+            transport.send(connection.id, protocol.subscribe(streams.subList(connection.nextStream, end), nextRequestId++));
+            switch (ack)
+            {
+                case PER_ARG:
+                    connection.pendingResponses += end - connection.nextStream;
+                    break;
+                case PER_REQUEST:
+                case LIST:
+                    connection.pendingResponses++;
+                    break;
+                default:
+                    break;
+            }
             connection.nextStream = end;
-            connection.sentInWindow++;
-            connection.pendingResponses++;
         }
         if (connection.pendingResponses == 0)
         {
@@ -461,6 +589,40 @@ public final class FeedSession implements AutoCloseable
             connection.liveSinceNs = nowNs;
             connection.lastDataNs = nowNs;
             slots[connection.slot].attempts = 0;
+        }
+    }
+
+    private void pumpResubscriptions(final VenueConnection connection, final long nowNs)
+    {
+        if (connection.resubscribeCount == 0 || connection.state != VenueConnection.State.LIVE)
+        {
+            return;
+        }
+        final List<String> streams = connection.plan.streams();
+        if (protocol.ackModel() == AckModel.REPLACES)
+        {
+            if (takeRequest(connection, nowNs))
+            {
+                transport.send(connection.id, protocol.subscribe(streams, nextRequestId++));
+                connection.clearResubscribe();
+            }
+            return;
+        }
+        for (int position = connection.nextResubscribe(0); position >= 0; position = connection.nextResubscribe(position + 1))
+        {
+            final List<String> one = streams.subList(position, position + 1);
+            final String unsubscribe = protocol.unsubscribe(one, nextRequestId);
+            if (!takeRequest(connection, nowNs))
+            {
+                return;
+            }
+            if (unsubscribe != null)
+            {
+                nextRequestId++;
+                transport.send(connection.id, unsubscribe);
+            }
+            transport.send(connection.id, protocol.subscribe(one, nextRequestId++));
+            connection.unmarkResubscribe(position);
         }
     }
 
@@ -476,6 +638,7 @@ public final class FeedSession implements AutoCloseable
             Records.NULL_LONG, nowNs, "connection " + old.id + " replaced by " + replacement.id + " after " +
             replacement.seenCount + "/" + replacement.plan.streams().size() + " streams overlapped");
         closeConnection(old, "rotated to connection " + replacement.id);
+        handler.onOverlapEnded(nowNs);
     }
 
     private void closeConnection(final VenueConnection connection, final String reason)

@@ -34,6 +34,13 @@ public interface FeedTransport
     void send(int connectionId, String text);
 
     /**
+     * Send a WebSocket ping frame (venues whose keep-alive is a protocol ping).
+     *
+     * @param connectionId the connection.
+     */
+    void ping(int connectionId);
+
+    /**
      * Close a connection; {@code onClosed} follows.
      *
      * @param connectionId the connection.

@@ -3,8 +3,7 @@ package io.tickjournal.ingest;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.tickjournal.ingest.binance.BinanceFeedHandler;
-import io.tickjournal.journal.Venues;
+import io.tickjournal.ingest.venue.VenueRegistry;
 import org.agrona.concurrent.EpochNanoClock;
 
 import java.util.concurrent.ExecutionException;
@@ -28,26 +27,20 @@ public final class IngestFeed implements AutoCloseable
     {
         this.session = session;
         this.loop = loop;
-        this.ticker = loop.scheduleAtFixedRate(() -> session.onTick(session.clock().nanoTime()), TICK_MS, TICK_MS,
-            TimeUnit.MILLISECONDS);
+        this.ticker = loop.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * The handler for a venue.
+     * The handler for a feed: the venue-neutral handler with the venue's protocol.
      *
      * @param config  the feed.
      * @param journal its journal.
-     * @return the venue's handler.
-     * @throws IllegalArgumentException for venues ingest does not support yet.
+     * @return the handler.
+     * @throws IllegalArgumentException for venues ingest does not support.
      */
     public static FeedHandler handlerFor(final FeedConfig config, final FeedJournal journal)
     {
-        return switch (config.venueId())
-        {
-            case Venues.BINANCE_SPOT, Venues.BINANCE_USDM -> new BinanceFeedHandler(config, journal);
-            default -> throw new IllegalArgumentException("venue " + Venues.name(config.venueId()) +
-                " is not supported by ingest yet (supported: binance-spot, binance-usdm)");
-        };
+        return new VenueFeedHandler(config, journal, VenueRegistry.byId(config.venueId()).protocol());
     }
 
     /**
@@ -95,6 +88,35 @@ public final class IngestFeed implements AutoCloseable
         }
         await(loop.submit(() -> session.start(clock.nanoTime())));
         return new IngestFeed(session, loop);
+    }
+
+    /**
+     * Step the session's timers. Guarded: a periodic task that throws is cancelled by Netty, which
+     * would silently stop stall detection, reconnects, rotation and snapshot retries for the feed.
+     */
+    private void tick()
+    {
+        try
+        {
+            session.onTick(session.clock().nanoTime());
+        }
+        catch (final RuntimeException ex)
+        {
+            tickErrors++;
+            if (tickErrors == 1 || Long.bitCount(tickErrors) == 1)
+            {
+                System.err.println("ingest: " + io.tickjournal.journal.Venues.name(session.config().venueId()) +
+                    " timer error #" + tickErrors + ": " + ex);
+            }
+        }
+    }
+
+    private volatile long tickErrors;
+
+    /** @return exceptions the session's timer step threw (and survived). */
+    public long tickErrors()
+    {
+        return tickErrors;
     }
 
     /** @return the session (read counters from any thread; call methods on {@link #loop()} only). */

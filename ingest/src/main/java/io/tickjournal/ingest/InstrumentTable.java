@@ -3,24 +3,37 @@ package io.tickjournal.ingest;
 import java.util.List;
 
 /**
- * The instruments of one feed, looked up by the venue symbol's characters without allocating
- * (case-insensitive ASCII, because Binance stream names are lower case and payloads upper case).
+ * The instruments of one feed, looked up by the venue symbol's characters without allocating;
+ * exact, or case-insensitive ASCII where the venue's protocol says so (a venue whose stream names
+ * are lower case and payloads upper case).
  */
 public final class InstrumentTable
 {
     private final InstrumentSpec[] specs;
     private final char[][] upper;
+    private final boolean caseInsensitive;
 
     /**
      * @param specs the feed's instruments; symbols must be distinct.
      */
     public InstrumentTable(final List<InstrumentSpec> specs)
     {
+        this(specs, false);
+    }
+
+    /**
+     * @param specs           the feed's instruments; symbols must be distinct.
+     * @param caseInsensitive whether symbols compare ignoring ASCII case.
+     */
+    public InstrumentTable(final List<InstrumentSpec> specs, final boolean caseInsensitive)
+    {
+        this.caseInsensitive = caseInsensitive;
         this.specs = specs.toArray(new InstrumentSpec[0]);
         this.upper = new char[this.specs.length][];
         for (int i = 0; i < this.specs.length; i++)
         {
-            upper[i] = this.specs[i].venueSymbol().toUpperCase(java.util.Locale.ROOT).toCharArray();
+            final String symbol = this.specs[i].venueSymbol();
+            upper[i] = (caseInsensitive ? symbol.toUpperCase(java.util.Locale.ROOT) : symbol).toCharArray();
             for (int j = 0; j < i; j++)
             {
                 if (java.util.Arrays.equals(upper[i], upper[j]))
@@ -72,7 +85,7 @@ public final class InstrumentTable
             for (int k = 0; k < length; k++)
             {
                 char c = chars[offset + k];
-                if (c >= 'a' && c <= 'z')
+                if (caseInsensitive && c >= 'a' && c <= 'z')
                 {
                     c -= 32;
                 }

@@ -213,6 +213,16 @@ public final class NettyFeedTransport implements FeedTransport
     }
 
     @Override
+    public void ping(final int connectionId)
+    {
+        final Channel channel = channels.get(connectionId);
+        if (channel != null)
+        {
+            channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame());
+        }
+    }
+
+    @Override
     public void close(final int connectionId)
     {
         final Channel channel = channels.get(connectionId);

@@ -29,6 +29,9 @@ public final class VenueConnection
     long windowStartNs;
     int sentInWindow;
     int seenCount;
+    long lastPingNs;
+    final long[] resubscribe;
+    int resubscribeCount;
     boolean replacement;
     String closeReason;
 
@@ -38,6 +41,8 @@ public final class VenueConnection
         this.slot = slot;
         this.plan = plan;
         this.seen = new long[(plan.streams().size() + 63) / 64];
+        this.resubscribe = new long[seen.length];
+        this.lastPingNs = nowNs;
         this.createdNs = nowNs;
         this.lastDataNs = nowNs;
         this.replacement = replacement;
@@ -59,6 +64,44 @@ public final class VenueConnection
     public ConnectionPlan plan()
     {
         return plan;
+    }
+
+    void markResubscribe(final int position)
+    {
+        final long bit = 1L << (position & 63);
+        if ((resubscribe[position >> 6] & bit) == 0)
+        {
+            resubscribe[position >> 6] |= bit;
+            resubscribeCount++;
+        }
+    }
+
+    void unmarkResubscribe(final int position)
+    {
+        final long bit = 1L << (position & 63);
+        if ((resubscribe[position >> 6] & bit) != 0)
+        {
+            resubscribe[position >> 6] &= ~bit;
+            resubscribeCount--;
+        }
+    }
+
+    void clearResubscribe()
+    {
+        java.util.Arrays.fill(resubscribe, 0);
+        resubscribeCount = 0;
+    }
+
+    int nextResubscribe(final int from)
+    {
+        for (int position = from, n = plan.streams().size(); position < n; position++)
+        {
+            if ((resubscribe[position >> 6] & (1L << (position & 63))) != 0)
+            {
+                return position;
+            }
+        }
+        return -1;
     }
 
     boolean markSeen(final int position)

@@ -39,6 +39,12 @@ public final class RecordingTransport implements FeedTransport
     }
 
     @Override
+    public void ping(final int connectionId)
+    {
+        events.add("ping " + connectionId);
+    }
+
+    @Override
     public void close(final int connectionId)
     {
         closes.add(connectionId);

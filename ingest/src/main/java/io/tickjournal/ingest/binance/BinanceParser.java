@@ -1,48 +1,66 @@
 package io.tickjournal.ingest.binance;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import io.tickjournal.journal.decimal.DecimalError;
-import io.tickjournal.journal.decimal.DecimalParser;
+import io.tickjournal.ingest.Channel;
+import io.tickjournal.ingest.venue.JsonFrameParser;
+import io.tickjournal.ingest.venue.MarketEvent;
+import io.tickjournal.ingest.venue.MarketFrame;
+import io.tickjournal.ingest.venue.ParseError;
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.sbe.Side;
 
 import java.io.IOException;
 
 /**
- * Parses Binance WebSocket frames and REST depth bodies with Jackson's non-blocking byte-array
- * parser, reused for every frame of a connection, into a reused {@link BinanceMessage}.
+ * Binance spot and USD-M WebSocket frames (raw or wrapped in a combined stream's
+ * {@code {"stream":...,"data":...}}) and REST depth bodies, into a {@link MarketFrame}.
  * <p>
- * Steady state allocates nothing: field names are Jackson's interned strings, text values are
- * read from Jackson's character buffer, numbers as longs and decimals by {@link DecimalParser}.
- * A frame that is not one complete JSON object (truncated, trailing bytes, bad syntax, bad
- * decimal) returns an error code; the parser is then rebuilt (the only allocation, on the error
- * path) and the next frame parses normally.
+ * Binance's fields are mostly single letters whose meaning depends on the event, so the parser
+ * reads them into scratch fields and classifies at the end of the object: {@code a} is the
+ * aggregate trade id in an {@code aggTrade}, the best ask in a {@code bookTicker}, the asks in a
+ * {@code depthUpdate}, and the seller's order id in a {@code trade} from before 2024 (which must
+ * never overwrite the trade id {@code t}). Times are read by magnitude (ms today, µs when asked).
  * One instance per connection; not thread safe.
  */
-public final class BinanceParser
+public final class BinanceParser extends JsonFrameParser
 {
-    public static final int OK = 0;
-    public static final int NOT_JSON = 1;
-    public static final int TRUNCATED = 2;
-    public static final int TRAILING_BYTES = 3;
-    public static final int BAD_DECIMAL = 4;
-    public static final int TOO_MANY_LEVELS = 5;
-    public static final int NOT_AN_OBJECT = 6;
-    public static final int BAD_LEVEL = 7;
+    /** Most levels a side may carry (Binance's REST maximum). */
+    public static final int MAX_LEVELS = 5_000;
 
-    private static final String[] REASONS = {
-        "ok", "not JSON", "truncated JSON", "bytes after the JSON object", "bad decimal",
-        "more levels than " + BinanceMessage.MAX_LEVELS, "not a JSON object", "book level is not [price, size]",
+
+    private static final int E_NONE = 0;
+    private static final int E_TRADE = 1;
+    private static final int E_AGG_TRADE = 2;
+    private static final int E_DEPTH = 3;
+    private static final int E_BOOK_TICKER = 4;
+    private static final int E_MARK_PRICE = 5;
+    private static final int E_SHUTDOWN = 6;
+    private static final int E_UNKNOWN = 7;
+
+    private static final String[] EVENT_NAMES = {
+        "trade", "aggTrade", "depthUpdate", "bookTicker", "markPriceUpdate", "serverShutdown",
     };
 
-    private final JsonFactory factory;
-    private final DecimalParser decimal = new DecimalParser();
-    private final BinanceMessage message = new BinanceMessage();
-    private JsonParser parser;
-    private ByteArrayFeeder feeder;
-    private int decimalError;
-    private String badField;
+    private MarketEvent event;
+    private boolean rest;
+    private int eventType;
+    private long t;
+    private long aNumber;
+    private boolean hasANumber;
+    private long eventTimeNs;
+    private long tradeTimeNs;
+    private long firstId;
+    private long finalId;
+    private long prevId;
+    private long lastUpdateId;
+    private int buyerMaker;
+    private boolean hasResult;
+    private boolean hasError;
+    private long requestId;
+    private long errorCode;
+    private final char[] stream = new char[MarketEvent.MAX_SYMBOL + 32];
+    private int streamLength;
 
     /** A parser with its own Jackson factory. */
     public BinanceParser()
@@ -51,484 +69,337 @@ public final class BinanceParser
     }
 
     /**
-     * @param factory the Jackson factory (shareable; it holds the symbol tables).
+     * @param factory the Jackson factory (shareable).
      */
     public BinanceParser(final JsonFactory factory)
     {
-        this.factory = factory;
-        rebuild();
+        super(factory);
     }
 
-    /**
-     * Why a parse failed.
-     *
-     * @param code a code from {@link #parse}.
-     * @return a short description.
-     */
-    public static String describe(final int code)
+    @Override
+    public int parseSnapshot(final byte[] bytes, final int offset, final int length, final MarketFrame into)
     {
-        return code >= 0 && code < REASONS.length ? REASONS[code] : "unknown parse error " + code;
-    }
-
-    /** @return the message the last successful parse filled. */
-    public BinanceMessage message()
-    {
-        return message;
-    }
-
-    /** @return the decimal error of the last {@link #BAD_DECIMAL}, see {@link DecimalError}. */
-    public int decimalError()
-    {
-        return decimalError;
-    }
-
-    /** @return the JSON field holding the bad value of the last {@link #BAD_DECIMAL} or {@link #BAD_LEVEL}. */
-    public String badField()
-    {
-        return badField;
-    }
-
-    /**
-     * Parse one frame.
-     *
-     * @param bytes  the frame.
-     * @param offset first byte.
-     * @param length byte count.
-     * @return {@link #OK} or an error code.
-     */
-    public int parse(final byte[] bytes, final int offset, final int length)
-    {
-        message.reset();
-        decimalError = DecimalError.OK;
-        badField = null;
+        rest = true;
         try
         {
-            if (!feeder.needMoreInput())
-            {
-                rebuild();
-            }
-            feeder.feedInput(bytes, offset, offset + length);
-            JsonToken token = parser.nextToken();
-            if (token == JsonToken.NOT_AVAILABLE)
-            {
-                return fail(length == 0 ? TRUNCATED : NOT_JSON);
-            }
-            if (token != JsonToken.START_OBJECT)
-            {
-                return fail(NOT_AN_OBJECT);
-            }
-            final int result = parseRoot();
-            if (result != OK)
-            {
-                return fail(result);
-            }
-            token = parser.nextToken();
-            if (token != JsonToken.NOT_AVAILABLE)
-            {
-                return fail(TRAILING_BYTES);
-            }
-            return OK;
+            return parse(bytes, offset, length, into);
         }
-        catch (final IOException | RuntimeException ex)
+        finally
         {
-            return fail(NOT_JSON);
+            rest = false;
         }
     }
 
-    private int fail(final int code)
+    @Override
+    protected int parseRoot(final JsonToken first, final MarketFrame into) throws IOException
     {
-        rebuild();
-        return code;
-    }
-
-    private void rebuild()
-    {
-        try
+        if (first != JsonToken.START_OBJECT)
         {
-            if (parser != null)
-            {
-                parser.close();
-            }
-            parser = factory.createNonBlockingByteArrayParser();
-            feeder = (ByteArrayFeeder)parser.getNonBlockingInputFeeder();
+            skip(first);
+            return ParseError.NOT_AN_OBJECT;
         }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot create a JSON parser", ex);
-        }
-    }
-
-    private int parseRoot() throws IOException
-    {
-        final int result = parseObject(true);
-        if (result == OK)
-        {
-            classify();
-        }
-        return result;
+        event = into.nextEvent();
+        eventType = E_NONE;
+        t = Records.NULL_LONG;
+        aNumber = Records.NULL_LONG;
+        hasANumber = false;
+        eventTimeNs = Records.NULL_LONG;
+        tradeTimeNs = Records.NULL_LONG;
+        firstId = Records.NULL_LONG;
+        finalId = Records.NULL_LONG;
+        prevId = Records.NULL_LONG;
+        lastUpdateId = Records.NULL_LONG;
+        buyerMaker = -1;
+        hasResult = false;
+        hasError = false;
+        requestId = Records.NULL_LONG;
+        errorCode = 0;
+        streamLength = 0;
+        final int result = object(true, into);
+        return result != ParseError.OK ? result : classify(into);
     }
 
     /**
-     * The fields of an object up to its end: the frame itself ({@code root}: it may wrap the event
-     * as a combined stream's {@code stream} and {@code data}), the wrapped event, or an error answer's
-     * {@code error} object.
+     * The fields of an object up to its end: the frame itself (which may wrap the event as a
+     * combined stream's {@code stream} and {@code data}), the wrapped event, or an error's {@code error}.
      */
-    private int parseObject(final boolean root) throws IOException
+    private int object(final boolean root, final MarketFrame into) throws IOException
     {
         JsonToken token;
-        while ((token = parser.nextToken()) != JsonToken.END_OBJECT)
+        while ((token = next()) != JsonToken.END_OBJECT)
         {
-            if (token != JsonToken.FIELD_NAME)
-            {
-                return TRUNCATED;
-            }
-            final String name = parser.currentName();
-            token = parser.nextToken();
-            if (token == JsonToken.NOT_AVAILABLE)
-            {
-                return TRUNCATED;
-            }
+            final String name = json.currentName();
+            token = next();
             final int result;
             if (root && "stream".equals(name) && token == JsonToken.VALUE_STRING)
             {
-                message.streamLength = copyText(message.stream);
-                result = OK;
+                streamLength = Math.min(json.getTextLength(), stream.length);
+                System.arraycopy(json.getTextCharacters(), json.getTextOffset(), stream, 0, streamLength);
+                result = ParseError.OK;
             }
             else if (root && "data".equals(name) && token == JsonToken.START_OBJECT)
             {
-                result = parseObject(false);
+                result = object(false, into);
+            }
+            else if (name.length() == 1)
+            {
+                result = letter(name.charAt(0), token);
             }
             else
             {
-                result = eventField(name, token);
+                result = named(name, token, into);
             }
-            if (result != OK)
+            if (result != ParseError.OK)
             {
                 return result;
             }
         }
-        return OK;
+        return ParseError.OK;
     }
 
-    private int eventField(final String name, final JsonToken token) throws IOException
+    private int letter(final char c, final JsonToken token) throws IOException
     {
-        // Binance's event fields are mostly single letters: dispatch on the character, no string hashing.
-        return name.length() == 1 ? letterField(name.charAt(0), token) : namedField(name, token);
-    }
-
-    private static final String[] NAMES = new String[128];
-
-    static
-    {
-        for (char c = 'A'; c <= 'z'; c++)
-        {
-            NAMES[c] = String.valueOf(c);
-        }
-    }
-
-    private int letterField(final char c, final JsonToken token) throws IOException
-    {
-        final BinanceMessage m = message;
+        final MarketEvent e = event;
         switch (c)
         {
             case 'e':
-                if (token == JsonToken.VALUE_STRING)
-                {
-                    m.eventTypeLength = copyText(m.eventType);
-                    return OK;
-                }
+                eventType = token == JsonToken.VALUE_STRING ? eventType() : E_UNKNOWN;
                 return skip(token);
             case 'E':
-                m.eventTimeMs = longValue(token, m.eventTimeMs);
-                return OK;
+                eventTimeNs = timeNs(token, "E");
+                return badLong() ? ParseError.BAD_TIME : ParseError.OK;
             case 'T':
-                m.tradeTimeMs = longValue(token, m.tradeTimeMs);
-                return OK;
+                tradeTimeNs = timeNs(token, "T");
+                return badLong() ? ParseError.BAD_TIME : ParseError.OK;
             case 's':
                 if (token == JsonToken.VALUE_STRING)
                 {
-                    m.symbolLength = copyText(m.symbol);
-                    return OK;
+                    symbolInto(e);
                 }
                 return skip(token);
             case 't':
+                t = longValue(token, "t");
+                return badLong() ? ParseError.BAD_FIELD : ParseError.OK;
             case 'a':
                 if (token == JsonToken.VALUE_NUMBER_INT)
                 {
-                    m.tradeId = parser.getLongValue();
-                    return OK;
+                    aNumber = longValue(token, "a");
+                    hasANumber = true;
+                    return ParseError.OK;
                 }
                 if (token == JsonToken.START_ARRAY)
                 {
-                    return levels(false, "a");
+                    return levels(e.asks(), "a", MAX_LEVELS);
                 }
-                return c == 'a' ? decimalField(token, BinanceMessage.ASK_PRICE, NAMES[c]) : skip(token);
-            case 'p':
-                return decimalField(token, BinanceMessage.PRICE, NAMES[c]);
-            case 'q':
-                return decimalField(token, BinanceMessage.QTY, NAMES[c]);
+                return decimalInto(token, "a", e, MarketEvent.ASK_PRICE);
             case 'b':
                 if (token == JsonToken.START_ARRAY)
                 {
-                    return levels(true, "b");
+                    return levels(e.bids(), "b", MAX_LEVELS);
                 }
-                return decimalField(token, BinanceMessage.BID_PRICE, NAMES[c]);
+                if (token == JsonToken.VALUE_NUMBER_INT)
+                {
+                    // Before 2024 a trade carried the buyer's order id as b: not a price.
+                    return ParseError.OK;
+                }
+                return decimalInto(token, "b", e, MarketEvent.BID_PRICE);
+            case 'p':
+                return decimalInto(token, "p", e, MarketEvent.PRICE);
+            case 'q':
+                return decimalInto(token, "q", e, MarketEvent.SIZE);
             case 'B':
-                return decimalField(token, BinanceMessage.BID_QTY, NAMES[c]);
+                return decimalInto(token, "B", e, MarketEvent.BID_SIZE);
             case 'A':
-                return decimalField(token, BinanceMessage.ASK_QTY, NAMES[c]);
+                return decimalInto(token, "A", e, MarketEvent.ASK_SIZE);
             case 'i':
-                return decimalField(token, BinanceMessage.INDEX_PRICE, NAMES[c]);
+                return decimalInto(token, "i", e, MarketEvent.INDEX_PRICE);
             case 'r':
-                return decimalField(token, BinanceMessage.FUNDING_RATE, NAMES[c]);
+                return decimalInto(token, "r", e, MarketEvent.FUNDING_RATE);
             case 'U':
-                m.firstUpdateId = longValue(token, m.firstUpdateId);
-                return OK;
+                firstId = longValue(token, "U");
+                return badLong() ? ParseError.BAD_FIELD : ParseError.OK;
             case 'u':
-                m.finalUpdateId = longValue(token, m.finalUpdateId);
-                return OK;
-            case 'f':
-                m.firstTradeId = longValue(token, m.firstTradeId);
-                return OK;
-            case 'l':
-                m.lastTradeId = longValue(token, m.lastTradeId);
-                return OK;
+                finalId = longValue(token, "u");
+                return badLong() ? ParseError.BAD_FIELD : ParseError.OK;
             case 'm':
-                m.buyerMaker = token == JsonToken.VALUE_TRUE;
-                return OK;
+                buyerMaker = token == JsonToken.VALUE_TRUE ? 1 : token == JsonToken.VALUE_FALSE ? 0 : -1;
+                return skip(token);
             default:
                 return skip(token);
         }
     }
 
-    private int namedField(final String name, final JsonToken token) throws IOException
+    private int named(final String name, final JsonToken token, final MarketFrame into) throws IOException
     {
-        final BinanceMessage m = message;
         switch (name)
         {
             case "pu":
-                m.prevUpdateId = longValue(token, m.prevUpdateId);
-                return OK;
+                prevId = longValue(token, name);
+                return badLong() ? ParseError.BAD_FIELD : ParseError.OK;
             case "lastUpdateId":
-                m.lastUpdateId = longValue(token, m.lastUpdateId);
-                return OK;
+                lastUpdateId = longValue(token, name);
+                return badLong() ? ParseError.BAD_FIELD : ParseError.OK;
             case "bids":
-                return token == JsonToken.START_ARRAY ? levels(true, name) : skip(token);
+                return token == JsonToken.START_ARRAY ? levels(event.bids(), name, MAX_LEVELS) : skip(token);
             case "asks":
-                return token == JsonToken.START_ARRAY ? levels(false, name) : skip(token);
+                return token == JsonToken.START_ARRAY ? levels(event.asks(), name, MAX_LEVELS) : skip(token);
             case "result":
-                m.hasResultField = true;
+                hasResult = true;
                 return skip(token);
             case "id":
-                m.requestId = longValue(token, m.requestId);
-                return OK;
+                requestId = token == JsonToken.VALUE_NUMBER_INT ? json.getLongValue() : Records.NULL_LONG;
+                return skip(token);
             case "error":
-                m.type = BinanceMessage.ERROR_RESPONSE;
-                return token == JsonToken.START_OBJECT ? parseObject(false) : skip(token);
+                hasError = true;
+                return token == JsonToken.START_OBJECT ? object(false, into) : skip(token);
             case "code":
-                m.errorCode = (int)longValue(token, m.errorCode);
-                return OK;
+                errorCode = token == JsonToken.VALUE_NUMBER_INT ? json.getLongValue() : 0;
+                return skip(token);
+            case "msg":
+                if (token == JsonToken.VALUE_STRING)
+                {
+                    into.errorText().append(' ');
+                    appendText(into.errorText(), 200);
+                }
+                return skip(token);
             default:
                 return skip(token);
         }
     }
 
-    private void classify()
-    {
-        final BinanceMessage m = message;
-        if (m.type == BinanceMessage.ERROR_RESPONSE)
-        {
-            return;
-        }
-        if (m.eventTypeLength > 0)
-        {
-            m.type = eventType(m.eventType, m.eventTypeLength);
-        }
-        else if (m.hasResultField)
-        {
-            m.type = BinanceMessage.RESPONSE;
-        }
-        else if (m.lastUpdateId != io.tickjournal.journal.Records.NULL_LONG)
-        {
-            m.type = BinanceMessage.DEPTH_SNAPSHOT;
-        }
-        else if (m.finalUpdateId != io.tickjournal.journal.Records.NULL_LONG &&
-            m.has(BinanceMessage.BID_PRICE) && m.has(BinanceMessage.ASK_PRICE))
-        {
-            m.type = BinanceMessage.BOOK_TICKER;
-        }
-    }
-
-    private static final String[] EVENT_NAMES = {
-        "trade", "aggTrade", "depthUpdate", "bookTicker", "markPriceUpdate", "serverShutdown",
-    };
-    private static final int[] EVENT_TYPES = {
-        BinanceMessage.TRADE, BinanceMessage.AGG_TRADE, BinanceMessage.DEPTH_UPDATE, BinanceMessage.BOOK_TICKER,
-        BinanceMessage.MARK_PRICE, BinanceMessage.SERVER_SHUTDOWN,
-    };
-
-    private static int eventType(final char[] chars, final int length)
+    private int eventType() throws IOException
     {
         for (int i = 0; i < EVENT_NAMES.length; i++)
         {
-            if (equals(chars, length, EVENT_NAMES[i]))
+            if (textIs(EVENT_NAMES[i]))
             {
-                return EVENT_TYPES[i];
+                return i + 1;
             }
         }
-        return BinanceMessage.UNKNOWN;
+        return E_UNKNOWN;
     }
 
-    static boolean equals(final char[] chars, final int length, final String text)
+    private int classify(final MarketFrame into)
     {
-        if (length != text.length())
+        final MarketEvent e = event;
+        if (hasError)
         {
-            return false;
+            into.dropLastEvent();
+            into.errorText().insert(0, errorCode).insert(0, "code ");
+            into.control(MarketFrame.ERROR).requestId(requestId);
+            return ParseError.OK;
         }
-        for (int i = 0; i < length; i++)
+        if (e.symbolLength() == 0 && streamLength > 0)
         {
-            if (chars[i] != text.charAt(i))
+            int at = 0;
+            while (at < streamLength && stream[at] != '@')
             {
-                return false;
+                at++;
             }
+            e.symbol(stream, 0, at);
         }
-        return true;
-    }
-
-    private long longValue(final JsonToken token, final long otherwise) throws IOException
-    {
-        if (token == JsonToken.VALUE_NUMBER_INT)
+        e.eventTimeNs(eventTimeNs).tradeTimeNs(tradeTimeNs);
+        switch (eventType)
         {
-            return parser.getLongValue();
-        }
-        skip(token);
-        return otherwise;
-    }
-
-    private int copyText(final char[] into) throws IOException
-    {
-        final int length = Math.min(parser.getTextLength(), into.length);
-        System.arraycopy(parser.getTextCharacters(), parser.getTextOffset(), into, 0, length);
-        return length;
-    }
-
-    private int decimalField(final JsonToken token, final int slot, final String name) throws IOException
-    {
-        if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT)
-        {
-            return skip(token);
-        }
-        final int error = decimal.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-        if (error != DecimalError.OK)
-        {
-            decimalError = error;
-            badField = name;
-            return BAD_DECIMAL;
-        }
-        message.put(slot, decimal.mantissa(), decimal.exponent());
-        return OK;
-    }
-
-    private int levels(final boolean bids, final String name) throws IOException
-    {
-        final BinanceMessage m = message;
-        JsonToken token;
-        while ((token = parser.nextToken()) != JsonToken.END_ARRAY)
-        {
-            if (token != JsonToken.START_ARRAY)
-            {
-                badField = name;
-                return token == JsonToken.NOT_AVAILABLE ? TRUNCATED : BAD_LEVEL;
-            }
-            final int n = bids ? m.bidCount : m.askCount;
-            if (n == BinanceMessage.MAX_LEVELS)
-            {
-                return TOO_MANY_LEVELS;
-            }
-            if (!levelValue(name))
-            {
-                return decimalError != DecimalError.OK ? BAD_DECIMAL : BAD_LEVEL;
-            }
-            final long price = decimal.mantissa();
-            final int priceExp = decimal.exponent();
-            if (!levelValue(name))
-            {
-                return decimalError != DecimalError.OK ? BAD_DECIMAL : BAD_LEVEL;
-            }
-            if (bids)
-            {
-                m.bidPrice[n] = price;
-                m.bidPriceExp[n] = priceExp;
-                m.bidSize[n] = decimal.mantissa();
-                m.bidSizeExp[n] = decimal.exponent();
-                m.bidCount = n + 1;
-            }
-            else
-            {
-                m.askPrice[n] = price;
-                m.askPriceExp[n] = priceExp;
-                m.askSize[n] = decimal.mantissa();
-                m.askSizeExp[n] = decimal.exponent();
-                m.askCount = n + 1;
-            }
-            // Binance levels are [price, size]; tolerate (skip) anything after them.
-            while ((token = parser.nextToken()) != JsonToken.END_ARRAY)
-            {
-                if (token == JsonToken.NOT_AVAILABLE)
+            case E_TRADE:
+                if (t == Records.NULL_LONG)
                 {
-                    return TRUNCATED;
+                    return error("t", ParseError.MISSING_FIELD);
                 }
-                skip(token);
-            }
+                e.kind(MarketEvent.TRADE, Channel.TRADE).tradeId(t).side(side());
+                return requireTrade();
+            case E_AGG_TRADE:
+                if (!hasANumber)
+                {
+                    return error("a", ParseError.MISSING_FIELD);
+                }
+                e.kind(MarketEvent.TRADE, Channel.AGG_TRADE).tradeId(aNumber).side(side());
+                return requireTrade();
+            case E_DEPTH:
+                if (firstId == Records.NULL_LONG || finalId == Records.NULL_LONG)
+                {
+                    return error(firstId == Records.NULL_LONG ? "U" : "u", ParseError.MISSING_FIELD);
+                }
+                e.kind(MarketEvent.BOOK_DELTA, Channel.DEPTH).ids(firstId, finalId, prevId);
+                return ParseError.OK;
+            case E_MARK_PRICE:
+                if (!e.has(MarketEvent.PRICE))
+                {
+                    return error("p", ParseError.MISSING_FIELD);
+                }
+                e.decimal(MarketEvent.MARK, e.mantissa(MarketEvent.PRICE), e.exponent(MarketEvent.PRICE));
+                e.kind(MarketEvent.MARK_PRICE, Channel.MARK_PRICE).nextFundingTimeNs(tradeTimeNs).tradeTimeNs(Records.NULL_LONG);
+                return ParseError.OK;
+            case E_SHUTDOWN:
+                into.dropLastEvent();
+                into.control(MarketFrame.SHUTDOWN_NOTICE);
+                return ParseError.OK;
+            case E_BOOK_TICKER:
+                return bookTicker();
+            case E_UNKNOWN:
+                into.dropLastEvent();
+                return ParseError.OK;
+            default:
+                break;
         }
-        return OK;
+        if (hasResult)
+        {
+            into.dropLastEvent();
+            into.control(MarketFrame.ACK).requestId(requestId);
+            return ParseError.OK;
+        }
+        if (lastUpdateId != Records.NULL_LONG)
+        {
+            if (!rest)
+            {
+                // A partial-depth stream: not subscribed by this project's plans.
+                into.dropLastEvent();
+                return ParseError.OK;
+            }
+            e.kind(MarketEvent.BOOK_SNAPSHOT, Channel.DEPTH).ids(Records.NULL_LONG, lastUpdateId, Records.NULL_LONG);
+            return ParseError.OK;
+        }
+        if (finalId != Records.NULL_LONG && e.has(MarketEvent.BID_PRICE) && e.has(MarketEvent.ASK_PRICE))
+        {
+            // Spot's bookTicker has no event type.
+            return bookTicker();
+        }
+        into.dropLastEvent();
+        return ParseError.OK;
     }
 
-    private boolean levelValue(final String name) throws IOException
+    private int bookTicker()
     {
-        final JsonToken token = parser.nextToken();
-        if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT)
+        final MarketEvent e = event;
+        if (finalId == Records.NULL_LONG)
         {
-            badField = name;
-            return false;
+            return error("u", ParseError.MISSING_FIELD);
         }
-        final int error = decimal.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-        if (error != DecimalError.OK)
+        if (!e.has(MarketEvent.BID_PRICE) || !e.has(MarketEvent.BID_SIZE) || !e.has(MarketEvent.ASK_PRICE) ||
+            !e.has(MarketEvent.ASK_SIZE))
         {
-            decimalError = error;
-            badField = name;
-            return false;
+            return error("b/B/a/A", ParseError.MISSING_FIELD);
         }
-        return true;
+        e.kind(MarketEvent.TOP_OF_BOOK, Channel.BOOK_TICKER).ids(Records.NULL_LONG, finalId, Records.NULL_LONG);
+        return ParseError.OK;
     }
 
-    private int skip(final JsonToken token) throws IOException
+    private int requireTrade()
     {
-        if (token == JsonToken.NOT_AVAILABLE)
+        if (!event.has(MarketEvent.PRICE))
         {
-            return TRUNCATED;
+            return error("p", ParseError.MISSING_FIELD);
         }
-        if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY)
+        if (!event.has(MarketEvent.SIZE))
         {
-            return OK;
+            return error("q", ParseError.MISSING_FIELD);
         }
-        int depth = 1;
-        while (depth > 0)
-        {
-            final JsonToken next = parser.nextToken();
-            if (next == JsonToken.NOT_AVAILABLE || next == null)
-            {
-                return TRUNCATED;
-            }
-            if (next == JsonToken.START_OBJECT || next == JsonToken.START_ARRAY)
-            {
-                depth++;
-            }
-            else if (next == JsonToken.END_OBJECT || next == JsonToken.END_ARRAY)
-            {
-                depth--;
-            }
-        }
-        return OK;
+        return ParseError.OK;
+    }
+
+    private Side side()
+    {
+        // m: the buyer was the maker, so the aggressor sold. Absent or not a boolean: unknown.
+        return buyerMaker == 1 ? Side.SELL : buyerMaker == 0 ? Side.BUY : Side.UNKNOWN;
     }
 }

@@ -66,6 +66,18 @@ public final class DecimalParser
     }
 
     /**
+     * The digits after the point as the text wrote them ({@code "8477.10"} gives 2, {@code "3366"}
+     * gives 0), so the venue's exact text can be rebuilt from mantissa, exponent and scale where a
+     * venue checksums its own strings (OKX). Meaningless for scientific notation.
+     *
+     * @return the written fraction digits of the last successful parse.
+     */
+    public int writtenScale()
+    {
+        return fractionDigits;
+    }
+
+    /**
      * The exponent of the last successful parse: value = mantissa * 10^exponent.
      *
      * @return the base-10 exponent.
