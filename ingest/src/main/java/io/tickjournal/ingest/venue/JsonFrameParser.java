@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import com.fasterxml.jackson.core.base.ParserBase;
 import io.tickjournal.journal.Records;
 import io.tickjournal.journal.decimal.DecimalError;
 import io.tickjournal.journal.decimal.DecimalParser;
@@ -29,7 +28,7 @@ public abstract class JsonFrameParser implements VenueParser
     protected final DecimalParser decimal = new DecimalParser();
     protected JsonParser json;
     private ByteArrayFeeder feeder;
-    private long bytesFed;
+    private static final java.io.OutputStream DISCARD = java.io.OutputStream.nullOutputStream();
     private String errorField;
     private int decimalError;
 
@@ -59,9 +58,7 @@ public abstract class JsonFrameParser implements VenueParser
             {
                 rebuild();
             }
-            final long frameStart = bytesFed;
             feeder.feedInput(bytes, offset, offset + length);
-            bytesFed += length;
             final JsonToken first = json.nextToken();
             if (first == JsonToken.NOT_AVAILABLE || first == null)
             {
@@ -77,9 +74,10 @@ public abstract class JsonFrameParser implements VenueParser
                 return fail(result, into);
             }
             // The root value must end the frame: only whitespace may follow its closing bracket. A
-            // trailing partial token would otherwise be completed by the next frame's bytes.
-            final long rootEnd = ((ParserBase)json).getTokenCharacterOffset() - frameStart + 1;
-            if (rootEnd < 1 || rootEnd > length || !blank(bytes, offset + (int)rootEnd, length - (int)rootEnd))
+            // trailing partial token would otherwise be completed by the next frame's bytes. The bytes
+            // the parser has not consumed yet are those after the bracket (counted, not copied).
+            final int rest = json.releaseBuffered(DISCARD);
+            if (rest < 0 || rest > length || !blank(bytes, offset + length - rest, rest))
             {
                 return fail(ParseError.TRAILING_BYTES, into);
             }
@@ -148,7 +146,6 @@ public abstract class JsonFrameParser implements VenueParser
             }
             json = factory.createNonBlockingByteArrayParser();
             feeder = (ByteArrayFeeder)json.getNonBlockingInputFeeder();
-            bytesFed = 0;
         }
         catch (final IOException ex)
         {
