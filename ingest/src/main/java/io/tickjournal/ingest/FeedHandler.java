@@ -40,6 +40,14 @@ public interface FeedHandler
     VenueProtocol protocol();
 
     /**
+     * What the partition already holds for today (a restart): trade ids continue from it, so ids
+     * lost while ingest was down are journaled as a gap.
+     *
+     * @param history the day so far.
+     */
+    void resumeFrom(JournalHistory history);
+
+    /**
      * The connections the feed needs, respecting the venue's limits.
      *
      * @return one plan per connection.

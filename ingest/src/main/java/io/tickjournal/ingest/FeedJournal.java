@@ -90,6 +90,12 @@ public final class FeedJournal implements AutoCloseable
         return recordBuffer;
     }
 
+    /** @return the normalized partition's queue (read what it holds at start-up; the writer's thread only appends). */
+    public net.openhft.chronicle.queue.impl.single.SingleChronicleQueue normalizedQueue()
+    {
+        return normalized.queue();
+    }
+
     /** @return the venue id of this feed. */
     public int venueId()
     {

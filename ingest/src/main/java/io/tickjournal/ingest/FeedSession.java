@@ -122,9 +122,20 @@ public final class FeedSession implements AutoCloseable
         }
         started = true;
         transport.bind(this);
+        final JournalHistory history = JournalHistory.read(journal.normalizedQueue(), (int)(nowNs / 86_400_000_000_000L));
         for (final InstrumentSpec spec : config.instruments())
         {
             journal.define(spec, nowNs);
+        }
+        if (history.records() > 0)
+        {
+            // A restart within the day: say so, never reuse a connection id, and continue the trade ids.
+            nextConnectionId = history.maxConnectionId() + 1;
+            handler.resumeFrom(history);
+            journal.status(VenueStatusKind.RESTARTED, 0, 0, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, nowNs,
+                "ingest restarted; the last record before it was received at " +
+                java.time.Instant.ofEpochSecond(0, history.lastReceiveTimeNs()) + ", " +
+                (nowNs - history.lastReceiveTimeNs()) / 1_000_000 + " ms earlier");
         }
         final List<ConnectionPlan> plans = handler.plan();
         slots = new Slot[plans.size()];

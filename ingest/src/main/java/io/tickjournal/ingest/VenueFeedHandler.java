@@ -105,6 +105,22 @@ public final class VenueFeedHandler implements FeedHandler
     }
 
     @Override
+    public void resumeFrom(final JournalHistory history)
+    {
+        for (int i = 0; i < instruments.size(); i++)
+        {
+            for (final Channel channel : new Channel[] {Channel.TRADE, Channel.AGG_TRADE})
+            {
+                final long last = history.lastTradeId(instruments.get(i).instrumentId(), channel);
+                if (last != Records.NULL_LONG)
+                {
+                    tradeDedup[key(i, channel)].offer(last, false, (from, to) -> { });
+                }
+            }
+        }
+    }
+
+    @Override
     public VenueProtocol protocol()
     {
         return protocol;

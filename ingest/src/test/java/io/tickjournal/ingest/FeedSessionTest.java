@@ -258,6 +258,40 @@ class FeedSessionTest
         assertTrue(refused, "journaled as SUBSCRIPTION_REFUSED with the venue's words");
     }
 
+    @Test
+    void aRestartWithinTheDayIsJournaledKeepsConnectionIdsAndReportsTheTradesLostMeanwhile()
+    {
+        start(1, EnumSet.of(Channel.TRADE));
+        final VenueConnection first = live(0);
+        for (long t = 1; t <= 5; t++)
+        {
+            frame(first.id(), trade("trade", "t", t));
+        }
+        session.close();
+        session = null;
+        clock.advance(40 * SECOND);
+        transport.connects.clear();
+        transport.sent.clear();
+        start(1, EnumSet.of(Channel.TRADE));
+        final VenueConnection second = live(0);
+        assertTrue(second.id() > first.id(), "connection ids never repeat within a day: " + first.id() + " then " + second.id());
+        frame(second.id(), trade("trade", "t", 9));
+        assertEquals(1, session.counters().tradeGaps, "ids 6..8 were lost while ingest was down");
+        session.close();
+        session = null;
+        final VenueStatusDecoder status = new VenueStatusDecoder();
+        final List<String> seen = new ArrayList<>();
+        for (final UnsafeBuffer r : JournalContents.ofTemplate(JournalContents.read(dir.resolve("binance-spot")),
+            VenueStatusDecoder.TEMPLATE_ID))
+        {
+            status.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
+            seen.add(status.status() + " " + status.connectionId() + " " + status.expectedSeq() + " " + status.receivedSeq() + " " +
+                status.detail());
+        }
+        assertTrue(seen.stream().anyMatch(s -> s.startsWith("RESTARTED") && s.contains("40000 ms earlier")), seen.toString());
+        assertTrue(seen.stream().anyMatch(s -> s.startsWith("GAP_DETECTED " + second.id() + " 6 9")), seen.toString());
+    }
+
     private static String trade(final String kind, final String idField, final long id)
     {
         return "{\"e\":\"" + kind + "\",\"E\":1,\"s\":\"SYM1USDT\",\"" + idField + "\":" + id +
