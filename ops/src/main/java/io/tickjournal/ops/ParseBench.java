@@ -218,10 +218,10 @@ public final class ParseBench implements Callable<Integer>
             long id = 1_000_000_000_000L; // 13 digits: JSON numbers have no leading zeros
             if (depth)
             {
-                // Join the book: one buffered event, then a snapshot at its id (Binance: the snapshot must not be older).
+                // Join the book: one buffered event, then a snapshot just before it, so the event straddles it.
                 frames[0].ids(id, id);
                 session.onFrame(1, frames[0].bytes, frames[0].bytes.length, clock.nanoTime());
-                final byte[] snapshot = ("{\"lastUpdateId\":" + id + ",\"bids\":[[\"65000.00000000\",\"1.00000000\"]]," +
+                final byte[] snapshot = ("{\"lastUpdateId\":" + (id - 1) + ",\"bids\":[[\"65000.00000000\",\"1.00000000\"]]," +
                     "\"asks\":[[\"65001.00000000\",\"1.00000000\"]]}").getBytes(StandardCharsets.US_ASCII);
                 session.onRestResponse(0, 200, snapshot, snapshot.length, clock.nanoTime());
                 if (session.counters().resyncs != 1)
