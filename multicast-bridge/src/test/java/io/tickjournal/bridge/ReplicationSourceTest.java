@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -70,13 +71,18 @@ class ReplicationSourceTest
     private SocketChannel connect(final String partition, final int day, final long seq, final byte[] secret) throws IOException
     {
         final SocketChannel client = SocketChannel.open(source.localAddress());
+        client.write(hello(partition, day, seq, secret));
+        client.configureBlocking(false);
+        return client;
+    }
+
+    static ByteBuffer hello(final String partition, final int day, final long seq, final byte[] secret)
+    {
         final byte[] name = partition.getBytes(StandardCharsets.US_ASCII);
         final ByteBuffer hello = ByteBuffer.allocate(20 + name.length + secret.length).order(Replication.ORDER);
         hello.putInt(Replication.MAGIC).putShort((short)name.length).put(name).putInt(day).putLong(seq)
             .putShort((short)secret.length).put(secret).flip();
-        client.write(hello);
-        client.configureBlocking(false);
-        return client;
+        return hello;
     }
 
     /** Frames read: {length, day, seq} plus record bytes. */
@@ -174,9 +180,13 @@ class ReplicationSourceTest
     @Test
     void shouldDropAClientThatTakesNothingWithoutSlowingTheWriter() throws IOException
     {
-        write(60_000); // ~9 MB, more than socket buffers hold
-        try (SocketChannel stalled = connect("binance-spot", DAY, 1, SECRET))
+        write(60_000); // ~9 MB, more than the socket buffers below hold
+        // A fixed receive buffer: the kernel cannot grow the window of a client that never reads.
+        try (SocketChannel stalled = SocketChannel.open())
         {
+            stalled.setOption(StandardSocketOptions.SO_RCVBUF, 64 * 1024);
+            stalled.connect(source.localAddress());
+            stalled.write(hello("binance-spot", DAY, 1, SECRET));
             for (int i = 0; i < 2000; i++)
             {
                 source.doWork();
@@ -186,13 +196,18 @@ class ReplicationSourceTest
             final long before = writer.appendedCount();
             write(1000);
             assertEquals(before + 1000, writer.appendedCount(), "the writer never waits for replication");
-            nowNs += 6_000_000_000L;
-            for (int i = 0; i < 10; i++)
+            // The kernel keeps moving bytes from the source's send buffer to the client's receive buffer
+            // for a while after the loop above (on a loaded machine, much later), and every write it then
+            // accepts is progress. So the clock moves a second at a time: the client is dropped once its
+            // buffers are full and 5 s pass with nothing taken, however late the kernel filled them.
+            for (int step = 0; step < 10_000 && source.clientCount() > 0; step++)
             {
+                nowNs += 1_000_000_000L;
                 source.doWork();
             }
             assertEquals(0, source.clientCount(), "stalled client dropped");
             assertEquals(1, source.clientsDropped());
+            assertTrue(log.stream().anyMatch(l -> l.contains("took nothing for 5000 ms")), log.toString());
         }
     }
 }
