@@ -58,11 +58,14 @@ public record TickJournalConfig(
      * @param cpu                   CPU to pin the bridge thread to (-1: none).
      * @param retransmit            re-request server bind address.
      * @param maxMessagesPerRequest re-request cap.
-     * @param maxRequestsPerSecond  re-request rate limit per requester.
+     * @param maxRequestsPerSecond  re-request rate limit per requester address.
+     * @param maxBytesPerSecond     bytes answered per requester address per second.
+     * @param maxRequesters         requester addresses tracked per second (more get nothing that second).
      */
     public record Bridge(
         Path stateDir, String interfaceName, int ttl, int maxPayload, long heartbeatMs, String idle, int cpu,
-        InetSocketAddress retransmit, int maxMessagesPerRequest, int maxRequestsPerSecond)
+        InetSocketAddress retransmit, int maxMessagesPerRequest, int maxRequestsPerSecond, long maxBytesPerSecond,
+        int maxRequesters)
     {
     }
 
@@ -71,8 +74,12 @@ public record TickJournalConfig(
      * @param secret      shared secret clients must present (empty: none).
      * @param heartbeatMs heartbeat when idle.
      * @param stallMs     a client that takes nothing this long is dropped.
+     * @param maxClients     clients served at once (a valid hello beyond it is refused).
+     * @param maxPending     connections waiting for their hello at once (beyond it the oldest is closed).
+     * @param helloTimeoutMs a connection with no valid hello this long after it was accepted is closed.
      */
-    public record Replication(InetSocketAddress bind, String secret, long heartbeatMs, long stallMs)
+    public record Replication(InetSocketAddress bind, String secret, long heartbeatMs, long stallMs, int maxClients,
+        int maxPending, long helloTimeoutMs)
     {
     }
 
@@ -147,7 +154,7 @@ public record TickJournalConfig(
 
         final Node bridgeNode = root.get("bridge");
         bridgeNode.allowOnly("stateDir", "interface", "ttl", "maxPayload", "heartbeatMs", "idle", "cpu", "retransmit",
-            "maxMessagesPerRequest", "maxRequestsPerSecond");
+            "maxMessagesPerRequest", "maxRequestsPerSecond", "maxBytesPerSecond", "maxRequesters");
         final String idle = bridgeNode.text("idle", "backoff");
         checkIdle(bridgeNode.path() + ".idle", idle);
         final Bridge bridge = new Bridge(
@@ -160,7 +167,9 @@ public record TickJournalConfig(
             bridgeNode.integer("cpu", -1, -1, 4095),
             bridgeNode.address("retransmit", "127.0.0.1:40100"),
             bridgeNode.integer("maxMessagesPerRequest", 1024, 1, 65_534),
-            bridgeNode.integer("maxRequestsPerSecond", 100, 1, 1_000_000));
+            bridgeNode.integer("maxRequestsPerSecond", 100, 1, 1_000_000),
+            bridgeNode.number("maxBytesPerSecond", 2L << 20, 1472, 1L << 30),
+            bridgeNode.integer("maxRequesters", 1024, 1, 1 << 20));
 
         final List<Feed> feeds = new ArrayList<>();
         final Set<String> names = new HashSet<>();
@@ -180,12 +189,15 @@ public record TickJournalConfig(
         }
 
         final Node rep = root.get("replication");
-        rep.allowOnly("bind", "secret", "heartbeatMs", "stallMs");
+        rep.allowOnly("bind", "secret", "heartbeatMs", "stallMs", "maxClients", "maxPending", "helloTimeoutMs");
         final Replication replication = new Replication(
             rep.address("bind", "127.0.0.1:40200"),
             rep.text("secret", ""),
             rep.number("heartbeatMs", 1000, 1, 3_600_000),
-            rep.number("stallMs", 10_000, 1, 3_600_000));
+            rep.number("stallMs", 10_000, 1, 3_600_000),
+            rep.integer("maxClients", 32, 1, 4096),
+            rep.integer("maxPending", 256, 1, 65_536),
+            rep.number("helloTimeoutMs", 3000, 1, 600_000));
 
         final Node t = root.get("tailer");
         t.allowOnly("replicaDir", "replicationSource", "rerequest", "interface", "fromDayStart", "windowsMs",
