@@ -66,6 +66,7 @@ public final class RetransmitServer implements Agent
     private final byte[] sessionBytes = new byte[MoldUdp64.SESSION_LENGTH];
     private MoldUdp64PacketBuilder builder;
     private DatagramChannel socket;
+    private volatile boolean serving;
 
     volatile long requestsServed;
     volatile long messagesResent;
@@ -155,6 +156,7 @@ public final class RetransmitServer implements Agent
             socket = DatagramChannel.open();
             socket.bind(bindAddress);
             socket.configureBlocking(false);
+            serving = true;
         }
         catch (final IOException ex)
         {
@@ -182,23 +184,43 @@ public final class RetransmitServer implements Agent
     @Override
     public int doWork() throws IOException
     {
-        int work = 0;
-        SocketAddress from;
-        while (work < 16 && (from = receive()) != null)
+        if (!serving)
         {
-            work++;
-            try
-            {
-                handle(from, request.position());
-            }
-            catch (final Exception | OutOfMemoryError ex)
-            {
-                // One request's failure (a send the network refuses, a journal error) is that request's alone.
-                refused++;
-                errors.report("re-request failed", ex);
-            }
+            return 0;
         }
-        return work;
+        try
+        {
+            int work = 0;
+            SocketAddress from;
+            while (work < 16 && (from = receive()) != null)
+            {
+                work++;
+                try
+                {
+                    handle(from, request.position());
+                }
+                catch (final Exception | OutOfMemoryError ex)
+                {
+                    // One request's failure (a send the network refuses, a journal error) is that request's alone.
+                    refused++;
+                    errors.report("re-request failed", ex);
+                }
+            }
+            return work;
+        }
+        catch (final Throwable ex)
+        {
+            // The agent is about to end: release the port so requesters are not left talking to nobody.
+            serving = false;
+            CloseHelper.quietClose(socket);
+            throw ex;
+        }
+    }
+
+    /** @return true while the socket is open and served; false once the server failed or closed. */
+    public boolean isServing()
+    {
+        return serving;
     }
 
     private SocketAddress receive() throws IOException
@@ -349,6 +371,7 @@ public final class RetransmitServer implements Agent
     @Override
     public void onClose()
     {
+        serving = false;
         CloseHelper.closeAll(tailers.values());
         CloseHelper.close(socket);
     }

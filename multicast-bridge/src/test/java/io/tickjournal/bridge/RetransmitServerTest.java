@@ -350,6 +350,47 @@ class RetransmitServerTest
     }
 
     @Test
+    void shouldReleaseItsPortWhenItCanNoLongerServe() throws IOException
+    {
+        final RetransmitServer broken = new RetransmitServer(new InetSocketAddress("127.0.0.1", 0), Map.of("BS", root.resolve("binance-spot")),
+            SECRET, 100, 5, 1472, () -> nowNs, new ErrorReporter(line ->
+            {
+                if (line.contains("re-request failed") || line.contains("ignored"))
+                {
+                    throw new InternalError("simulated: the serving loop itself fails");
+                }
+            }));
+        broken.onStart();
+        final InetSocketAddress address = broken.localAddress();
+        try
+        {
+            client.send(ByteBuffer.wrap(new byte[]{1, 2, 3}), address);
+            InternalError escaped = null;
+            for (int i = 0; i < 100_000 && escaped == null; i++)
+            {
+                try
+                {
+                    broken.doWork();
+                }
+                catch (final InternalError ex)
+                {
+                    escaped = ex;
+                }
+            }
+            assertTrue(escaped != null, "the error ends the agent (its runner reports it)");
+            assertFalse(broken.isServing());
+            try (DatagramChannel rebound = DatagramChannel.open().bind(address))
+            {
+                assertEquals(address, rebound.getLocalAddress(), "the port is released, not held by a dead server");
+            }
+        }
+        finally
+        {
+            broken.onClose();
+        }
+    }
+
+    @Test
     void shouldReturnExactlyTheMissingMessages() throws IOException
     {
         request("BS20261125", 37, 60, SECRET);
