@@ -11,8 +11,10 @@ import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,11 +97,22 @@ public record TickJournalConfig(
      * @param idle              idle strategy of the receiver.
      * @param cpu               CPU to pin the receiver to (-1: none).
      * @param fromReplica       run from the replica alone (no multicast): tail the replica as it is written.
+     * @param multicastSource   the bridge host's address: multicast packets from any other are dropped (null: any).
      */
     public record Tailer(
         Path replicaDir, InetSocketAddress replicationSource, InetSocketAddress rerequest, String interfaceName,
-        boolean fromDayStart, long[] windowsMs, int imbalanceLevels, Path featureDir, String idle, int cpu, boolean fromReplica)
+        boolean fromDayStart, long[] windowsMs, int imbalanceLevels, Path featureDir, String idle, int cpu, boolean fromReplica,
+        InetAddress multicastSource)
     {
+        /** A tailer that accepts multicast from any source address (see the canonical constructor). */
+        public Tailer(
+            final Path replicaDir, final InetSocketAddress replicationSource, final InetSocketAddress rerequest,
+            final String interfaceName, final boolean fromDayStart, final long[] windowsMs, final int imbalanceLevels,
+            final Path featureDir, final String idle, final int cpu, final boolean fromReplica)
+        {
+            this(replicaDir, replicationSource, rerequest, interfaceName, fromDayStart, windowsMs, imbalanceLevels, featureDir,
+                idle, cpu, fromReplica, null);
+        }
     }
 
     private static final Set<String> WS = Set.of("ws", "wss");
@@ -201,7 +214,7 @@ public record TickJournalConfig(
 
         final Node t = root.get("tailer");
         t.allowOnly("replicaDir", "replicationSource", "rerequest", "interface", "fromDayStart", "windowsMs",
-            "imbalanceLevels", "featureDir", "idle", "cpu", "source");
+            "imbalanceLevels", "featureDir", "idle", "cpu", "source", "multicastSource");
         final String source = t.text("source", "multicast");
         if (!"multicast".equals(source) && !"replica".equals(source))
         {
@@ -231,6 +244,19 @@ public record TickJournalConfig(
             throw new ConfigException(t.path() + ".windowsMs", windows, "at most 8 windows");
         }
         final String featureDir = t.text("featureDir", "");
+        final String multicastSource = t.text("multicastSource", "");
+        InetAddress multicastSourceAddress = null;
+        if (!multicastSource.isEmpty())
+        {
+            try
+            {
+                multicastSourceAddress = InetAddress.getByName(multicastSource);
+            }
+            catch (final UnknownHostException ex)
+            {
+                throw new ConfigException(t.path() + ".multicastSource", multicastSource, "not an address");
+            }
+        }
         final Tailer tailer = new Tailer(
             t.path("replicaDir", Path.of("data/replica"), base),
             t.address("replicationSource", "127.0.0.1:40200"),
@@ -242,7 +268,8 @@ public record TickJournalConfig(
             featureDir.isEmpty() ? null : t.path("featureDir", null, base),
             tailerIdle,
             t.integer("cpu", -1, -1, 4095),
-            "replica".equals(source));
+            "replica".equals(source),
+            multicastSourceAddress);
         return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer);
     }
 
