@@ -39,7 +39,7 @@ import java.util.Map;
  * changing its port) and counts bytes as well as requests: per second, at most
  * {@link #maxRequestsPerSecond} requests are served and {@link #maxBytesPerSecond} bytes answered to
  * one address (an answer is cut at a packet boundary rather than exceed it; the requester asks
- * again for the rest). The table of addresses holds at most {@link #maxRequesters} entries and is
+ * again for the rest). The table of addresses holds at most {@code maxRequesters} entries and is
  * emptied each second (time buckets); an address arriving when it is full gets nothing until the
  * next second, so the server answers at most {@code maxRequesters * maxBytesPerSecond} a second
  * whatever the traffic. The secret is compared in constant time, and the server refuses to bind
