@@ -97,7 +97,9 @@ public final class TailerBench implements Callable<Integer>
             for (int pass = 0; pass < 3; pass++)
             {
                 final FeatureEngine engine = FeatureEngine.withDefaults();
-                final Sequencer sequencer = new Sequencer("TB", "bench", engine, null, null, null, Sequencer.Settings.defaults(), -1, 1);
+                final Sequencer sequencer = new Sequencer("TB", "bench", engine, null, null, null, Sequencer.Settings.defaults(), -1, 1,
+                    Throwable::printStackTrace);
+                sequencer.clockDay(day);
                 final UnsafeBuffer view = new UnsafeBuffer(0, 0);
                 // The first packet creates the instrument's state (its windows' rings): setup, not steady state.
                 view.wrap(packets.get(0));
@@ -139,7 +141,8 @@ public final class TailerBench implements Callable<Integer>
                     10_000_000_000L, 1 << 16);
                 final long[] delivered = {0};
                 final Sequencer sequencer = new Sequencer("TB", "bench", (d, s, b, o, l) -> delivered[0]++, replica, null, null,
-                    settings, -1, 1);
+                    settings, -1, 1, Throwable::printStackTrace);
+                sequencer.clockDay(day);
                 final UnsafeBuffer view = new UnsafeBuffer(0, 0);
                 final int stride = packets.size() / (gaps + 1);
                 int done = 0;

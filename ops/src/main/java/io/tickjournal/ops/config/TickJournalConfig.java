@@ -13,8 +13,10 @@ import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,11 +62,14 @@ public record TickJournalConfig(
      * @param cpu                   CPU to pin the bridge thread to (-1: none).
      * @param retransmit            re-request server bind address.
      * @param maxMessagesPerRequest re-request cap.
-     * @param maxRequestsPerSecond  re-request rate limit per requester.
+     * @param maxRequestsPerSecond  re-request rate limit per requester address.
+     * @param maxBytesPerSecond     bytes answered per requester address per second.
+     * @param maxRequesters         requester addresses tracked per second (more get nothing that second).
      */
     public record Bridge(
         Path stateDir, String interfaceName, int ttl, int maxPayload, long heartbeatMs, String idle, int cpu,
-        InetSocketAddress retransmit, int maxMessagesPerRequest, int maxRequestsPerSecond)
+        InetSocketAddress retransmit, int maxMessagesPerRequest, int maxRequestsPerSecond, long maxBytesPerSecond,
+        int maxRequesters)
     {
     }
 
@@ -73,8 +78,12 @@ public record TickJournalConfig(
      * @param secret      shared secret clients must present (empty: none).
      * @param heartbeatMs heartbeat when idle.
      * @param stallMs     a client that takes nothing this long is dropped.
+     * @param maxClients     clients served at once (a valid hello beyond it is refused).
+     * @param maxPending     connections waiting for their hello at once (beyond it the oldest is closed).
+     * @param helloTimeoutMs a connection with no valid hello this long after it was accepted is closed.
      */
-    public record Replication(InetSocketAddress bind, String secret, long heartbeatMs, long stallMs)
+    public record Replication(InetSocketAddress bind, String secret, long heartbeatMs, long stallMs, int maxClients,
+        int maxPending, long helloTimeoutMs)
     {
     }
 
@@ -90,11 +99,22 @@ public record TickJournalConfig(
      * @param idle              idle strategy of the receiver.
      * @param cpu               CPU to pin the receiver to (-1: none).
      * @param fromReplica       run from the replica alone (no multicast): tail the replica as it is written.
+     * @param multicastSource   the bridge host's address: multicast packets from any other are dropped (null: any).
      */
     public record Tailer(
         Path replicaDir, InetSocketAddress replicationSource, InetSocketAddress rerequest, String interfaceName,
-        boolean fromDayStart, long[] windowsMs, int imbalanceLevels, Path featureDir, String idle, int cpu, boolean fromReplica)
+        boolean fromDayStart, long[] windowsMs, int imbalanceLevels, Path featureDir, String idle, int cpu, boolean fromReplica,
+        InetAddress multicastSource)
     {
+        /** A tailer that accepts multicast from any source address (see the canonical constructor). */
+        public Tailer(
+            final Path replicaDir, final InetSocketAddress replicationSource, final InetSocketAddress rerequest,
+            final String interfaceName, final boolean fromDayStart, final long[] windowsMs, final int imbalanceLevels,
+            final Path featureDir, final String idle, final int cpu, final boolean fromReplica)
+        {
+            this(replicaDir, replicationSource, rerequest, interfaceName, fromDayStart, windowsMs, imbalanceLevels, featureDir,
+                idle, cpu, fromReplica, null);
+        }
     }
 
     private static final Set<String> WS = Set.of("ws", "wss");
@@ -149,7 +169,7 @@ public record TickJournalConfig(
 
         final Node bridgeNode = root.get("bridge");
         bridgeNode.allowOnly("stateDir", "interface", "ttl", "maxPayload", "heartbeatMs", "idle", "cpu", "retransmit",
-            "maxMessagesPerRequest", "maxRequestsPerSecond");
+            "maxMessagesPerRequest", "maxRequestsPerSecond", "maxBytesPerSecond", "maxRequesters");
         final String idle = bridgeNode.text("idle", "backoff");
         checkIdle(bridgeNode.path() + ".idle", idle);
         final Bridge bridge = new Bridge(
@@ -162,7 +182,9 @@ public record TickJournalConfig(
             bridgeNode.integer("cpu", -1, -1, 4095),
             bridgeNode.address("retransmit", "127.0.0.1:40100"),
             bridgeNode.integer("maxMessagesPerRequest", 1024, 1, 65_534),
-            bridgeNode.integer("maxRequestsPerSecond", 100, 1, 1_000_000));
+            bridgeNode.integer("maxRequestsPerSecond", 100, 1, 1_000_000),
+            bridgeNode.number("maxBytesPerSecond", 2L << 20, 1472, 1L << 30),
+            bridgeNode.integer("maxRequesters", 1024, 1, 1 << 20));
 
         final List<Feed> feeds = new ArrayList<>();
         final Set<String> names = new HashSet<>();
@@ -182,16 +204,19 @@ public record TickJournalConfig(
         }
 
         final Node rep = root.get("replication");
-        rep.allowOnly("bind", "secret", "heartbeatMs", "stallMs");
+        rep.allowOnly("bind", "secret", "heartbeatMs", "stallMs", "maxClients", "maxPending", "helloTimeoutMs");
         final Replication replication = new Replication(
             rep.address("bind", "127.0.0.1:40200"),
             rep.text("secret", ""),
             rep.number("heartbeatMs", 1000, 1, 3_600_000),
-            rep.number("stallMs", 10_000, 1, 3_600_000));
+            rep.number("stallMs", 10_000, 1, 3_600_000),
+            rep.integer("maxClients", 32, 1, 4096),
+            rep.integer("maxPending", 256, 1, 65_536),
+            rep.number("helloTimeoutMs", 3000, 1, 600_000));
 
         final Node t = root.get("tailer");
         t.allowOnly("replicaDir", "replicationSource", "rerequest", "interface", "fromDayStart", "windowsMs",
-            "imbalanceLevels", "featureDir", "idle", "cpu", "source");
+            "imbalanceLevels", "featureDir", "idle", "cpu", "source", "multicastSource");
         final String source = t.text("source", "multicast");
         if (!"multicast".equals(source) && !"replica".equals(source))
         {
@@ -221,6 +246,19 @@ public record TickJournalConfig(
             throw new ConfigException(t.path() + ".windowsMs", windows, "at most 8 windows");
         }
         final String featureDir = t.text("featureDir", "");
+        final String multicastSource = t.text("multicastSource", "");
+        InetAddress multicastSourceAddress = null;
+        if (!multicastSource.isEmpty())
+        {
+            try
+            {
+                multicastSourceAddress = InetAddress.getByName(multicastSource);
+            }
+            catch (final UnknownHostException ex)
+            {
+                throw new ConfigException(t.path() + ".multicastSource", multicastSource, "not an address");
+            }
+        }
         final Tailer tailer = new Tailer(
             t.path("replicaDir", Path.of("data/replica"), base),
             t.address("replicationSource", "127.0.0.1:40200"),
@@ -232,7 +270,8 @@ public record TickJournalConfig(
             featureDir.isEmpty() ? null : t.path("featureDir", null, base),
             tailerIdle,
             t.integer("cpu", -1, -1, 4095),
-            "replica".equals(source));
+            "replica".equals(source),
+            multicastSourceAddress);
         return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer);
     }
 

@@ -49,7 +49,8 @@ public final class BridgeRole implements AutoCloseable
         bridge = new BridgeAgent(channels, b.stateDir(), sinks, clock, new ErrorReporter(log));
         retransmit = new RetransmitServer(b.retransmit(), byCode,
             config.replication().secret().isEmpty() ? null : config.replication().secret().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-            b.maxMessagesPerRequest(), b.maxRequestsPerSecond(), b.maxPayload(), clock, new ErrorReporter(log));
+            b.maxMessagesPerRequest(), b.maxRequestsPerSecond(), b.maxBytesPerSecond(), b.maxRequesters(), b.maxPayload(), clock,
+            new ErrorReporter(log));
         bridgeThread = new AgentRole("bridge", List.<Agent>of(bridge), b.idle(), b.cpu(), log);
         retransmitThread = new AgentRole("retransmit", List.<Agent>of(retransmit), "backoff", -1, log);
     }

@@ -33,7 +33,8 @@ public final class ReplicateRole implements AutoCloseable
         final TickJournalConfig.Replication r = config.replication();
         source = new ReplicationSource(r.bind(), partitions,
             r.secret().isEmpty() ? null : r.secret().getBytes(StandardCharsets.US_ASCII),
-            r.heartbeatMs() * 1_000_000L, r.stallMs() * 1_000_000L, 4 << 20, SystemNanoClock.INSTANCE, new ErrorReporter(log));
+            r.heartbeatMs() * 1_000_000L, r.stallMs() * 1_000_000L, 4 << 20, r.maxClients(), r.maxPending(),
+            r.helloTimeoutMs() * 1_000_000L, SystemNanoClock.INSTANCE, new ErrorReporter(log));
         thread = new AgentRole("replicate", List.<Agent>of(source), "backoff", -1, log);
     }
 

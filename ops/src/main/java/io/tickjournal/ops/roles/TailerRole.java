@@ -9,6 +9,7 @@ import io.tickjournal.tailer.ReplicaSink;
 import io.tickjournal.tailer.ReplicaTailAgent;
 import io.tickjournal.tailer.Sequencer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ public final class TailerRole implements AutoCloseable
         {
             replicas.add(new ReplicaSink.Replica(feed.partition(), t.replicaDir().resolve(feed.partition()), today));
             subscriptions.add(new ReceiverAgent.Subscription(feed.partition(), feed.code(), feed.group(), t.interfaceName(),
-                t.replicaDir().resolve(feed.partition()), -1, t.fromDayStart() ? 1 : 0));
+                t.replicaDir().resolve(feed.partition()), -1, t.fromDayStart() ? 1 : 0, t.multicastSource()));
         }
         engine = new FeatureEngine(t.windowsMs(), t.imbalanceLevels(), 5000);
         listeners.forEach(engine::addListener);
@@ -63,7 +64,7 @@ public final class TailerRole implements AutoCloseable
         final List<java.nio.file.Path> replicaDirs = new ArrayList<>();
         config.feeds().forEach(feed -> replicaDirs.add(t.replicaDir().resolve(feed.partition())));
         receiver = t.fromReplica() ? null : new ReceiverAgent(subscriptions, t.rerequest(), t.replicationSource(), secret,
-            Sequencer.Settings.defaults(), engine, SystemNanoClock.INSTANCE);
+            Sequencer.Settings.defaults(), engine, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
         replicaTail = t.fromReplica() ? new ReplicaTailAgent(replicaDirs, engine, 256) : null;
         replicaThread = new AgentRole("replica", List.<Agent>of(replicaSink), "backoff", -1, log);
         receiverThread = new AgentRole("tailer", List.<Agent>of(receiver != null ? receiver : replicaTail), t.idle(), t.cpu(), log);
