@@ -115,8 +115,28 @@ public final class FeedJournal implements AutoCloseable
     public long appendRaw(
         final int connectionId, final long receiveTimeNs, final byte[] frame, final int offset, final int length)
     {
+        return appendRaw(connectionId, Records.NULL_LONG, 0, receiveTimeNs, frame, offset, length);
+    }
+
+    /**
+     * Keep the exact bytes of a frame, or of a REST body with what it answered: the HTTP status
+     * (as the raw record's venueSeq) and the instrument it was for, so an import can replay it.
+     *
+     * @param connectionId  the connection ({@link #REST_CONNECTION_ID} for REST).
+     * @param httpStatus    the REST status, or null for frames.
+     * @param instrumentId  the instrument a REST body is for, or 0.
+     * @param receiveTimeNs when it was read.
+     * @param frame         the bytes.
+     * @param offset        first byte.
+     * @param length        byte count.
+     * @return the raw record's index.
+     */
+    public long appendRaw(
+        final int connectionId, final long httpStatus, final int instrumentId, final long receiveTimeNs, final byte[] frame,
+        final int offset, final int length)
+    {
         rawFrame.wrapAndApplyHeader(rawBuffer, 0, header);
-        Records.putCommon(rawBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, venueId, 0, 0);
+        Records.putCommon(rawBuffer, 0, receiveTimeNs, Records.NULL_LONG, httpStatus, Records.NULL_LONG, venueId, 0, instrumentId);
         rawFrame
             .connectionId(connectionId)
             .putPayload(frame, offset, length);

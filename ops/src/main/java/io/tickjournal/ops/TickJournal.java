@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         BackfillCommand.class,
         AuditCommand.class,
         StatsCommand.class,
+        ImportCommand.class,
         RoleCommands.IngestCommand.class,
         RoleCommands.BridgeCommand.class,
         RoleCommands.ReplicateCommand.class,
