@@ -133,7 +133,8 @@ public final class GapRecovery
     {
         if (replica != null)
         {
-            final int n = replica.read(REPLICA_BATCH);
+            // Read the gap only: what lies beyond it is held already or is about to arrive live.
+            final int n = replica.read((int)Math.min(REPLICA_BATCH, Math.max(1, ordering.gapSize())));
             if (n > 0)
             {
                 state = State.REPLICA;

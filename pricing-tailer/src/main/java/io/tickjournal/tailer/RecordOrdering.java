@@ -171,6 +171,11 @@ public final class RecordOrdering
             known(seq + 1);
             return INVALID;
         }
+        if (source == RecordSource.LIVE)
+        {
+            // The live stream is inside the window again: what it holds now bounds the gap.
+            farBehind = false;
+        }
         if (seq == nextSeq)
         {
             deliver(seq, buffer, offset, length, source);

@@ -167,4 +167,33 @@ class ReceiverTrustTest
         assertEquals(3, receiver.packets, "the forged answer never reached the socket");
         assertEquals(1, receiver.sequencers().get(0).counters().recoveredByRerequest);
     }
+
+    @Test
+    void shouldLogRefusedReplaysOnceEachInItsBoundedErrorLog() throws IOException
+    {
+        final int port = PORTS.getAndIncrement();
+        final InetSocketAddress nobody;
+        try (java.nio.channels.ServerSocketChannel closed = java.nio.channels.ServerSocketChannel.open())
+        {
+            closed.bind(new InetSocketAddress("127.0.0.1", 0));
+            nobody = (InetSocketAddress)closed.getLocalAddress();
+        }
+        final ReceiverAgent receiver = new ReceiverAgent(
+            List.of(new ReceiverAgent.Subscription("binance-spot", "BS", group(port), "lo", null, -1, 1)),
+            null, nobody, new byte[0], Sequencer.Settings.defaults(), released, System::nanoTime, CLOCK_AT_DAY);
+        receiver.onStart();
+        closeables.add(receiver::onClose);
+        send(multicastSender("127.0.0.1"), Wire.packet("BS", DAY, 1, RECORDS.get(0)), group(port));
+        send(multicastSender("127.0.0.1"), Wire.packet("BS", DAY, 9_000, RECORDS.get(1)), group(port));
+        final SequencerCounters counters = receiver.sequencers().get(0).counters();
+        spinUntil(receiver, () -> counters.tcpFailures >= 3);
+
+        final long[] observations = {0};
+        final int distinct = org.agrona.concurrent.errors.ErrorLogReader.read(receiver.errorLog(),
+            (count, first, last, text) -> observations[0] += count);
+        assertTrue(distinct >= 1 && distinct <= 2, "distinct errors " + distinct);
+        assertEquals(counters.tcpFailures, observations[0], "every failure counted, each distinct one stored once");
+        assertEquals(ReceiverAgent.ERROR_LOG_BYTES, receiver.errorLog().capacity(), "bounded");
+        assertEquals(0, receiver.errorsNotLogged);
+    }
 }

@@ -553,4 +553,22 @@ class SequencerTest
         assertEquals(opens[0], sequencer.counters().tcpFailures);
         assertTrue(errors.size() == opens[0], errors.toString());
     }
+
+    @Test
+    void shouldCloseTheGapOnceLiveRecordsFallInsideTheWindowAgain()
+    {
+        try (ReplicaReader replica = new ReplicaReader(replica(new int[]{DAY}, new int[]{4})))
+        {
+            final Sequencer sequencer = sequencer(replica, false, null);
+            live(sequencer, Wire.heartbeat("BS", DAY, 1 + SETTINGS.pendingCapacity() + 10));
+            assertEquals(1, sequencer.counters().beyondWindow, "a claim far ahead: a reason to recover, not a target");
+            live(sequencer, data(DAY, 3, 2));
+            run(sequencer, 10_000_000L);
+
+            assertEquals(keys(DAY, 1, 4), released.keys);
+            assertEquals(GapRecovery.State.IDLE, sequencer.recoveryState(), "the live stream is within reach: repaired");
+            assertEquals(1, sequencer.counters().repairs);
+            assertEquals(0, sequencer.counters().hintsDropped);
+        }
+    }
 }
