@@ -134,7 +134,7 @@ public final class BackfillCommand implements Callable<Integer>
             FeatureIds.CROSS_BID_VENUE, FeatureIds.CROSS_ASK_VENUE));
         for (int w = 0; w < windows; w++)
         {
-            for (int k = 0; k <= FeatureIds.VOLUME; k++)
+            for (int k = 0; k <= FeatureIds.LAST_WINDOW_OFFSET; k++)
             {
                 ids.add(FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * w + k);
             }

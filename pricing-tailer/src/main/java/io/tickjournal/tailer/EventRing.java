@@ -1,0 +1,198 @@
+package io.tickjournal.tailer;
+
+/**
+ * The events of one instrument that its windows may still need, oldest first: trade prints,
+ * order-flow increments and mid returns, each with the receive time of the record behind it.
+ * Windows ({@link Window}) walk it with their own cursors, absolute event numbers that only
+ * grow; the ring forgets events every window has passed ({@link #releaseBefore}).
+ * <p>
+ * <b>Memory follows the rate:</b> the ring doubles when full and halves when under a quarter
+ * full (never below its initial capacity), so a burst costs memory only while it is inside the
+ * longest window. At {@link #maxCapacity()} it no longer grows: the caller must drop the oldest
+ * event ({@link #dropOldest()}) and say so in the features (see {@link FeatureSet#FLAG_INCOMPLETE_WINDOW}).
+ * Growing and shrinking allocate; a steady rate does not.
+ * <p>
+ * Layout: one column per field, slot = event number &amp; mask.
+ * <pre>
+ * | kind          | a              | b          |
+ * |---------------|----------------|------------|
+ * | TRADE_BUY     | price mantissa | size       |
+ * | TRADE_SELL    | price mantissa | size       |
+ * | TRADE_UNKNOWN | price mantissa | size       |
+ * | OFI           | increment      | unused (0) |
+ * | RETURN        | return, 1e-9   | unused (0) |
+ * </pre>
+ * One thread (the feature engine's).
+ */
+final class EventRing
+{
+    static final byte TRADE_BUY = 1;
+    static final byte TRADE_SELL = 2;
+    static final byte TRADE_UNKNOWN = 3;
+    static final byte OFI = 4;
+    static final byte RETURN = 5;
+
+    private final int minCapacity;
+    private final int maxCapacity;
+    private long[] time;
+    private byte[] kind;
+    private long[] a;
+    private long[] b;
+    private int mask;
+    private long head;
+    private long tail;
+    private long resizes;
+
+    /**
+     * @param minCapacity initial and smallest capacity, a power of two.
+     * @param maxCapacity largest capacity, a power of two: the memory ceiling.
+     */
+    EventRing(final int minCapacity, final int maxCapacity)
+    {
+        if (Integer.bitCount(minCapacity) != 1 || Integer.bitCount(maxCapacity) != 1 || minCapacity > maxCapacity)
+        {
+            throw new IllegalArgumentException("capacities must be powers of two, min <= max: " + minCapacity + ", " + maxCapacity);
+        }
+        this.minCapacity = minCapacity;
+        this.maxCapacity = maxCapacity;
+        allocate(minCapacity);
+    }
+
+    private void allocate(final int capacity)
+    {
+        time = new long[capacity];
+        kind = new byte[capacity];
+        a = new long[capacity];
+        b = new long[capacity];
+        mask = capacity - 1;
+    }
+
+    /** @return the number of the oldest event kept. */
+    long head()
+    {
+        return head;
+    }
+
+    /** @return the number the next event gets. */
+    long tail()
+    {
+        return tail;
+    }
+
+    /** @return events kept. */
+    int size()
+    {
+        return (int)(tail - head);
+    }
+
+    /** @return the current capacity. */
+    int capacity()
+    {
+        return mask + 1;
+    }
+
+    /** @return the memory ceiling in events. */
+    int maxCapacity()
+    {
+        return maxCapacity;
+    }
+
+    /** @return times the ring grew or shrank. */
+    long resizes()
+    {
+        return resizes;
+    }
+
+    /** @return true when full at the ceiling: the next {@link #append} needs {@link #dropOldest()} first. */
+    boolean atCeiling()
+    {
+        return tail - head == maxCapacity;
+    }
+
+    /**
+     * Append an event, growing when full below the ceiling.
+     *
+     * @return its number.
+     * @throws IllegalStateException when full at the ceiling (a caller bug: drop first).
+     */
+    long append(final long timeNs, final byte eventKind, final long valueA, final long valueB)
+    {
+        if (tail - head > mask)
+        {
+            if (mask + 1 >= maxCapacity)
+            {
+                throw new IllegalStateException("event ring full at its ceiling of " + maxCapacity);
+            }
+            resize((mask + 1) << 1);
+        }
+        final int slot = (int)tail & mask;
+        time[slot] = timeNs;
+        kind[slot] = eventKind;
+        a[slot] = valueA;
+        b[slot] = valueB;
+        return tail++;
+    }
+
+    /** Forget the oldest event (the ceiling was reached). */
+    void dropOldest()
+    {
+        head++;
+    }
+
+    /**
+     * Forget every event before {@code number} (all windows have passed them); shrink when under
+     * a quarter full.
+     */
+    void releaseBefore(final long number)
+    {
+        if (number > head)
+        {
+            head = Math.min(number, tail);
+            final int capacity = mask + 1;
+            if (capacity > minCapacity && tail - head < (capacity >> 2))
+            {
+                resize(capacity >> 1);
+            }
+        }
+    }
+
+    private void resize(final int capacity)
+    {
+        final long[] oldTime = time;
+        final byte[] oldKind = kind;
+        final long[] oldA = a;
+        final long[] oldB = b;
+        final int oldMask = mask;
+        allocate(capacity);
+        for (long n = head; n < tail; n++)
+        {
+            final int from = (int)n & oldMask;
+            final int to = (int)n & mask;
+            time[to] = oldTime[from];
+            kind[to] = oldKind[from];
+            a[to] = oldA[from];
+            b[to] = oldB[from];
+        }
+        resizes++;
+    }
+
+    long time(final long number)
+    {
+        return time[(int)number & mask];
+    }
+
+    byte kind(final long number)
+    {
+        return kind[(int)number & mask];
+    }
+
+    long a(final long number)
+    {
+        return a[(int)number & mask];
+    }
+
+    long b(final long number)
+    {
+        return b[(int)number & mask];
+    }
+}
