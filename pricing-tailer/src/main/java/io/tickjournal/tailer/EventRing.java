@@ -140,18 +140,22 @@ final class EventRing
     }
 
     /**
-     * Forget every event before {@code number} (all windows have passed them); shrink when under
-     * a quarter full.
+     * Forget every event before {@code number} (all windows have passed them); shrink, halving
+     * until at least a quarter full (or at the initial capacity).
      */
     void releaseBefore(final long number)
     {
         if (number > head)
         {
             head = Math.min(number, tail);
-            final int capacity = mask + 1;
-            if (capacity > minCapacity && tail - head < (capacity >> 2))
+            int capacity = mask + 1;
+            while (capacity > minCapacity && tail - head < (capacity >> 2))
             {
-                resize(capacity >> 1);
+                capacity >>= 1;
+            }
+            if (capacity != mask + 1)
+            {
+                resize(capacity);
             }
         }
     }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The rules the feature engine must keep whatever the input's shape: windows bounded by time
@@ -155,5 +156,60 @@ class FeatureRulesTest
         assertEquals(String.valueOf(Venues.BINANCE_SPOT), feature(Venues.BINANCE_SPOT, 1, FeatureIds.CROSS_ASK_VENUE));
         assertEquals("102.00", feature(Venues.BINANCE_USDM, 1, FeatureIds.CROSS_BID));
         assertEquals("103.00", feature(Venues.BINANCE_USDM, 1, FeatureIds.CROSS_ASK));
+    }
+
+    @Test
+    void atTheMemoryCeilingFeaturesAreFlaggedAndEveryDroppedEventCountedUntilItWouldHaveLeftTheWindow()
+    {
+        final FeatureEngine engine = new FeatureEngine(new long[]{60_000}, 5, 100, 1024, FillSource.defaults());
+        final int[] flags = {-1};
+        engine.addListener((instrument, f, day, sequence, time) ->
+        {
+            flags[0] = f.flags();
+            last.put(instrument.venueId() + ":" + instrument.instrumentId(), Map.of(windowFeature(0, FeatureIds.TRADE_COUNT),
+                f.text(windowFeature(0, FeatureIds.TRADE_COUNT))));
+        });
+        final TestRecords records = new TestRecords(engine, -2, -3);
+        final long t0 = 1_000 * MS;
+        for (int i = 0; i < 2_000; i++)
+        {
+            records.trade(1, 1, t0 + i * MS, i, 10_000, 1, Side.BUY, TradeKind.TRADE);
+        }
+        // a ceiling of 1,024 events: the trades at 0..975 ms were dropped while inside the 60 s window
+        assertEquals("1024", feature(1, 1, windowFeature(0, FeatureIds.TRADE_COUNT)));
+        assertEquals(FeatureSet.FLAG_INCOMPLETE_WINDOW, flags[0]);
+        assertEquals(976, engine.droppedAtCeiling());
+
+        // 60.5 s: nothing has expired yet (cutoff 0.5 s), so the ring drops the trade at 976 ms too
+        records.trade(1, 1, t0 + 60_500 * MS, 2_000, 10_000, 1, Side.BUY, TradeKind.TRADE);
+        assertEquals("1024", feature(1, 1, windowFeature(0, FeatureIds.TRADE_COUNT)));
+        assertEquals(FeatureSet.FLAG_INCOMPLETE_WINDOW, flags[0], "a dropped trade would still be inside");
+        assertEquals(977, engine.droppedAtCeiling());
+
+        // 61 s: cutoff 1 s; every dropped trade (the last at 976 ms) would have left: complete again,
+        // holding the trades at 977..1,999 ms after the cutoff (999) and the two late ones
+        records.trade(1, 1, t0 + 61_000 * MS, 2_001, 10_000, 1, Side.BUY, TradeKind.TRADE);
+        assertEquals("1001", feature(1, 1, windowFeature(0, FeatureIds.TRADE_COUNT)));
+        assertEquals(0, flags[0], "no window misses anything now");
+    }
+
+    @Test
+    void memoryFollowsTheRateAndIsReturnedWhenItFalls()
+    {
+        final FeatureEngine engine = engine(1_000, 60_000);
+        final TestRecords records = new TestRecords(engine, -2, -3);
+        // a burst of 20,000 trades a second for 5 s
+        for (int i = 0; i < 100_000; i++)
+        {
+            records.trade(1, 1, 1_000 * MS + i * 50_000L, i, 10_000, 1, Side.SELL, TradeKind.TRADE);
+        }
+        final FeatureEngine.Instrument instrument = engine.instruments().get(0);
+        assertEquals("100000", feature(1, 1, windowFeature(1, FeatureIds.TRADE_COUNT)));
+        assertTrue(instrument.eventCapacity() >= 100_000, "capacity " + instrument.eventCapacity());
+        // quiet: one trade a minute later; the burst has left the longest window
+        records.trade(1, 1, 70_000 * MS, 100_000, 10_000, 1, Side.SELL, TradeKind.TRADE);
+        assertEquals("1", feature(1, 1, windowFeature(1, FeatureIds.TRADE_COUNT)));
+        assertEquals(1, instrument.eventsKept());
+        assertEquals(FeatureEngine.RING_INITIAL_EVENTS, instrument.eventCapacity(), "memory returned");
     }
 }
