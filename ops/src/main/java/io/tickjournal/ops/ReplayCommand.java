@@ -153,9 +153,11 @@ public final class ReplayCommand implements Callable<Integer>
             }
         }
         progress.finish();
+        final long elapsedNs = Math.max(1, System.nanoTime() - wallStart);
         System.out.printf("replayed %,d records from %d partition(s)%s; output hash %016x%n", count[0], dirs.size(),
             toMulticast ? " to multicast " + multicast + " (" + sender.packets + " packets)" : ", " + features[0] + " feature sets",
             hash[0]);
+        System.out.printf("%,.0f records/s (%.2f s)%n", count[0] * 1e9 / elapsedNs, elapsedNs / 1e9);
         return 0;
     }
 

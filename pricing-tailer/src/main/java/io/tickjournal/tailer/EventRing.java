@@ -12,7 +12,8 @@ package io.tickjournal.tailer;
  * event ({@link #dropOldest()}) and say so in the features (see {@link FeatureSet#FLAG_INCOMPLETE_WINDOW}).
  * Growing and shrinking allocate; a steady rate does not.
  * <p>
- * Layout: one column per field, slot = event number &amp; mask.
+ * Layout: one {@code long[]} with four longs an event (time, kind, a, b) at
+ * {@code (number & mask) * 4}, so each window's cursor reads one stream of memory.
  * <pre>
  * | kind          | a              | b          |
  * |---------------|----------------|------------|
@@ -34,10 +35,7 @@ final class EventRing
 
     private final int minCapacity;
     private final int maxCapacity;
-    private long[] time;
-    private byte[] kind;
-    private long[] a;
-    private long[] b;
+    private long[] events;
     private int mask;
     private long head;
     private long tail;
@@ -60,10 +58,7 @@ final class EventRing
 
     private void allocate(final int capacity)
     {
-        time = new long[capacity];
-        kind = new byte[capacity];
-        a = new long[capacity];
-        b = new long[capacity];
+        events = new long[capacity << 2];
         mask = capacity - 1;
     }
 
@@ -125,11 +120,12 @@ final class EventRing
             }
             resize((mask + 1) << 1);
         }
-        final int slot = (int)tail & mask;
-        time[slot] = timeNs;
-        kind[slot] = eventKind;
-        a[slot] = valueA;
-        b[slot] = valueB;
+        final int at = ((int)tail & mask) << 2;
+        final long[] events = this.events;
+        events[at] = timeNs;
+        events[at + 1] = eventKind;
+        events[at + 2] = valueA;
+        events[at + 3] = valueB;
         return tail++;
     }
 
@@ -162,41 +158,33 @@ final class EventRing
 
     private void resize(final int capacity)
     {
-        final long[] oldTime = time;
-        final byte[] oldKind = kind;
-        final long[] oldA = a;
-        final long[] oldB = b;
+        final long[] old = events;
         final int oldMask = mask;
         allocate(capacity);
         for (long n = head; n < tail; n++)
         {
-            final int from = (int)n & oldMask;
-            final int to = (int)n & mask;
-            time[to] = oldTime[from];
-            kind[to] = oldKind[from];
-            a[to] = oldA[from];
-            b[to] = oldB[from];
+            System.arraycopy(old, ((int)n & oldMask) << 2, events, ((int)n & mask) << 2, 4);
         }
         resizes++;
     }
 
     long time(final long number)
     {
-        return time[(int)number & mask];
+        return events[((int)number & mask) << 2];
     }
 
     byte kind(final long number)
     {
-        return kind[(int)number & mask];
+        return (byte)events[(((int)number & mask) << 2) + 1];
     }
 
     long a(final long number)
     {
-        return a[(int)number & mask];
+        return events[(((int)number & mask) << 2) + 2];
     }
 
     long b(final long number)
     {
-        return b[(int)number & mask];
+        return events[(((int)number & mask) << 2) + 3];
     }
 }

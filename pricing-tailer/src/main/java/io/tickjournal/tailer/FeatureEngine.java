@@ -56,7 +56,7 @@ public final class FeatureEngine implements RecordHandler
     /** Events an instrument's ring starts with (and never shrinks below). */
     public static final int RING_INITIAL_EVENTS = 1 << 10;
     /**
-     * Default memory ceiling of one instrument's event ring: 2^21 events (about 52 MiB), 35,000
+     * Default memory ceiling of one instrument's event ring: 2^21 events (64 MiB), 35,000
      * events a second held for 60 s; beyond it features are flagged, not silently short.
      */
     public static final int RING_CEILING_EVENTS = 1 << 21;
@@ -208,6 +208,7 @@ public final class FeatureEngine implements RecordHandler
                 final int outcome = bookRecords.apply(instrument.book, template, buffer, offset);
                 if (outcome == BookRecords.SNAPSHOT_APPLIED || outcome == BookRecords.DELTA_APPLIED)
                 {
+                    instrument.topStale = true;
                     instrument.depth = true;
                     topChanged(instrument, receiveTimeNs);
                     emit(instrument, day, sequence, receiveTimeNs);
@@ -223,6 +224,7 @@ public final class FeatureEngine implements RecordHandler
                 instrument.tickerAsk = top.askPrice();
                 instrument.tickerAskSize = top.askSize();
                 instrument.ticker = true;
+                instrument.topStale = true;
                 if (!instrument.book.valid())
                 {
                     topChanged(instrument, receiveTimeNs);
@@ -236,6 +238,7 @@ public final class FeatureEngine implements RecordHandler
                 if (instrument != null && bookRecords.apply(instrument.book, template, buffer, offset) == BookRecords.INVALIDATED)
                 {
                     instrument.flow.reset();
+                    instrument.topStale = true;
                     instrument.resets++;
                 }
                 return;
@@ -354,21 +357,13 @@ public final class FeatureEngine implements RecordHandler
             final Window window = windows.window(w);
             final int base = FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * w;
             f.add(base + FeatureIds.OFI, window.ofiSum(), se);
-            final long buy = window.buyVolume();
-            final long sell = window.sellVolume();
-            if (buy + sell > 0)
-            {
-                f.add(base + FeatureIds.TFI, WideMath.mulDiv(buy - sell, 1_000_000L, buy + sell), -6);
-            }
-            if (window.volume() > 0)
-            {
-                f.add(base + FeatureIds.VWAP, window.vwap(), instrument.priceExponent);
-            }
+            f.add(base + FeatureIds.TFI, window.tradeFlowImbalance(), -6);
+            f.add(base + FeatureIds.VWAP, window.vwap(), instrument.priceExponent);
             f.add(base + FeatureIds.REALIZED_VOL, window.realizedVolatility(), -9);
             f.add(base + FeatureIds.TRADE_COUNT, window.tradeCount(), 0);
             f.add(base + FeatureIds.VOLUME, window.volume(), se);
-            f.add(base + FeatureIds.BUY_VOLUME, buy, se);
-            f.add(base + FeatureIds.SELL_VOLUME, sell, se);
+            f.add(base + FeatureIds.BUY_VOLUME, window.buyVolume(), se);
+            f.add(base + FeatureIds.SELL_VOLUME, window.sellVolume(), se);
         }
         CrossVenueBbo.addTo(instrument.group, f);
         if (windows.incomplete())
@@ -384,22 +379,39 @@ public final class FeatureEngine implements RecordHandler
 
     private void addTopFeatures(final Instrument instrument, final FeatureSet f)
     {
+        if (instrument.topStale)
+        {
+            computeTop(instrument);
+        }
         final int pe = instrument.priceExponent;
+        f.add(FeatureIds.BEST_BID, instrument.topBid, pe);
+        f.add(FeatureIds.BEST_ASK, instrument.topAsk, pe);
+        f.add(FeatureIds.MID, (instrument.topBid + instrument.topAsk) * 5, pe - 1);
+        f.add(FeatureIds.SPREAD, instrument.topAsk - instrument.topBid, pe);
+        f.add(FeatureIds.MICROPRICE, instrument.microprice, pe);
+        f.add(FeatureIds.IMBALANCE, instrument.imbalance, -6);
+    }
+
+    /**
+     * The top's quotients (microprice, imbalance) change only with the book or ticker, not with
+     * trades: computed again only when the top may have changed.
+     */
+    private void computeTop(final Instrument instrument)
+    {
         final long bid = instrument.bid();
         final long ask = instrument.ask();
         final long bidSize = instrument.bidSize();
         final long askSize = instrument.askSize();
-        f.add(FeatureIds.BEST_BID, bid, pe);
-        f.add(FeatureIds.BEST_ASK, ask, pe);
-        f.add(FeatureIds.MID, (bid + ask) * 5, pe - 1);
-        f.add(FeatureIds.SPREAD, ask - bid, pe);
+        instrument.topBid = bid;
+        instrument.topAsk = ask;
+        instrument.microprice = Long.MIN_VALUE;
         if (bidSize + askSize > 0)
         {
             final WideMath.Acc128 scratch = instrument.scratch;
             scratch.clear();
             scratch.addProduct(bid, askSize);
             scratch.addProduct(ask, bidSize);
-            f.add(FeatureIds.MICROPRICE, scratch.divide(bidSize + askSize), pe);
+            instrument.microprice = scratch.divide(bidSize + askSize);
         }
         long sumBid = 0;
         long sumAsk = 0;
@@ -422,10 +434,8 @@ public final class FeatureEngine implements RecordHandler
             sumBid = bidSize;
             sumAsk = askSize;
         }
-        if (sumBid + sumAsk > 0)
-        {
-            f.add(FeatureIds.IMBALANCE, WideMath.mulDiv(sumBid - sumAsk, 1_000_000L, sumBid + sumAsk), -6);
-        }
+        instrument.imbalance = sumBid + sumAsk > 0 ? WideMath.mulDiv(sumBid - sumAsk, 1_000_000L, sumBid + sumAsk) : Long.MIN_VALUE;
+        instrument.topStale = false;
     }
 
     /** State of one (venue, instrument). */
@@ -451,6 +461,12 @@ public final class FeatureEngine implements RecordHandler
         long tickerAsk;
         long tickerAskSize;
         long resets;
+        /** The book or ticker changed since the top features were computed. */
+        boolean topStale = true;
+        long topBid;
+        long topAsk;
+        long microprice;
+        long imbalance;
 
         Instrument(final int venueId, final int instrumentId, final int priceExponent, final int sizeExponent)
         {

@@ -1,18 +1,28 @@
 package io.tickjournal.tailer;
 
 /**
- * An L2 book of one (venue, instrument): price levels in sorted arrays (bids descending, asks
- * ascending), updated in place by binary search. Exact integer mantissas at the instrument's
- * exponents. A book is usable only after a snapshot ({@link #valid()}); a reset invalidates it; a
- * crossed book ({@link #crossed()}) is flagged, never silently used. No allocation after construction.
+ * An L2 book of one (venue, instrument): price levels in sorted arrays updated in place. Exact
+ * integer mantissas at the instrument's exponents. A book is usable only after a snapshot
+ * ({@link #valid()}); a reset invalidates it; a crossed book ({@link #crossed()}) is flagged, never
+ * silently used. No allocation after construction.
+ * <p>
+ * <b>Layout:</b> each side is one ascending array of keys with the best level at the end (bids
+ * keyed by price, asks by the negated price), because almost every update lands near the top:
+ * the search walks a few levels down from the best before falling back to a binary search, and an
+ * insert or removal moves only the levels better than it. (Best-first arrays moved the whole book
+ * on every new top level: a third of the tailer's time on deep books.) When a side is full, its
+ * worst level is dropped and counted.
  */
 public final class OrderBook
 {
+    /** Levels below the best that are scanned one by one before a binary search. */
+    private static final int SCAN = 32;
+
     private final int venueId;
     private final int instrumentId;
-    private final long[] bidPrices;
+    private final long[] bidKeys;
     private final long[] bidSizes;
-    private final long[] askPrices;
+    private final long[] askKeys;
     private final long[] askSizes;
     private int bidCount;
     private int askCount;
@@ -29,9 +39,9 @@ public final class OrderBook
     {
         this.venueId = venueId;
         this.instrumentId = instrumentId;
-        this.bidPrices = new long[maxLevels];
+        this.bidKeys = new long[maxLevels];
         this.bidSizes = new long[maxLevels];
-        this.askPrices = new long[maxLevels];
+        this.askKeys = new long[maxLevels];
         this.askSizes = new long[maxLevels];
     }
 
@@ -56,13 +66,13 @@ public final class OrderBook
     /** @return true when the best bid is at or above the best ask. */
     public boolean crossed()
     {
-        return bidCount > 0 && askCount > 0 && bidPrices[0] >= askPrices[0];
+        return bidCount > 0 && askCount > 0 && bidKeys[bidCount - 1] >= -askKeys[askCount - 1];
     }
 
     /** @return true when valid, not crossed and both sides present. */
     public boolean usable()
     {
-        return valid && bidCount > 0 && askCount > 0 && bidPrices[0] < askPrices[0];
+        return valid && bidCount > 0 && askCount > 0 && bidKeys[bidCount - 1] < -askKeys[askCount - 1];
     }
 
     /** Empty both sides and mark the book unusable until the next snapshot. */
@@ -100,11 +110,11 @@ public final class OrderBook
     {
         if (bid)
         {
-            bidCount = set(bidPrices, bidSizes, bidCount, price, size, true);
+            bidCount = set(bidKeys, bidSizes, bidCount, price, size);
         }
         else
         {
-            askCount = set(askPrices, askSizes, askCount, price, size, false);
+            askCount = set(askKeys, askSizes, askCount, -price, size);
         }
     }
 
@@ -114,53 +124,64 @@ public final class OrderBook
         lastVenueSeq = venueSeq;
     }
 
-    private int set(final long[] prices, final long[] sizes, final int count, final long price, final long size, final boolean descending)
+    /** Set a level on one side (ascending keys, best last); returns the new count. */
+    private int set(final long[] keys, final long[] sizes, final int count, final long key, final long size)
     {
-        int lo = 0;
-        int hi = count - 1;
-        while (lo <= hi)
+        final int at = find(keys, count, key);
+        if (at >= 0)
         {
-            final int mid = (lo + hi) >>> 1;
-            final long p = prices[mid];
-            if (p == price)
+            if (size == 0)
             {
-                if (size == 0)
-                {
-                    System.arraycopy(prices, mid + 1, prices, mid, count - mid - 1);
-                    System.arraycopy(sizes, mid + 1, sizes, mid, count - mid - 1);
-                    return count - 1;
-                }
-                sizes[mid] = size;
-                return count;
+                System.arraycopy(keys, at + 1, keys, at, count - at - 1);
+                System.arraycopy(sizes, at + 1, sizes, at, count - at - 1);
+                return count - 1;
             }
-            if (descending ? p > price : p < price)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
+            sizes[at] = size;
+            return count;
         }
         if (size == 0)
         {
             return count;
         }
-        if (lo >= prices.length)
+        final int insertAt = -at - 1;
+        if (count < keys.length)
         {
-            droppedLevels++;
-            return count;
+            System.arraycopy(keys, insertAt, keys, insertAt + 1, count - insertAt);
+            System.arraycopy(sizes, insertAt, sizes, insertAt + 1, count - insertAt);
+            keys[insertAt] = key;
+            sizes[insertAt] = size;
+            return count + 1;
         }
-        final int newCount = Math.min(count + 1, prices.length);
-        if (count == prices.length)
+        droppedLevels++;
+        if (insertAt == 0)
         {
-            droppedLevels++;
+            return count; // worse than every level of a full side
         }
-        System.arraycopy(prices, lo, prices, lo + 1, newCount - lo - 1);
-        System.arraycopy(sizes, lo, sizes, lo + 1, newCount - lo - 1);
-        prices[lo] = price;
-        sizes[lo] = size;
-        return newCount;
+        // full: drop the worst level (index 0) and insert below the better ones
+        System.arraycopy(keys, 1, keys, 0, insertAt - 1);
+        System.arraycopy(sizes, 1, sizes, 0, insertAt - 1);
+        keys[insertAt - 1] = key;
+        sizes[insertAt - 1] = size;
+        return count;
+    }
+
+    /** Index of {@code key}, or {@code -(insertion point) - 1}: a short scan down from the best, then a binary search. */
+    private static int find(final long[] keys, final int count, final long key)
+    {
+        final int scanEnd = Math.max(0, count - SCAN);
+        for (int i = count - 1; i >= scanEnd; i--)
+        {
+            final long k = keys[i];
+            if (k == key)
+            {
+                return i;
+            }
+            if (k < key)
+            {
+                return -(i + 1) - 1;
+            }
+        }
+        return java.util.Arrays.binarySearch(keys, 0, scanEnd, key);
     }
 
     /** @return bid levels. */
@@ -178,25 +199,25 @@ public final class OrderBook
     /** @param level 0 = best. @return its price. */
     public long bidPrice(final int level)
     {
-        return bidPrices[level];
+        return bidKeys[bidCount - 1 - level];
     }
 
     /** @param level 0 = best. @return its size. */
     public long bidSize(final int level)
     {
-        return bidSizes[level];
+        return bidSizes[bidCount - 1 - level];
     }
 
     /** @param level 0 = best. @return its price. */
     public long askPrice(final int level)
     {
-        return askPrices[level];
+        return -askKeys[askCount - 1 - level];
     }
 
     /** @param level 0 = best. @return its size. */
     public long askSize(final int level)
     {
-        return askSizes[level];
+        return askSizes[askCount - 1 - level];
     }
 
     /** @return levels dropped beyond the capacity. */

@@ -55,7 +55,7 @@ public final class WideMath
             {
                 return lo / divisor;
             }
-            final long q = Long.divideUnsigned(lo, divisor);
+            final long q = divideUnsigned(lo, divisor);
             return q < 0 ? Long.MIN_VALUE : q;
         }
         if (Long.compareUnsigned(hi, divisor) >= 0)
@@ -64,6 +64,22 @@ public final class WideMath
         }
         final long quotient = divideUnsigned128(hi, lo, divisor);
         return quotient < 0 ? Long.MIN_VALUE : quotient;
+    }
+
+    /**
+     * An unsigned 64-bit dividend divided by a positive (signed) divisor. Java 17's
+     * {@link Long#divideUnsigned} takes a BigInteger detour (and allocates) for a dividend with its
+     * top bit set; halving it first keeps this to one hardware division (Hacker's Delight 9-3).
+     */
+    static long divideUnsigned(final long dividend, final long divisor)
+    {
+        if (dividend >= 0)
+        {
+            return dividend / divisor;
+        }
+        final long quotient = ((dividend >>> 1) / divisor) << 1;
+        final long remainder = dividend - quotient * divisor;
+        return quotient + (Long.compareUnsigned(remainder, divisor) >= 0 ? 1 : 0);
     }
 
     /**
@@ -83,7 +99,7 @@ public final class WideMath
         final long un1 = un10 >>> 32;
         final long un0 = un10 & 0xFFFF_FFFFL;
 
-        long q1 = Long.divideUnsigned(un32, vn1);
+        long q1 = divideUnsigned(un32, vn1);
         long rhat = un32 - q1 * vn1;
         while (Long.compareUnsigned(q1, base) >= 0 || Long.compareUnsigned(q1 * vn0, (rhat << 32) + un1) > 0)
         {
@@ -95,7 +111,7 @@ public final class WideMath
             }
         }
         final long un21 = (un32 << 32) + un1 - q1 * v;
-        long q0 = Long.divideUnsigned(un21, vn1);
+        long q0 = divideUnsigned(un21, vn1);
         rhat = un21 - q0 * vn1;
         while (Long.compareUnsigned(q0, base) >= 0 || Long.compareUnsigned(q0 * vn0, (rhat << 32) + un0) > 0)
         {

@@ -24,6 +24,9 @@ final class Window
     private final WideMath.Acc128 returnSquares = new WideMath.Acc128();
     private boolean rootStale = true;
     private long root;
+    private boolean tradesStale = true;
+    private long vwap;
+    private long tfi;
 
     Window(final long lengthNs, final long cursor)
     {
@@ -69,6 +72,7 @@ final class Window
     private void addTrade(final long price, final long size)
     {
         tradeCount++;
+        tradesStale = true;
         volume += size;
         priceVolume.addProduct(price, size);
     }
@@ -105,6 +109,7 @@ final class Window
     private void removeTrade(final long price, final long size)
     {
         tradeCount--;
+        tradesStale = true;
         volume -= size;
         priceVolume.subtractProduct(price, size);
     }
@@ -171,7 +176,27 @@ final class Window
     /** @return sum(price * size) / sum(size), truncated, or MIN_VALUE without volume. */
     long vwap()
     {
-        return volume > 0 ? priceVolume.divide(volume) : Long.MIN_VALUE;
+        refreshTrades();
+        return vwap;
+    }
+
+    /** @return (buy - sell) / (buy + sell) at 1e-6, truncated, or MIN_VALUE without aggressor volume. */
+    long tradeFlowImbalance()
+    {
+        refreshTrades();
+        return tfi;
+    }
+
+    /** The quotients change only with the trades inside: computed again only then (two divisions saved per book record). */
+    private void refreshTrades()
+    {
+        if (tradesStale)
+        {
+            vwap = volume > 0 ? priceVolume.divide(volume) : Long.MIN_VALUE;
+            final long flow = buyVolume + sellVolume;
+            tfi = flow > 0 ? WideMath.mulDiv(buyVolume - sellVolume, 1_000_000L, flow) : Long.MIN_VALUE;
+            tradesStale = false;
+        }
     }
 
     /** @return floor(sqrt(sum of squared returns)), computed again only when the sum changed. */
