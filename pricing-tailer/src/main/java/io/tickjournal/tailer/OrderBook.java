@@ -7,17 +7,15 @@ package io.tickjournal.tailer;
  * silently used. No allocation after construction.
  * <p>
  * <b>Layout:</b> each side is one ascending array of keys with the best level at the end (bids
- * keyed by price, asks by the negated price), because almost every update lands near the top:
- * the search walks a few levels down from the best before falling back to a binary search, and an
+ * keyed by price, asks by the negated price), because almost every update lands near the top: an
  * insert or removal moves only the levels better than it. (Best-first arrays moved the whole book
- * on every new top level: a third of the tailer's time on deep books.) When a side is full, its
- * worst level is dropped and counted.
+ * on every new top level: a third of the tailer's time on deep books.) A search starts at the
+ * level the previous update of that side touched and gallops from there (1, 2, 4, ... levels, then
+ * a binary search), since a delta's levels are usually next to each other. When a side is full,
+ * its worst level is dropped and counted.
  */
 public final class OrderBook
 {
-    /** Levels below the best that are scanned one by one before a binary search. */
-    private static final int SCAN = 32;
-
     private final int venueId;
     private final int instrumentId;
     private final long[] bidKeys;
@@ -26,6 +24,8 @@ public final class OrderBook
     private final long[] askSizes;
     private int bidCount;
     private int askCount;
+    private int bidFinger;
+    private int askFinger;
     private boolean valid;
     private long droppedLevels;
     private long lastVenueSeq;
@@ -110,11 +110,15 @@ public final class OrderBook
     {
         if (bid)
         {
-            bidCount = set(bidKeys, bidSizes, bidCount, price, size);
+            final int at = find(bidKeys, bidCount, price, bidFinger);
+            bidCount = set(bidKeys, bidSizes, bidCount, at, price, size);
+            bidFinger = at >= 0 ? at : -at - 1;
         }
         else
         {
-            askCount = set(askKeys, askSizes, askCount, -price, size);
+            final int at = find(askKeys, askCount, -price, askFinger);
+            askCount = set(askKeys, askSizes, askCount, at, -price, size);
+            askFinger = at >= 0 ? at : -at - 1;
         }
     }
 
@@ -124,10 +128,9 @@ public final class OrderBook
         lastVenueSeq = venueSeq;
     }
 
-    /** Set a level on one side (ascending keys, best last); returns the new count. */
-    private int set(final long[] keys, final long[] sizes, final int count, final long key, final long size)
+    /** Set a level on one side (ascending keys, best last) where {@link #find} placed it; returns the new count. */
+    private int set(final long[] keys, final long[] sizes, final int count, final int at, final long key, final long size)
     {
-        final int at = find(keys, count, key);
         if (at >= 0)
         {
             if (size == 0)
@@ -165,23 +168,80 @@ public final class OrderBook
         return count;
     }
 
-    /** Index of {@code key}, or {@code -(insertion point) - 1}: a short scan down from the best, then a binary search. */
-    private static int find(final long[] keys, final int count, final long key)
+    /**
+     * Index of {@code key} in ascending {@code keys[0, count)}, or {@code -(insertion point) - 1}:
+     * gallop from {@code hint} towards the key, then binary search the bracket.
+     */
+    private static int find(final long[] keys, final int count, final long key, final int hint)
     {
-        final int scanEnd = Math.max(0, count - SCAN);
-        for (int i = count - 1; i >= scanEnd; i--)
+        if (count == 0)
         {
-            final long k = keys[i];
-            if (k == key)
+            return -1;
+        }
+        final int h = hint < 0 ? 0 : Math.min(hint, count - 1);
+        final long k = keys[h];
+        if (k == key)
+        {
+            return h;
+        }
+        if (k < key)
+        {
+            // keys[lo - 1] < key throughout
+            int lo = h + 1;
+            int hi = lo;
+            int step = 1;
+            while (hi < count && keys[hi] < key)
             {
-                return i;
+                lo = hi + 1;
+                step <<= 1;
+                hi = h + step;
             }
+            if (hi < count && keys[hi] == key)
+            {
+                return hi;
+            }
+            return binarySearch(keys, lo, Math.min(hi, count), key);
+        }
+        // keys[hi] > key throughout
+        int hi = h;
+        int lo = h - 1;
+        int step = 1;
+        while (lo >= 0 && keys[lo] > key)
+        {
+            hi = lo;
+            step <<= 1;
+            lo = h - step;
+        }
+        if (lo >= 0 && keys[lo] == key)
+        {
+            return lo;
+        }
+        return binarySearch(keys, Math.max(lo, 0), hi, key);
+    }
+
+    /** {@code Arrays.binarySearch} over {@code [from, to)} without its range check (the bracket is ours). */
+    private static int binarySearch(final long[] keys, final int from, final int to, final long key)
+    {
+        int lo = from;
+        int hi = to - 1;
+        while (lo <= hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            final long k = keys[mid];
             if (k < key)
             {
-                return -(i + 1) - 1;
+                lo = mid + 1;
+            }
+            else if (k > key)
+            {
+                hi = mid - 1;
+            }
+            else
+            {
+                return mid;
             }
         }
-        return java.util.Arrays.binarySearch(keys, 0, scanEnd, key);
+        return -(lo + 1);
     }
 
     /** @return bid levels. */

@@ -248,6 +248,42 @@ public final class WideMath
             return WideMath.divide(hi, lo, divisor);
         }
 
+        /**
+         * The same quotient as {@link #divide(long)}, usually with one 64-bit division: for a
+         * non-negative value N and an integer {@code near} close to the quotient,
+         * {@code floor(N / d) = near + floor((N - near * d) / d)}, and the remainder term fits 64
+         * bits whenever {@code near} is close (a VWAP near the last trade price). Otherwise it falls
+         * back to the full 128-bit division.
+         *
+         * @param divisor positive divisor.
+         * @param near    any integer; the closer to the quotient, the likelier the fast path.
+         * @return the quotient truncated toward zero, or MIN_VALUE when it does not fit.
+         */
+        public long divide(final long divisor, final long near)
+        {
+            if (hi >= 0 && divisor > 0)
+            {
+                final long pHi = Math.multiplyHigh(near, divisor);
+                final long pLo = near * divisor;
+                final long dLo = lo - pLo;
+                final long dHi = hi - pHi - (Long.compareUnsigned(lo, pLo) < 0 ? 1 : 0);
+                if (dHi == (dLo >> 63))
+                {
+                    if (dLo >= 0 && dLo < divisor)
+                    {
+                        return near; // the quotient is the hint itself: no division at all
+                    }
+                    final long f = Math.floorDiv(dLo, divisor);
+                    final long q = near + f;
+                    if (((near ^ q) & (f ^ q)) >= 0)
+                    {
+                        return q;
+                    }
+                }
+            }
+            return divide(divisor);
+        }
+
         /** Add another accumulator's value. */
         public void add(final Acc128 other)
         {

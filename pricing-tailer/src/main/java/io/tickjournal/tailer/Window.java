@@ -27,6 +27,7 @@ final class Window
     private boolean tradesStale = true;
     private long vwap;
     private long tfi;
+    private long lastPrice;
 
     Window(final long lengthNs, final long cursor)
     {
@@ -71,6 +72,7 @@ final class Window
 
     private void addTrade(final long price, final long size)
     {
+        lastPrice = price;
         tradeCount++;
         tradesStale = true;
         volume += size;
@@ -192,7 +194,8 @@ final class Window
     {
         if (tradesStale)
         {
-            vwap = volume > 0 ? priceVolume.divide(volume) : Long.MIN_VALUE;
+            // the previous VWAP is the best guess of the new one (a window's VWAP moves slowly)
+            vwap = volume > 0 ? priceVolume.divide(volume, vwap != Long.MIN_VALUE && vwap != 0 ? vwap : lastPrice) : Long.MIN_VALUE;
             final long flow = buyVolume + sellVolume;
             tfi = flow > 0 ? WideMath.mulDiv(buyVolume - sellVolume, 1_000_000L, flow) : Long.MIN_VALUE;
             tradesStale = false;

@@ -107,4 +107,30 @@ class WideMathTest
         assertEquals(Long.MIN_VALUE, WideMath.isqrt(-1, 0));
         assertEquals(3_037_000_499L, WideMath.isqrt(0, Long.MAX_VALUE));
     }
+
+    @Test
+    void aQuotientNearAHintEqualsTheFullDivision()
+    {
+        final SplittableRandom random = new SplittableRandom(8);
+        for (int i = 0; i < 100_000; i++)
+        {
+            final WideMath.Acc128 acc = new WideMath.Acc128();
+            long volume = 0;
+            long price = 0;
+            final int trades = 1 + random.nextInt(50);
+            for (int t = 0; t < trades; t++)
+            {
+                price = random.nextInt(4) == 0 ? random.nextLong() >>> random.nextInt(64) : 6_500_000_000_000L + random.nextLong(-1_000_000, 1_000_000);
+                final long size = 1 + (random.nextLong() >>> (2 + random.nextInt(62)));
+                acc.addProduct(price, size);
+                volume += size;
+            }
+            if (volume <= 0)
+            {
+                continue;
+            }
+            final long near = random.nextInt(3) == 0 ? random.nextLong() : price;
+            assertEquals(acc.divide(volume), acc.divide(volume, near), "near " + near);
+        }
+    }
 }
