@@ -86,10 +86,10 @@ public final class ReplayCommand implements Callable<Integer>
             h = (h ^ instrument.instrumentId()) * 1099511628211L;
             for (int i = 0; i < f.count(); i++)
             {
-                h = (h ^ f.id(i)) * 1099511628211L;
+                h = (h ^ (((long)f.id(i) << 8) | (f.exponent(i) & 0xFF))) * 1099511628211L;
                 h = (h ^ f.mantissa(i)) * 1099511628211L;
-                h = (h ^ f.exponent(i)) * 1099511628211L;
             }
+            h = (h ^ f.flags()) * 1099511628211L;
             hash[0] = h;
         });
         final Sender sender = toMulticast ? new Sender(multicast, dirs) : null;
