@@ -7,9 +7,9 @@ import io.tickjournal.journal.Records;
 import io.tickjournal.journal.sbe.FeatureSnapshotEncoder;
 import io.tickjournal.journal.sbe.MessageHeaderEncoder;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.Long2LongHashMap;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Journals features as their own partition: one FeatureSnapshot per emitted feature set, stamped
@@ -19,12 +19,13 @@ import java.util.Arrays;
  * <p>
  * <b>Resuming.</b> A restarted tailer replays the day from its start (the engine needs the whole
  * day to rebuild books and windows), so the writer must not journal again what the partition
- * already holds. On opening it reads the partition's last day and takes, per venue, the input
- * index of the last feature record there; feature sets of inputs at or before that index, and of
- * inputs from earlier days, are skipped ({@link #skipped()}). Since features are a pure function
- * of the records, the first feature set written after a restart is the one an uninterrupted run
- * would have written next: the partition equals a backfill, with no duplicate. (Inputs are matched
- * per venue because the input index is per partition and each partition is one venue's feed.)
+ * already holds. On opening it reads the partition's last day and takes, per (venue, instrument),
+ * the input index of the last feature record there; feature sets of inputs at or before that
+ * index, and of inputs from earlier days, are skipped ({@link #skipped()}). Since features are a
+ * pure function of the records, the first feature set written after a restart is the one an
+ * uninterrupted run would have written next: the partition equals a backfill, with no duplicate.
+ * (Input indices are per partition; an instrument's records all come from one partition, so per
+ * instrument they only grow.)
  */
 public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoCloseable
 {
@@ -32,11 +33,10 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
     private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final FeatureSnapshotEncoder encoder = new FeatureSnapshotEncoder();
-    /** Per venue id: the input index of its last feature record already journaled (-1: none). */
-    private final long[] resumeIndexByVenue;
+    /** Per (venue, instrument): the input index of its last feature record already journaled; emptied as each passes it. */
+    private final Long2LongHashMap resumeIndex = new Long2LongHashMap(Long.MIN_VALUE);
     /** Inputs of days before this index are already reflected (the start of the partition's last day). */
     private final long resumeFloorIndex;
-    private boolean resuming;
     private long skipped;
 
     /**
@@ -44,7 +44,6 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
      */
     public FeatureJournalWriter(final Path dir)
     {
-        long[] lastByVenue = new long[0];
         long floor = Long.MIN_VALUE;
         if (Partition.hasCycleFiles(dir))
         {
@@ -54,28 +53,18 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
                 if (lastDay >= 0 && tailer.moveTo(lastDay, 1))
                 {
                     floor = Partition.index(lastDay, 1);
-                    final long[][] last = {lastByVenue};
                     while (tailer.readOne((d, s, b, o, l) ->
                     {
-                        final int venue = Records.venueId(b, o);
-                        if (venue >= last[0].length)
-                        {
-                            final int old = last[0].length;
-                            last[0] = Arrays.copyOf(last[0], venue + 1);
-                            Arrays.fill(last[0], old, venue + 1, -1L);
-                        }
-                        last[0][venue] = Math.max(last[0][venue], Records.rawIndex(b, o));
+                        final long key = key(Records.venueId(b, o), Records.instrumentId(b, o));
+                        resumeIndex.put(key, Math.max(resumeIndex.get(key), Records.rawIndex(b, o)));
                     }))
                     {
                         // scan the last day
                     }
-                    lastByVenue = last[0];
                 }
             }
         }
-        this.resumeIndexByVenue = lastByVenue;
         this.resumeFloorIndex = floor;
-        this.resuming = floor != Long.MIN_VALUE;
         this.writer = new PartitionWriter(dir);
     }
 
@@ -85,7 +74,7 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
         final long receiveTimeNs)
     {
         final long inputIndex = Partition.index(day, sequence);
-        if (resuming && alreadyJournaled(instrument.venueId(), inputIndex))
+        if (inputIndex < resumeFloorIndex || (!resumeIndex.isEmpty() && alreadyJournaled(instrument, inputIndex)))
         {
             skipped++;
             return;
@@ -106,13 +95,25 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
         writer.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
     }
 
-    private boolean alreadyJournaled(final int venueId, final long inputIndex)
+    private static long key(final int venueId, final int instrumentId)
     {
-        if (inputIndex < resumeFloorIndex)
+        return ((long)venueId << 32) | (instrumentId & 0xFFFF_FFFFL);
+    }
+
+    private boolean alreadyJournaled(final FeatureEngine.Instrument instrument, final long inputIndex)
+    {
+        final long key = key(instrument.venueId(), instrument.instrumentId());
+        final long last = resumeIndex.get(key);
+        if (last == Long.MIN_VALUE)
+        {
+            return false;
+        }
+        if (inputIndex <= last)
         {
             return true;
         }
-        return venueId < resumeIndexByVenue.length && inputIndex <= resumeIndexByVenue[venueId];
+        resumeIndex.remove(key); // past its resume point: every later input of it is new
+        return false;
     }
 
     /** @return feature sets not journaled because the partition already held them (after a restart). */
