@@ -116,7 +116,9 @@ public final class TailerRole implements AutoCloseable
                     " foreign=" + receiver.foreign);
             }
         }
-        log.accept("tailer: replica wrote " + replicaSink.recordsWritten() + " records, " + engine.emitted() + " feature sets");
+        log.accept("tailer: replica wrote " + replicaSink.recordsWritten() + " records, " + engine.emitted() + " feature sets" +
+            (featureWriter != null ? " (" + featureWriter.skipped() + " already in the feature partition after a restart)" : "") +
+            ", " + engine.droppedAtCeiling() + " window events dropped at the memory ceiling");
         if (featureWriter != null)
         {
             featureWriter.close();
