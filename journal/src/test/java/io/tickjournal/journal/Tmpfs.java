@@ -45,6 +45,27 @@ public final class Tmpfs implements AutoCloseable
         }
     }
 
+    /**
+     * Make the mounted file system read-only (as a disk remounted read-only after errors).
+     *
+     * @return true when it worked.
+     * @throws IOException when mount cannot run.
+     */
+    public boolean remountReadOnly() throws IOException
+    {
+        final Process p = new ProcessBuilder("mount", "-o", "remount,ro", dir.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        try
+        {
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Why the last {@link #mount} failed. */
     public static volatile String whyNot = "";
 

@@ -182,7 +182,7 @@ public final class TailerBench implements Callable<Integer>
         }
         finally
         {
-            BenchSupport.deleteTree(root);
+            org.agrona.IoUtil.delete(root.toFile(), false);
         }
         return 0;
     }
