@@ -50,7 +50,7 @@ public final class PartitionLock implements AutoCloseable
      * Take the write lock of a partition (creating the directory if needed).
      *
      * @param dir  the partition directory.
-     * @param role who takes it (written into the lock file, e.g. "ingest").
+     * @param role what the holder is (written into the lock file after pid, host and since), e.g. the process's command.
      * @return the held lock; close it when the writer closes.
      * @throws PartitionLockedException when another writer holds it.
      * @throws UncheckedIOException     when the directory or lock file cannot be created or written
@@ -78,7 +78,7 @@ public final class PartitionLock implements AutoCloseable
                 throw new PartitionLockedException(dir, holder(channel));
             }
             final String text = "pid=" + ProcessHandle.current().pid() + " host=" + hostName() + " since=" + Instant.now() +
-                " role=" + role + "\n";
+                " " + role + "\n";
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)), 0);
             channel.force(false);

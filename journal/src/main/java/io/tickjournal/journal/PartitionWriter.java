@@ -101,7 +101,7 @@ public final class PartitionWriter implements AutoCloseable
     {
         this.name = dir.getFileName().toString();
         this.dir = dir;
-        this.lock = PartitionLock.acquire(dir, "partition=" + name);
+        this.lock = PartitionLock.acquire(dir, "command=" + holderCommand());
         SingleChronicleQueue opened = null;
         try
         {
@@ -240,6 +240,13 @@ public final class PartitionWriter implements AutoCloseable
                 Partition.sequence(index) + " where the source has " + day + "/" + sequence);
         }
         return index;
+    }
+
+    /** The running command as the JVM saw it ("...tickjournal.jar ingest --config ..."), clipped: names the holder in the lock file. */
+    private static String holderCommand()
+    {
+        final String command = System.getProperty("sun.java.command", "?").replace('\n', ' ');
+        return command.length() > 200 ? command.substring(0, 200) + "..." : command;
     }
 
     /** Owner check and validation shared by both appends; a refused record is counted with its reason. */
