@@ -333,6 +333,12 @@ public final class DemoCommand implements Callable<Integer>
                     out.printf("verify %-14s %s, %,d records%n", feed.partition(), report.ok() ? "OK" : "BROKEN " + report.problems(),
                         report.records());
                 }
+                if (config.tailer().featureDir() != null && Files.isDirectory(config.tailer().featureDir()))
+                {
+                    final JournalVerifier.Report report = JournalVerifier.verify(config.tailer().featureDir());
+                    out.printf("verify %-14s %s, %,d feature records%n", "features", report.ok() ? "OK" : "BROKEN " + report.problems(),
+                        report.records());
+                }
                 out.println("try: ./tickjournal stats " + config.journalDir() + "   ./tickjournal audit --journal " +
                     config.journalDir() + " summary");
                 out.flush();
