@@ -82,7 +82,7 @@ public final class ParseBench implements Callable<Integer>
         {
             if (dir == null)
             {
-                BenchSupport.deleteTree(root);
+                org.agrona.IoUtil.delete(root.toFile(), false);
             }
         }
         return 0;

@@ -139,7 +139,7 @@ public final class PipelineBench implements Callable<Integer>
         }
         finally
         {
-            BenchSupport.deleteTree(root);
+            org.agrona.IoUtil.delete(root.toFile(), false);
         }
     }
 }

@@ -210,7 +210,7 @@ public final class TailerBench implements Callable<Integer>
         }
         finally
         {
-            BenchSupport.deleteTree(root);
+            org.agrona.IoUtil.delete(root.toFile(), false);
         }
         return 0;
     }

@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
         RoleCommands.ReplicateCommand.class,
         RoleCommands.TailerCommand.class,
         RoleCommands.CheckConfigCommand.class,
+        CountersCommand.class,
+        ErrorsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class TickJournal implements Runnable
@@ -60,9 +62,12 @@ public final class TickJournal implements Runnable
         final CommandLine commandLine = new CommandLine(new TickJournal());
         commandLine.setExecutionExceptionHandler((ex, line, parsed) ->
         {
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException)
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException ||
+                ex instanceof io.tickjournal.ops.roles.RoleStartException ||
+                ex instanceof io.tickjournal.journal.PartitionLock.PartitionLockedException)
             {
-                // Bad input (config, options, missing journal): one clear line, no stack trace.
+                // Bad input (config, options, missing journal) or a job that cannot be done (a partition
+                // another writer holds, a read-only directory): one clear line, no stack trace.
                 line.getErr().println("tickjournal " + line.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }

@@ -67,12 +67,12 @@ public final class VerifyCommand implements Callable<Integer>
                 System.out.printf("  %s %-16s %,12d records%s%n", TradingDay.format(day.day()), day.file(), day.records(),
                     day.closed() ? "  (closed)" : "");
             }
-            report.problems().forEach(p -> System.out.println("  PROBLEM " + p));
+            printProblems(partition, report.problems().stream().map(Object::toString).toList(), report.problems().size());
             ok &= report.ok();
             if (!noBooks && report.ok() && !partition.getFileName().toString().endsWith(".raw"))
             {
                 final List<String> problems = checkBooks(partition, report.records());
-                problems.forEach(p -> System.out.println("  PROBLEM " + p));
+                printProblems(partition, problems, problems.size());
                 if (problems.isEmpty())
                 {
                     System.out.println("  books rebuild cleanly");
@@ -81,6 +81,36 @@ public final class VerifyCommand implements Callable<Integer>
             }
         }
         return ok ? 0 : 1;
+    }
+
+    /** Examples printed per partition after its summary line. */
+    static final int EXAMPLES = 3;
+
+    /**
+     * One summary line per partition (how many problems, by kind: the reason with its numbers
+     * taken out) and at most {@link #EXAMPLES} of them in full: a broken partition can have tens of
+     * thousands, and the operator needs the kind and where it starts, not every one.
+     */
+    static void printProblems(final Path partition, final List<String> problems, final long total)
+    {
+        if (problems.isEmpty())
+        {
+            return;
+        }
+        final java.util.Map<String, Long> byKind = new java.util.LinkedHashMap<>();
+        for (final String problem : problems)
+        {
+            final String reason = problem.substring(problem.indexOf(": ") + 2);
+            byKind.merge(reason.replaceAll("-?\\d[\\d,]*", "N"), 1L, Long::sum);
+        }
+        final StringBuilder kinds = new StringBuilder();
+        byKind.forEach((kind, n) -> kinds.append(kinds.length() == 0 ? "" : "; ").append(String.format("%,d x %s", n, kind)));
+        System.out.printf("  BROKEN %s: %,d problem(s): %s%n", partition.getFileName(), total, kinds);
+        problems.stream().limit(EXAMPLES).forEach(p -> System.out.println("  PROBLEM " + p));
+        if (total > EXAMPLES)
+        {
+            System.out.printf("  ... and %,d more%n", total - EXAMPLES);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tickjournal.ops.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,10 +37,26 @@ import java.util.Set;
  * @param bridge      the multicast bridge and its re-request server.
  * @param replication the TCP replication source.
  * @param tailer      the pricing tailer.
+ * @param countersDir where each role process keeps its counters and error log file.
  */
 public record TickJournalConfig(
-    Path journalDir, List<Feed> feeds, Bridge bridge, Replication replication, Tailer tailer)
+    Path journalDir, List<Feed> feeds, Bridge bridge, Replication replication, Tailer tailer, Path countersDir)
 {
+    /**
+     * A config with the counters beside the journal ({@code <journalDir>/../counters}).
+     *
+     * @param journalDir  where partitions live.
+     * @param feeds       the venue feeds.
+     * @param bridge      the bridge.
+     * @param replication the replication source.
+     * @param tailer      the tailer.
+     */
+    public TickJournalConfig(
+        final Path journalDir, final List<Feed> feeds, final Bridge bridge, final Replication replication, final Tailer tailer)
+    {
+        this(journalDir, feeds, bridge, replication, tailer, journalDir.toAbsolutePath().resolveSibling("counters"));
+    }
+
     /**
      * One venue feed.
      *
@@ -153,16 +170,27 @@ public record TickJournalConfig(
         final JsonNode tree;
         try
         {
-            tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            // A key written twice is refused: YAML's "last one wins" would silently drop the first.
+            tree = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(yaml);
         }
         catch (final JsonProcessingException ex)
         {
             final var loc = ex.getLocation();
-            throw new ConfigException("(yaml)", loc == null ? null : "line " + loc.getLineNr() + " column " + loc.getColumnNr(),
-                "not valid YAML: " + ex.getOriginalMessage());
+            final String where = loc == null ? null : "line " + loc.getLineNr() + " column " + loc.getColumnNr();
+            final String message = ex.getOriginalMessage();
+            if (message != null && message.startsWith("Duplicate field"))
+            {
+                throw new ConfigException("(yaml) " + message.substring("Duplicate field ".length()), where,
+                    "key written twice (each key once: YAML would silently keep only the last)");
+            }
+            throw new ConfigException("(yaml)", where, "not valid YAML: " + message);
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull() || (tree.isObject() && tree.isEmpty()))
+        {
+            throw new ConfigException("(file)", null, "empty: a config needs at least journal and feeds");
         }
         final Node root = new Node(tree, "");
-        root.allowOnly("journal", "feeds", "bridge", "replication", "tailer");
+        root.allowOnly("journal", "feeds", "bridge", "replication", "tailer", "counters");
         final Node journal = root.get("journal");
         journal.allowOnly("dir");
         final Path journalDir = journal.path("dir", Path.of("data/journal"), base);
@@ -186,9 +214,9 @@ public record TickJournalConfig(
             bridgeNode.number("maxBytesPerSecond", 2L << 20, 1472, 1L << 30),
             bridgeNode.integer("maxRequesters", 1024, 1, 1 << 20));
 
+        checkInterface(bridgeNode.path() + ".interface", bridge.interfaceName());
         final List<Feed> feeds = new ArrayList<>();
         final Set<String> names = new HashSet<>();
-        final Set<String> codes = new HashSet<>();
         for (final Node f : root.get("feeds").list())
         {
             final Feed feed = feed(f, journalDir);
@@ -196,11 +224,22 @@ public record TickJournalConfig(
             {
                 throw new ConfigException(f.path() + ".partition", feed.partition(), "used by two feeds");
             }
-            if (!codes.add(feed.code()))
+            for (int i = 0; i < feeds.size(); i++)
             {
-                throw new ConfigException(f.path() + ".code", feed.code(), "used by two feeds");
+                final Feed other = feeds.get(i);
+                if (other.code().equals(feed.code()))
+                {
+                    throw new ConfigException(f.path() + ".code", feed.code(), other.group().equals(feed.group()) ?
+                        "used by feeds[" + i + "] on the same group and port " + text(feed.group()) +
+                        ": a receiver could not tell their MoldUDP64 sessions apart" :
+                        "used by two feeds (feeds[" + i + "]): the code names the partition in MoldUDP64 sessions");
+                }
             }
             feeds.add(feed);
+        }
+        if (feeds.isEmpty())
+        {
+            throw new ConfigException("feeds", null, "no feeds: at least one is needed (every role works on the feeds' partitions)");
         }
 
         final Node rep = root.get("replication");
@@ -259,6 +298,7 @@ public record TickJournalConfig(
                 throw new ConfigException(t.path() + ".multicastSource", multicastSource, "not an address");
             }
         }
+        checkInterface(t.path() + ".interface", t.text("interface", "lo"));
         final Tailer tailer = new Tailer(
             t.path("replicaDir", Path.of("data/replica"), base),
             t.address("replicationSource", "127.0.0.1:40200"),
@@ -272,7 +312,10 @@ public record TickJournalConfig(
             t.integer("cpu", -1, -1, 4095),
             "replica".equals(source),
             multicastSourceAddress);
-        return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer);
+        final Node countersNode = root.get("counters");
+        countersNode.allowOnly("dir");
+        final Path countersDir = countersNode.path("dir", Path.of("data/counters"), base);
+        return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer, countersDir);
     }
 
     private static Path trustStore(final Node f, final Path journalDir)
@@ -288,6 +331,27 @@ public record TickJournalConfig(
             throw new ConfigException(f.path() + ".trustStore", text, "no readable file there");
         }
         return store;
+    }
+
+    private static String text(final InetSocketAddress address)
+    {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    /** An interface this host does not have would leave a role retrying to join or send hundreds of times a second. */
+    private static void checkInterface(final String key, final String name)
+    {
+        try
+        {
+            if (java.net.NetworkInterface.getByName(name) == null)
+            {
+                throw new ConfigException(key, name, "no such network interface on this host");
+            }
+        }
+        catch (final java.net.SocketException ex)
+        {
+            throw new ConfigException(key, name, "cannot be looked up: " + ex.getMessage());
+        }
     }
 
     private static void checkIdle(final String key, final String idle)
@@ -326,6 +390,11 @@ public record TickJournalConfig(
             throw new ConfigException(f.path() + ".code", code, "must be 2 ASCII letters or digits");
         }
         final InetSocketAddress group = f.address("group", null);
+        if (!group.getAddress().isMulticastAddress())
+        {
+            throw new ConfigException(f.path() + ".group", f.text("group", null),
+                "not a multicast group (IPv4 224.0.0.0/4, e.g. 239.255.10.1:40001)");
+        }
         final URI ws = f.uri("websocket", null, WS);
         final URI rest = f.uri("rest", null, HTTP);
         final EnumSet<Channel> channels = EnumSet.noneOf(Channel.class);
@@ -346,6 +415,8 @@ public record TickJournalConfig(
             }
         }
         final List<InstrumentSpec> instruments = new ArrayList<>();
+        final Set<Integer> ids = new HashSet<>();
+        final Set<String> symbols = new HashSet<>();
         for (final Node i : f.get("instruments").list())
         {
             i.allowOnly("id", "symbol", "canonical", "kind", "priceExponent", "sizeExponent");
@@ -364,7 +435,16 @@ public record TickJournalConfig(
             {
                 throw new ConfigException(i.path() + ".symbol", symbol, "must be 1-32 letters, digits, '_' or '-'");
             }
-            instruments.add(new InstrumentSpec(i.integer("id", 0, 1, Integer.MAX_VALUE), symbol,
+            final int id = i.integer("id", 0, 1, Integer.MAX_VALUE);
+            if (!ids.add(id))
+            {
+                throw new ConfigException(i.path() + ".id", id, "used by two instruments of this feed (ids name instruments in records)");
+            }
+            if (!symbols.add(symbol))
+            {
+                throw new ConfigException(i.path() + ".symbol", symbol, "listed twice in this feed");
+            }
+            instruments.add(new InstrumentSpec(id, symbol,
                 i.text("canonical", symbol), kind, i.integer("priceExponent", -8, -18, 0), i.integer("sizeExponent", -8, -18, 0)));
         }
         if (instruments.isEmpty())
