@@ -54,7 +54,8 @@ public final class BybitParser extends JsonFrameParser
     private static final int OP_NONE = 0;
     private static final int OP_SUBSCRIBE = 1;
     private static final int OP_PING = 2;
-    private static final int OP_OTHER = 3;
+    private static final int OP_PONG = 3;
+    private static final int OP_OTHER = 4;
 
     private int topic;
     private int type;
@@ -150,7 +151,7 @@ public final class BybitParser extends JsonFrameParser
             case "op":
                 op = token != JsonToken.VALUE_STRING ? OP_OTHER :
                     textIs("subscribe") || textIs("unsubscribe") ? OP_SUBSCRIBE :
-                    textIs("ping") || textIs("pong") ? OP_PING : OP_OTHER;
+                    textIs("ping") ? OP_PING : textIs("pong") ? OP_PONG : OP_OTHER;
                 return skip(token);
             case "success":
                 success = token == JsonToken.VALUE_TRUE ? 1 : token == JsonToken.VALUE_FALSE ? 0 : -1;
@@ -424,11 +425,19 @@ public final class BybitParser extends JsonFrameParser
         switch (op)
         {
             case OP_PING:
-                if (success == 0)
+                // Spot and linear answer a ping with op "ping", success and ret_msg "pong"; without
+                // success it is a ping request (ours, echoed), not an answer.
+                if (success == 1)
+                {
+                    into.control(MarketFrame.PONG);
+                }
+                else if (success == 0)
                 {
                     into.control(MarketFrame.ERROR).requestId(requestId);
-                    return ParseError.OK;
                 }
+                return ParseError.OK;
+            case OP_PONG:
+                // Options and spread answer with op "pong".
                 into.control(MarketFrame.PONG);
                 return ParseError.OK;
             case OP_SUBSCRIBE:
@@ -437,11 +446,15 @@ public final class BybitParser extends JsonFrameParser
                     into.control(MarketFrame.ACK).requestId(requestId).acknowledged(0);
                     return ParseError.OK;
                 }
-                into.control(MarketFrame.ERROR).requestId(requestId);
-                if (into.errorText().length() == 0)
+                if (success == 0)
                 {
-                    into.errorText().append(success == 0 ? "refused" : "no success field");
+                    into.control(MarketFrame.ERROR).requestId(requestId);
+                    if (into.errorText().length() == 0)
+                    {
+                        into.errorText().append("refused");
+                    }
                 }
+                // Without success it is a request, not an answer: nothing to do.
                 return ParseError.OK;
             default:
                 return ParseError.OK;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import com.fasterxml.jackson.core.base.ParserBase;
 import io.tickjournal.journal.Records;
 import io.tickjournal.journal.decimal.DecimalError;
 import io.tickjournal.journal.decimal.DecimalParser;
@@ -25,11 +24,12 @@ import java.io.IOException;
  */
 public abstract class JsonFrameParser implements VenueParser
 {
+    private static final java.io.OutputStream DISCARD = java.io.OutputStream.nullOutputStream();
+
     private final JsonFactory factory;
     protected final DecimalParser decimal = new DecimalParser();
     protected JsonParser json;
     private ByteArrayFeeder feeder;
-    private long bytesFed;
     private String errorField;
     private int decimalError;
 
@@ -59,9 +59,7 @@ public abstract class JsonFrameParser implements VenueParser
             {
                 rebuild();
             }
-            final long frameStart = bytesFed;
             feeder.feedInput(bytes, offset, offset + length);
-            bytesFed += length;
             final JsonToken first = json.nextToken();
             if (first == JsonToken.NOT_AVAILABLE || first == null)
             {
@@ -77,11 +75,19 @@ public abstract class JsonFrameParser implements VenueParser
                 return fail(result, into);
             }
             // The root value must end the frame: only whitespace may follow its closing bracket. A
-            // trailing partial token would otherwise be completed by the next frame's bytes.
-            final long rootEnd = ((ParserBase)json).getTokenCharacterOffset() - frameStart + 1;
-            if (rootEnd < 1 || rootEnd > length || !blank(bytes, offset + (int)rootEnd, length - (int)rootEnd))
+            // trailing partial token would otherwise be completed by the next frame's bytes. The
+            // parser's unread bytes are exactly what follows the root (its token offsets are not:
+            // the async parser leaves a closing bracket at the previous token's offset, so a
+            // pretty-printed frame looked like trailing bytes).
+            final int remaining = json.releaseBuffered(DISCARD);
+            if (remaining < 0 || remaining > length || !blank(bytes, offset + length - remaining, remaining))
             {
                 return fail(ParseError.TRAILING_BYTES, into);
+            }
+            if (remaining > 0)
+            {
+                // Consume the trailing whitespace, so the parser takes the next frame without a rebuild.
+                json.nextToken();
             }
             return ParseError.OK;
         }
@@ -148,7 +154,6 @@ public abstract class JsonFrameParser implements VenueParser
             }
             json = factory.createNonBlockingByteArrayParser();
             feeder = (ByteArrayFeeder)json.getNonBlockingInputFeeder();
-            bytesFed = 0;
         }
         catch (final IOException ex)
         {
