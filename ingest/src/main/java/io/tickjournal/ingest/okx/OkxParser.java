@@ -390,7 +390,7 @@ public final class OkxParser extends JsonFrameParser
             case CH_BBO:
                 return bbo(into);
             case CH_NONE:
-                if (hasCode && into.eventCount() > 0)
+                if (hasCode && (code != 0 || into.eventCount() > 0))
                 {
                     return restSnapshot(into);
                 }
