@@ -264,16 +264,17 @@ public final class RecordEncoder
     {
         for (int i = 0; i < levels.count(); i++)
         {
-            final int priceError = Decimals.rescaleError(levels.price(i), levels.priceExponent(i), spec.priceExponent());
-            if (priceError != DecimalError.OK)
+            // rescaleError says why a value was refused (it never answers OK): ask rescale first.
+            if (Decimals.rescale(levels.price(i), levels.priceExponent(i), spec.priceExponent()) == Decimals.NOT_REPRESENTABLE)
             {
-                refuse(what + " price", DecimalError.describe(priceError));
+                refuse(what + " price", DecimalError.describe(
+                    Decimals.rescaleError(levels.price(i), levels.priceExponent(i), spec.priceExponent())));
                 return false;
             }
-            final int sizeError = Decimals.rescaleError(levels.size(i), levels.sizeExponent(i), spec.sizeExponent());
-            if (sizeError != DecimalError.OK)
+            if (Decimals.rescale(levels.size(i), levels.sizeExponent(i), spec.sizeExponent()) == Decimals.NOT_REPRESENTABLE)
             {
-                refuse(what + " size", DecimalError.describe(sizeError));
+                refuse(what + " size", DecimalError.describe(
+                    Decimals.rescaleError(levels.size(i), levels.sizeExponent(i), spec.sizeExponent())));
                 return false;
             }
             if (levels.size(i) < 0 || levels.price(i) <= 0)
