@@ -635,6 +635,12 @@ public final class VenueFeedHandler implements FeedHandler
         }
 
         @Override
+        public void duplicate()
+        {
+            counters.duplicates++;
+        }
+
+        @Override
         public void requestSnapshot()
         {
             VenueFeedHandler.this.requestSnapshot(instrument, currentReceiveNs);

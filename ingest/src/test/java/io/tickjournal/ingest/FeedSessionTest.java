@@ -1,6 +1,5 @@
 package io.tickjournal.ingest;
 
-import io.tickjournal.ingest.binance.BinanceFeedHandler;
 import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 import io.tickjournal.journal.sbe.MessageHeaderDecoder;
@@ -52,11 +51,11 @@ class FeedSessionTest
         {
             specs.add(new InstrumentSpec(i, "SYM" + i + "USDT", "SYM" + i + "-USDT", MarketKind.SPOT, -8, -8));
         }
-        final FeedConfig config = FeedConfig.binance(Venues.BINANCE_SPOT, dir.resolve("binance-spot"),
+        final FeedConfig config = io.tickjournal.ingest.venue.VenueRegistry.byId(Venues.BINANCE_SPOT).defaults( dir.resolve("binance-spot"),
             URI.create("ws://127.0.0.1:1"), URI.create("http://127.0.0.1:1"), specs, channels)
             .withTimers(5 * SECOND, 3600 * SECOND, 60 * SECOND, SECOND / 4, 8 * SECOND);
         final FeedJournal journal = new FeedJournal(config.partitionDir(), config.venueId());
-        session = new FeedSession(config, journal, new BinanceFeedHandler(config, journal), transport, clock, 7);
+        session = new FeedSession(config, journal, new VenueFeedHandler(config, journal, io.tickjournal.ingest.venue.VenueRegistry.byId(config.venueId()).protocol()), transport, clock, 7);
         session.start(clock.nanoTime());
         return session;
     }
@@ -230,14 +229,33 @@ class FeedSessionTest
     }
 
     @Test
-    void aRefusedSubscriptionClosesTheConnectionAndRetries()
+    void aRefusedSubscriptionIsJournaledAndTheConnectionGoesOnWithTheOtherStreams()
     {
-        start(1, EnumSet.of(Channel.TRADE));
+        start(2, EnumSet.of(Channel.TRADE));
         final VenueConnection c = session.active(0);
         session.onOpen(c.id(), clock.nanoTime());
         frame(c.id(), "{\"error\":{\"code\":2,\"msg\":\"Invalid request\"},\"id\":1}");
-        assertEquals(List.of(c.id()), transport.closes);
+        assertTrue(transport.closes.isEmpty(), "an error answer does not take the other streams down");
         assertEquals(1, session.counters().errorResponses);
+        assertEquals(VenueConnection.State.LIVE, c.state(), "the request was answered");
+        frame(c.id(), trade("trade", "t", 1));
+        assertEquals(1, session.counters().trades);
+        session.close();
+        session = null;
+        final VenueStatusDecoder status = new VenueStatusDecoder();
+        boolean refused = false;
+        for (final UnsafeBuffer r : JournalContents.ofTemplate(JournalContents.read(dir.resolve("binance-spot")),
+            VenueStatusDecoder.TEMPLATE_ID))
+        {
+            status.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
+            if (status.status() == VenueStatusKind.SUBSCRIPTION_REFUSED)
+            {
+                refused = true;
+                final String detail = status.detail();
+                assertTrue(detail.contains("Invalid request"), detail);
+            }
+        }
+        assertTrue(refused, "journaled as SUBSCRIPTION_REFUSED with the venue's words");
     }
 
     private static String trade(final String kind, final String idField, final long id)

@@ -3,7 +3,6 @@ package io.tickjournal.ingest;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.tickjournal.ingest.binance.BinanceFeedHandler;
 import io.tickjournal.ingest.sim.BinanceSimulator;
 import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
@@ -78,7 +77,7 @@ class TlsIngestTest
     private FeedConfig config()
     {
         assertTrue(simulator.webSocketUri().startsWith("wss://") && simulator.restUri().startsWith("https://"));
-        return FeedConfig.binance(Venues.BINANCE_SPOT, dir.resolve("binance-spot"), URI.create(simulator.webSocketUri()),
+        return io.tickjournal.ingest.venue.VenueRegistry.byId(Venues.BINANCE_SPOT).defaults( dir.resolve("binance-spot"), URI.create(simulator.webSocketUri()),
             URI.create(simulator.restUri()), List.of(new InstrumentSpec(1, "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8)),
             EnumSet.of(Channel.TRADE, Channel.DEPTH)).withTimers(5_000_000_000L, 3_600_000_000_000L, 60_000_000_000L,
             100_000_000L, 500_000_000L);
@@ -102,7 +101,7 @@ class TlsIngestTest
         await("the book joined from an https snapshot", () ->
         {
             final boolean[] live = new boolean[1];
-            feed.runOnLoop(() -> live[0] = ((BinanceFeedHandler)feed.session().handler()).bookLive(0));
+            feed.runOnLoop(() -> live[0] = ((VenueFeedHandler)feed.session().handler()).bookLive(0));
             return live[0];
         });
         assertTrue(simulator.snapshotsServed() >= 1);

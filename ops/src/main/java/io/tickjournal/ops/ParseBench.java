@@ -6,7 +6,8 @@ import io.tickjournal.ingest.FeedJournal;
 import io.tickjournal.ingest.FeedSession;
 import io.tickjournal.ingest.FeedTransport;
 import io.tickjournal.ingest.InstrumentSpec;
-import io.tickjournal.ingest.binance.BinanceFeedHandler;
+import io.tickjournal.ingest.IngestFeed;
+import io.tickjournal.ingest.venue.VenueRegistry;
 import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 import org.HdrHistogram.Histogram;
@@ -196,7 +197,7 @@ public final class ParseBench implements Callable<Integer>
 
     private void run(final Path partition, final boolean depth, final int count, final boolean withPretouch)
     {
-        final FeedConfig config = FeedConfig.binance(Venues.BINANCE_SPOT, partition, URI.create("ws://127.0.0.1:1"),
+        final FeedConfig config = VenueRegistry.byId(Venues.BINANCE_SPOT).defaults(partition, URI.create("ws://127.0.0.1:1"),
             URI.create("http://127.0.0.1:1"),
             List.of(new InstrumentSpec(1, "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8)),
             EnumSet.of(depth ? Channel.DEPTH : Channel.TRADE));
@@ -207,7 +208,7 @@ public final class ParseBench implements Callable<Integer>
         {
             journal.pretouchWith(pretoucher);
         }
-        final FeedSession session = new FeedSession(config, journal, new BinanceFeedHandler(config, journal), new NoTransport(), clock, 1);
+        final FeedSession session = new FeedSession(config, journal, IngestFeed.handlerFor(config, journal), new NoTransport(), clock, 1);
         final Frame[] frames = frames(depth);
         final String label = (depth ? "depth (10 levels a side)" : "trade") + (withPretouch ? " +pretouch" : "");
         try
@@ -243,11 +244,12 @@ public final class ParseBench implements Callable<Integer>
                 throw new IllegalStateException("expected " + count + " records appended, got " + appended + " (" + session.counters() + ")");
             }
             final io.tickjournal.ingest.binance.BinanceParser parser = new io.tickjournal.ingest.binance.BinanceParser();
+            final io.tickjournal.ingest.venue.MarketFrame parsed = new io.tickjournal.ingest.venue.MarketFrame();
             final long parseStart = System.nanoTime();
             for (int i = 0; i < count; i++)
             {
                 final Frame frame = frames[i & (POOL - 1)];
-                if (parser.parse(frame.bytes, 0, frame.bytes.length) != 0)
+                if (parser.parse(frame.bytes, 0, frame.bytes.length, parsed) != 0)
                 {
                     throw new IllegalStateException("bad frame");
                 }
@@ -304,6 +306,11 @@ public final class ParseBench implements Callable<Integer>
 
         @Override
         public void connect(final int connectionId, final URI uri)
+        {
+        }
+
+        @Override
+        public void ping(final int connectionId)
         {
         }
 

@@ -79,6 +79,7 @@ public final class BinanceSimulator implements AutoCloseable
     private final AtomicInteger connectionsAccepted = new AtomicInteger();
     private final AtomicInteger subscribeRequests = new AtomicInteger();
     private final AtomicLong snapshotsServed = new AtomicLong();
+    private final List<Long> snapshotIds = new CopyOnWriteArrayList<>();
     private final ScheduledFuture<?> ticker;
     private final Options options;
     private final io.netty.handler.ssl.SslContext tls;
@@ -412,7 +413,23 @@ public final class BinanceSimulator implements AutoCloseable
      */
     public void pause(final boolean pause)
     {
-        paused = pause;
+        onLoop(() ->
+        {
+            if (pause && !paused)
+            {
+                // Publish what moved since the last event, so the venue's book and its stream agree while paused.
+                final long now = System.currentTimeMillis();
+                for (final SimMarket market : markets.values())
+                {
+                    if (market.hasPending())
+                    {
+                        publishDepth(market, market.step(now), now);
+                    }
+                }
+            }
+            paused = pause;
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- what it did
@@ -477,6 +494,12 @@ public final class BinanceSimulator implements AutoCloseable
         return subscribeRequests.get();
     }
 
+    /** @return the {@code lastUpdateId} of every REST snapshot served, in order. */
+    public List<Long> snapshotIds()
+    {
+        return List.copyOf(snapshotIds);
+    }
+
     /** @return REST snapshots served. */
     public long snapshotsServed()
     {
@@ -536,6 +559,8 @@ public final class BinanceSimulator implements AutoCloseable
             {
                 publishTrade(market, market.trade(now));
             }
+            // The book moves between depth events; a snapshot served now is ahead of the last event.
+            market.mutate();
             if (depthDue)
             {
                 publishDepth(market, market.step(now), now);
@@ -559,8 +584,11 @@ public final class BinanceSimulator implements AutoCloseable
         final String size = market.size(trade.sizeUnits);
         if (!futures)
         {
+            // One trade in four in the older API version's shape, with the buyer's and seller's order
+            // ids b and a (removed in 2024, present in every older capture): a must never be read as the trade id.
+            final String orderIds = trade.id % 4 == 0 ? ",\"b\":" + (trade.id * 2 + 88) + ",\"a\":" + (trade.id * 2 + 89) : "";
             publish(lower + "@trade", "{\"e\":\"trade\",\"E\":" + trade.timeMs + ",\"s\":\"" + market.symbol + "\",\"t\":" +
-                trade.id + ",\"p\":\"" + price + "\",\"q\":\"" + size + "\",\"T\":" + trade.timeMs + ",\"m\":" +
+                trade.id + ",\"p\":\"" + price + "\",\"q\":\"" + size + "\"" + orderIds + ",\"T\":" + trade.timeMs + ",\"m\":" +
                 trade.buyerMaker + ",\"M\":true}");
         }
         publish(lower + "@aggTrade", "{\"e\":\"aggTrade\",\"E\":" + trade.timeMs + ",\"s\":\"" + market.symbol + "\",\"a\":" +
@@ -654,8 +682,9 @@ public final class BinanceSimulator implements AutoCloseable
     private void publishMark(final SimMarket market, final long now)
     {
         final String mark = market.price(market.midUnits);
+        // As the venue prints them: mark and settlement price with 8 decimals, the index price with 8 significant decimals.
         final String json = "{\"e\":\"markPriceUpdate\",\"E\":" + now + ",\"s\":\"" + market.symbol + "\",\"p\":\"" + mark +
-            "\",\"i\":\"" + market.price(market.midUnits - 1) + "\",\"P\":\"" + mark + "\",\"r\":\"0.00010000\",\"T\":" +
+            "000000\",\"i\":\"" + market.indexPrice() + "\",\"P\":\"" + mark + "000000\",\"r\":\"0.00010000\",\"T\":" +
             ((now / 28_800_000L) + 1) * 28_800_000L + "}";
         final String lower = market.symbol.toLowerCase(Locale.ROOT);
         publish(lower + "@markPrice@1s", json);
@@ -787,6 +816,7 @@ public final class BinanceSimulator implements AutoCloseable
                 }
                 final String body = snapshotJson(market, limit);
                 snapshotsServed.incrementAndGet();
+                snapshotIds.add(market.updateId);
                 final long delay = snapshotDelayMs;
                 if (delay > 0)
                 {

@@ -75,19 +75,27 @@ final class SimMarket
         return futures ? lots : lots * 100_000L;
     }
 
+    /** Changes made since the last published event, net per price (absolute sizes, 0 = removed). */
+    private final NavigableMap<Long, Long> pendingBids = new TreeMap<>();
+    private final NavigableMap<Long, Long> pendingAsks = new TreeMap<>();
+    private long publishedId;
+    private boolean publishedAny;
+
     /**
-     * Step the book: maybe move the mid, change a few levels, advance the update ids.
-     *
-     * @param nowMs event time.
-     * @return the depth event.
+     * Move the book by one venue-internal update: maybe move the mid, change a level. Each change
+     * takes one or more update ids, as a matching engine's updates do; the depth stream publishes
+     * them later aggregated per level. The book (and a REST snapshot of it) is therefore usually
+     * ahead of the last published event: a snapshot's id falls inside a later event's
+     * {@code [U, u]} range, as on the real venue.
      */
-    Depth step(final long nowMs)
+    void mutate()
     {
-        final Depth depth = new Depth();
-        depth.prev = updateId;
-        depth.first = updateId + 1;
-        depth.eventTimeMs = nowMs;
-        final int r = random.nextInt(10);
+        if (!publishedAny)
+        {
+            publishedId = updateId;
+            publishedAny = true;
+        }
+        final int r = random.nextInt(40);
         if (r == 0)
         {
             midUnits += tickUnits;
@@ -99,46 +107,90 @@ final class SimMarket
         // Remove levels the mid crossed.
         for (final Iterator<Map.Entry<Long, Long>> it = bids.tailMap(midUnits, true).entrySet().iterator(); it.hasNext(); )
         {
-            depth.bids.add(new long[]{it.next().getKey(), 0});
+            pendingBids.put(it.next().getKey(), 0L);
             it.remove();
         }
         for (final Iterator<Map.Entry<Long, Long>> it = asks.headMap(midUnits, true).entrySet().iterator(); it.hasNext(); )
         {
-            depth.asks.add(new long[]{it.next().getKey(), 0});
+            pendingAsks.put(it.next().getKey(), 0L);
             it.remove();
         }
-        final int changes = 1 + random.nextInt(4);
-        for (int i = 0; i < changes; i++)
+        final boolean bid = random.nextBoolean();
+        final long distance = 1 + random.nextInt(25);
+        final long price = bid ? midUnits - distance : midUnits + distance;
+        final long size = random.nextInt(6) == 0 && distance > 1 ? 0 : randomSize();
+        final NavigableMap<Long, Long> side = bid ? bids : asks;
+        if (size == 0)
         {
-            final boolean bid = random.nextBoolean();
-            final long distance = 1 + random.nextInt(25);
-            final long price = bid ? midUnits - distance : midUnits + distance;
-            final long size = random.nextInt(6) == 0 && distance > 1 ? 0 : randomSize();
-            final NavigableMap<Long, Long> side = bid ? bids : asks;
-            if (size == 0)
-            {
-                side.remove(price);
-            }
-            else
-            {
-                side.put(price, size);
-            }
-            (bid ? depth.bids : depth.asks).add(new long[]{price, size});
+            side.remove(price);
         }
+        else
+        {
+            side.put(price, size);
+        }
+        (bid ? pendingBids : pendingAsks).put(price, size);
         // Keep at least one level a side so the touch exists.
         if (bids.isEmpty())
         {
             bids.put(midUnits - 1, randomSize());
-            depth.bids.add(new long[]{midUnits - 1, bids.get(midUnits - 1)});
+            pendingBids.put(midUnits - 1, bids.get(midUnits - 1));
         }
         if (asks.isEmpty())
         {
             asks.put(midUnits + 1, randomSize());
-            depth.asks.add(new long[]{midUnits + 1, asks.get(midUnits + 1)});
+            pendingAsks.put(midUnits + 1, asks.get(midUnits + 1));
         }
-        updateId += 1 + random.nextInt(futures ? 40 : 20);
+        updateId += 1 + random.nextInt(futures ? 4 : 2);
+    }
+
+    /** @return whether changes wait to be published. */
+    boolean hasPending()
+    {
+        return !pendingBids.isEmpty() || !pendingAsks.isEmpty();
+    }
+
+    /**
+     * Publish what changed since the last event as one depth event ({@code U} = the first id
+     * after the last event, {@code u} = the latest id, {@code pu} = the last event's {@code u}).
+     *
+     * @param nowMs event time.
+     * @return the depth event.
+     */
+    Depth step(final long nowMs)
+    {
+        if (!hasPending())
+        {
+            mutate();
+        }
+        final Depth depth = new Depth();
+        depth.prev = publishedId;
+        depth.first = publishedId + 1;
         depth.last = updateId;
+        depth.eventTimeMs = nowMs;
+        for (final Map.Entry<Long, Long> level : pendingBids.descendingMap().entrySet())
+        {
+            depth.bids.add(new long[]{level.getKey(), level.getValue()});
+        }
+        for (final Map.Entry<Long, Long> level : pendingAsks.entrySet())
+        {
+            depth.asks.add(new long[]{level.getKey(), level.getValue()});
+        }
+        pendingBids.clear();
+        pendingAsks.clear();
+        publishedId = updateId;
         return depth;
+    }
+
+    /**
+     * The index price as the venue prints it: eight decimals, a little off the mid
+     * (Binance's {@code "i":"11784.62659091"}).
+     *
+     * @return the text.
+     */
+    String indexPrice()
+    {
+        final long units = midUnits * 1_000_000L - random.nextInt(1_000_000);
+        return decimal(units, 8, 8);
     }
 
     Trade trade(final long nowMs)

@@ -79,6 +79,9 @@ public final class BookSync
 
         /** Ask for a snapshot: a REST request, or resubscribing the book stream. */
         void requestSnapshot();
+
+        /** An event was dropped as already applied or buffered (counted). */
+        void duplicate();
     }
 
     private static final int MAX_BUFFERED = 4096;
@@ -163,7 +166,7 @@ public final class BookSync
                 }
                 else
                 {
-                    duplicates++;
+                    duplicate();
                 }
                 return;
             case JOINING:
@@ -171,7 +174,7 @@ public final class BookSync
                 final int verdict = rule.join(lastId, first, last, prev);
                 if (verdict == SequenceRule.DUPLICATE)
                 {
-                    duplicates++;
+                    duplicate();
                     return;
                 }
                 if (verdict != SequenceRule.APPLY)
@@ -207,7 +210,10 @@ public final class BookSync
                 return;
             case SequenceRule.DUPLICATE:
             case SequenceRule.KEEPALIVE:
-                duplicates += verdict == SequenceRule.DUPLICATE ? 1 : 0;
+                if (verdict == SequenceRule.DUPLICATE)
+                {
+                    duplicate();
+                }
                 return;
             case SequenceRule.RESET:
                 output.reset("the venue reset the sequence (" + prev + " -> " + last + ")");
@@ -215,7 +221,7 @@ public final class BookSync
                 return;
             case SequenceRule.GAP:
             default:
-                output.gap(rule.expected(lastId), rule.received(first, last, prev), "book " + rule.name() + " rule broken");
+                output.gap(rule.expected(lastId), rule.received(first, last, prev), rule.gapDescription());
                 rejoin(record, offset, length, first, last, prev);
         }
     }
@@ -310,7 +316,7 @@ public final class BookSync
                 final int verdict = rule.join(lastId, firstIds[i], lastIds[i], prevIds[i]);
                 if (verdict == SequenceRule.DUPLICATE)
                 {
-                    duplicates++;
+                    duplicate();
                     continue;
                 }
                 if (verdict != SequenceRule.APPLY)
@@ -329,7 +335,7 @@ public final class BookSync
             final int verdict = rule.check(lastId, firstIds[i], lastIds[i], prevIds[i]);
             if (verdict == SequenceRule.DUPLICATE || verdict == SequenceRule.KEEPALIVE)
             {
-                duplicates++;
+                duplicate();
                 continue;
             }
             if (verdict != SequenceRule.APPLY)
@@ -376,6 +382,12 @@ public final class BookSync
         }
     }
 
+    private void duplicate()
+    {
+        duplicates++;
+        output.duplicate();
+    }
+
     private void goLive()
     {
         state = State.LIVE;
@@ -395,7 +407,7 @@ public final class BookSync
         if (count > 0 && last <= lastIds[count - 1])
         {
             // Delivered again (the other connection of a rotation, or a venue repeat): buffer it once.
-            duplicates++;
+            duplicate();
             return;
         }
         if (count == MAX_BUFFERED)

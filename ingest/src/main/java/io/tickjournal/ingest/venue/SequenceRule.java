@@ -151,6 +151,19 @@ public enum SequenceRule
         }
     }
 
+    /** @return what a broken rule means, in the venue's terms (the detail of GAP_DETECTED). */
+    public String gapDescription()
+    {
+        return switch (this)
+        {
+            case FIRST_LAST -> "depth U beyond last u + 1";
+            case PREV_CHAIN -> "depth pu chain broken";
+            case PREV_CHAIN_OKX -> "prevSeqId does not chain to the last seqId";
+            case CONTIGUOUS -> "u is not the last u + 1";
+            case NONE -> "sequence broken";
+        };
+    }
+
     /**
      * The id a gap status names as expected.
      *

@@ -4,10 +4,14 @@ import io.tickjournal.ingest.Channel;
 import io.tickjournal.ingest.FeedConfig;
 import io.tickjournal.ingest.FeedJournal;
 import io.tickjournal.ingest.FeedSession;
+import io.tickjournal.ingest.VenueFeedHandler;
 import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.JournalContents;
 import io.tickjournal.ingest.ManualClock;
 import io.tickjournal.ingest.RecordingTransport;
+import io.tickjournal.ingest.venue.MarketEvent;
+import io.tickjournal.ingest.venue.MarketFrame;
+import io.tickjournal.ingest.venue.ParseError;
 import io.tickjournal.journal.Fixtures;
 import io.tickjournal.journal.Partition;
 import io.tickjournal.journal.Records;
@@ -69,12 +73,12 @@ class BinanceFixturesTest
 
     private FeedSession start(final int venueId, final List<InstrumentSpec> instruments)
     {
-        final FeedConfig config = FeedConfig.binance(venueId, dir.resolve(Venues.name(venueId)),
+        final FeedConfig config = io.tickjournal.ingest.venue.VenueRegistry.byId(venueId).defaults( dir.resolve(Venues.name(venueId)),
             URI.create("ws://127.0.0.1:1"), URI.create("http://127.0.0.1:1"), instruments,
             EnumSet.allOf(Channel.class));
         transport = new RecordingTransport();
         final FeedJournal journal = new FeedJournal(config.partitionDir(), venueId);
-        session = new FeedSession(config, journal, new BinanceFeedHandler(config, journal), transport, new ManualClock(NOW), 1);
+        session = new FeedSession(config, journal, new VenueFeedHandler(config, journal, io.tickjournal.ingest.venue.VenueRegistry.byId(config.venueId()).protocol()), transport, new ManualClock(NOW), 1);
         session.start(NOW);
         for (final int id : transport.connects)
         {
@@ -191,7 +195,7 @@ class BinanceFixturesTest
     {
         start(Venues.BINANCE_SPOT, List.of(spot(1, "BTCUSDT")));
         feed("binance-spot/real_combined_depthUpdate.json");
-        assertEquals(1, transport.getUris.size(), "a depth event starts the join");
+        assertEquals(1, transport.getUris.size(), "a depth event starts the join " + session.counters() + " " + session.handler().lastError());
         assertEquals("/api/v3/depth", transport.getUris.get(0).getPath());
         assertEquals("symbol=BTCUSDT&limit=1000", transport.getUris.get(0).getQuery());
         // A snapshot whose lastUpdateId is just below the buffered event: the event straddles it and applies.
@@ -200,7 +204,7 @@ class BinanceFixturesTest
         final String snapshot = text("binance-spot/rest_depth_snapshot.json").replace("1027024", Long.toString(first + 3));
         final byte[] body = snapshot.getBytes(StandardCharsets.UTF_8);
         session.onRestResponse(transport.getTags.get(0), 200, body, body.length, NOW + 1);
-        assertTrue(((BinanceFeedHandler)session.handler()).bookLive(0));
+        assertTrue(((VenueFeedHandler)session.handler()).bookLive(0));
         session.close();
         session = null;
 
@@ -314,7 +318,7 @@ class BinanceFixturesTest
         final String snapshot = text("binance-usdm/rest_depth_snapshot.json").replace("1027024", Long.toString(first + 10));
         final byte[] body = snapshot.getBytes(StandardCharsets.UTF_8);
         session.onRestResponse(transport.getTags.get(0), 200, body, body.length, NOW);
-        final BinanceFeedHandler handler = (BinanceFeedHandler)session.handler();
+        final VenueFeedHandler handler = (VenueFeedHandler)session.handler();
         assertTrue(handler.bookLive(0));
         assertEquals(last, handler.bookLastId(0));
 
@@ -354,45 +358,42 @@ class BinanceFixturesTest
     void controlMessagesAreRecognised() throws Exception
     {
         final BinanceParser parser = new BinanceParser();
+        final MarketFrame frame = new MarketFrame();
         final byte[] response = Fixtures.bytes("binance-spot/subscribe_response.json");
-        assertEquals(BinanceParser.OK, parser.parse(response, 0, response.length));
-        assertEquals(BinanceMessage.RESPONSE, parser.message().type());
-        assertEquals(1, parser.message().requestId());
+        assertEquals(ParseError.OK, parser.parse(response, 0, response.length, frame));
+        assertEquals(MarketFrame.ACK, frame.kind());
+        assertEquals(1, frame.requestId());
         final byte[] list = Fixtures.bytes("binance-spot/list_subscriptions_response.json");
-        assertEquals(BinanceParser.OK, parser.parse(list, 0, list.length));
-        assertEquals(BinanceMessage.RESPONSE, parser.message().type());
-        assertEquals(3, parser.message().requestId());
+        assertEquals(ParseError.OK, parser.parse(list, 0, list.length, frame));
+        assertEquals(MarketFrame.ACK, frame.kind());
+        assertEquals(3, frame.requestId());
         for (final String f : List.of("binance-spot/serverShutdown.json", "binance-spot/combined_serverShutdown.json"))
         {
             final byte[] bytes = Fixtures.bytes(f);
-            assertEquals(BinanceParser.OK, parser.parse(bytes, 0, bytes.length));
-            assertEquals(BinanceMessage.SERVER_SHUTDOWN, parser.message().type(), f);
+            assertEquals(ParseError.OK, parser.parse(bytes, 0, bytes.length, frame));
+            assertEquals(MarketFrame.SHUTDOWN_NOTICE, frame.kind(), f);
         }
         final byte[] error = "{\"error\":{\"code\":2,\"msg\":\"Invalid request\"},\"id\":7}".getBytes(StandardCharsets.US_ASCII);
-        assertEquals(BinanceParser.OK, parser.parse(error, 0, error.length));
-        assertEquals(BinanceMessage.ERROR_RESPONSE, parser.message().type());
-        assertEquals(2, parser.message().errorCode());
-        assertEquals(7, parser.message().requestId());
+        assertEquals(ParseError.OK, parser.parse(error, 0, error.length, frame));
+        assertEquals(MarketFrame.ERROR, frame.kind());
+        assertTrue(frame.errorText().toString().startsWith("code 2 "), frame.errorText().toString());
+        assertTrue(frame.errorText().toString().contains("Invalid request"));
+        assertEquals(7, frame.requestId());
         final byte[] partial = Fixtures.bytes("binance-spot/partialDepth.json");
-        assertEquals(BinanceParser.OK, parser.parse(partial, 0, partial.length));
-        assertEquals(BinanceMessage.DEPTH_SNAPSHOT, parser.message().type());
-        assertEquals(160, parser.message().lastUpdateId());
-        assertEquals(1, parser.message().bidCount());
+        assertEquals(ParseError.OK, parser.parseSnapshot(partial, 0, partial.length, frame));
+        assertEquals(MarketEvent.BOOK_SNAPSHOT, frame.event(0).type());
+        assertEquals(160, frame.event(0).lastId());
+        assertEquals(1, frame.event(0).bids().count());
         // every Binance fixture parses without error
-        try (var files = Files.list(Fixtures.root().resolve("binance-spot")))
+        for (final String folder : List.of("binance-spot", "binance-usdm"))
         {
-            for (final Path f : files.toList())
+            try (var files = Files.list(Fixtures.root().resolve(folder)))
             {
-                final byte[] bytes = Files.readAllBytes(f);
-                assertEquals(BinanceParser.OK, parser.parse(bytes, 0, bytes.length), f.toString());
-            }
-        }
-        try (var files = Files.list(Fixtures.root().resolve("binance-usdm")))
-        {
-            for (final Path f : files.toList())
-            {
-                final byte[] bytes = Files.readAllBytes(f);
-                assertEquals(BinanceParser.OK, parser.parse(bytes, 0, bytes.length), f.toString());
+                for (final Path f : files.toList())
+                {
+                    final byte[] bytes = Files.readAllBytes(f);
+                    assertEquals(ParseError.OK, parser.parse(bytes, 0, bytes.length, frame), f.toString());
+                }
             }
         }
     }
@@ -422,7 +423,8 @@ class BinanceFixturesTest
         session = null;
         assertEquals(bad.length + 1, JournalContents.read(Partition.rawDir(dir.resolve("binance-spot"))).size());
         final List<VenueStatusKind> statuses = statuses(Venues.BINANCE_SPOT);
-        assertEquals(6, statuses.stream().filter(s -> s == VenueStatusKind.MALFORMED_FRAME).count());
+        assertEquals(5, statuses.stream().filter(s -> s == VenueStatusKind.MALFORMED_FRAME).count());
+        assertEquals(1, statuses.stream().filter(s -> s == VenueStatusKind.RECORD_REFUSED).count(), "the value refused, by name");
     }
 
     private List<VenueStatusKind> statuses(final int venueId)

@@ -123,6 +123,11 @@ class SequenceRuleTest
         {
             events.add("snapshot?");
         }
+
+        @Override
+        public void duplicate()
+        {
+        }
     }
 
     private static MutableDirectBuffer record(final long tag)

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tickjournal.ingest.Channel;
 import io.tickjournal.ingest.FeedConfig;
 import io.tickjournal.ingest.InstrumentSpec;
+import io.tickjournal.ingest.venue.Venue;
+import io.tickjournal.ingest.venue.VenueRegistry;
 import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 
@@ -261,14 +263,19 @@ public record TickJournalConfig(
     {
         f.allowOnly("partition", "venue", "code", "group", "websocket", "rest", "channels", "instruments",
             "stallTimeoutMs", "maxConnectionAgeMs", "rotateMarginMs", "reconnectMinMs", "reconnectMaxMs",
-            "snapshotLimit", "snapshotsPerMinute", "streamsPerConnection", "controlMessagesPerSecond", "trustStore",
-            "trustStorePassword");
+            "snapshotLimit", "snapshotsPerMinute", "streamsPerConnection", "argsPerRequest", "controlMessagesPerSecond",
+            "requestsPerHour", "subscribeTimeoutMs", "keepaliveIntervalMs", "trustStore", "trustStorePassword");
         final String venue = f.text("venue", null);
-        final int venueId = f.parsed("venue", null, Venues::id);
-        if (venueId != Venues.BINANCE_SPOT && venueId != Venues.BINANCE_USDM)
+        final Venue known;
+        try
         {
-            throw new ConfigException(f.path() + ".venue", venue, "ingest supports binance-spot and binance-usdm so far");
+            known = VenueRegistry.byName(venue);
         }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(f.path() + ".venue", venue, ex.getMessage());
+        }
+        final int venueId = known.venueId();
         final String partition = f.text("partition", venue);
         if (!partition.matches("[a-z0-9][a-z0-9.-]{0,63}"))
         {
@@ -283,7 +290,12 @@ public record TickJournalConfig(
         final URI ws = f.uri("websocket", null, WS);
         final URI rest = f.uri("rest", null, HTTP);
         final EnumSet<Channel> channels = EnumSet.noneOf(Channel.class);
-        for (final String c : f.strings("channels", List.of("trade", "depth", "bookTicker")))
+        final List<String> defaultChannels = new ArrayList<>();
+        for (final Channel c : known.defaultChannels())
+        {
+            defaultChannels.add(c.name());
+        }
+        for (final String c : f.strings("channels", defaultChannels))
         {
             try
             {
@@ -298,7 +310,7 @@ public record TickJournalConfig(
         for (final Node i : f.get("instruments").list())
         {
             i.allowOnly("id", "symbol", "canonical", "kind", "priceExponent", "sizeExponent");
-            final String kindText = i.text("kind", venueId == Venues.BINANCE_USDM ? "perpetual" : "spot");
+            final String kindText = i.text("kind", known.defaultKind().name().toLowerCase(Locale.ROOT));
             final MarketKind kind;
             try
             {
@@ -320,12 +332,14 @@ public record TickJournalConfig(
         {
             throw new ConfigException(f.path() + ".instruments", null, "at least one instrument is needed");
         }
-        final FeedConfig defaults = FeedConfig.binance(venueId, journalDir.resolve(partition), ws, rest, instruments, channels);
+        final FeedConfig defaults = known.defaults(journalDir.resolve(partition), ws, rest, instruments, channels);
         try
         {
             final FeedConfig feed = new FeedConfig(venueId, journalDir.resolve(partition), ws, rest, instruments, channels,
                 f.integer("streamsPerConnection", defaults.streamsPerConnection(), 1, 1024),
+                f.integer("argsPerRequest", defaults.argsPerRequest(), 1, 1024),
                 f.integer("controlMessagesPerSecond", defaults.controlMessagesPerSecond(), 1, 100),
+                f.integer("requestsPerHour", defaults.requestsPerHour(), 1, 1_000_000),
                 f.number("stallTimeoutMs", defaults.stallTimeoutNs() / 1_000_000, 1, 3_600_000) * 1_000_000,
                 f.number("maxConnectionAgeMs", defaults.maxConnectionAgeNs() / 1_000_000, 1000, 7L * 86_400_000) * 1_000_000,
                 f.number("rotateMarginMs", defaults.rotateMarginNs() / 1_000_000, 1, 86_400_000) * 1_000_000,
@@ -335,6 +349,8 @@ public record TickJournalConfig(
                 f.integer("snapshotLimit", defaults.snapshotLimit(), 1, 5000),
                 f.integer("snapshotsPerMinute", defaults.snapshotsPerMinute(), 1, 6000),
                 defaults.snapshotTimeoutNs(),
+                f.number("subscribeTimeoutMs", defaults.subscribeTimeoutNs() / 1_000_000, 100, 3_600_000) * 1_000_000,
+                f.number("keepaliveIntervalMs", defaults.keepaliveIntervalNs() / 1_000_000, 100, 3_600_000) * 1_000_000,
                 trustStore(f, journalDir),
                 f.text("trustStorePassword", "").isEmpty() ? null : f.text("trustStorePassword", ""));
             return new Feed(partition, code, feed, group);
