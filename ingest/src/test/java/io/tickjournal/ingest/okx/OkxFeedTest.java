@@ -301,6 +301,42 @@ class OkxFeedTest
         assertEquals(2, h.transport.connects.size(), "the replacement opens before OKX closes the old one");
     }
 
+    private static String trade(final long tradeId)
+    {
+        return "{\"arg\":{\"channel\":\"trades\",\"instId\":\"BTC-USDT\"},\"data\":[{\"instId\":\"BTC-USDT\",\"tradeId\":\"" +
+            tradeId + "\",\"px\":\"42219.9\",\"sz\":\"0.1\",\"side\":\"sell\",\"ts\":\"1630048897897\",\"count\":\"1\"," +
+            "\"source\":\"0\",\"seqId\":1234}]}";
+    }
+
+    @Test
+    void rotationAfterTheUpgradeNoticeJournalsEveryTradeOnceWithNoFalseGap()
+    {
+        final int old = live(List.of(spec(1, "BTC-USDT")), EnumSet.of(Channel.TRADE));
+        h.frame(old, trade(100));
+        h.frame(old, trade(101));
+        h.frame(old, text("okx/notice_service_upgrade.json"));
+        final int replacement = h.transport.connects.get(1);
+        h.session.onOpen(replacement, h.clock.nanoTime());
+        h.sent(replacement).forEach(r -> acks(r).forEach(a -> h.frame(replacement, a)));
+        // The replacement starts ahead of the old connection, which then delivers what it had.
+        h.frame(replacement, trade(103));
+        h.frame(old, trade(102));
+        h.frame(old, trade(103));
+        h.advance(1);
+        assertEquals(List.of(old), h.transport.closes, "switched once the replacement delivered every stream");
+        h.frame(replacement, trade(104));
+        final List<Long> ids = new ArrayList<>();
+        final TradeDecoder decoder = new TradeDecoder();
+        for (final UnsafeBuffer r : h.records(TradeDecoder.TEMPLATE_ID))
+        {
+            decoder.wrapAndApplyHeader(r, 0, header);
+            ids.add(decoder.venueSeq());
+        }
+        assertEquals(List.of(100L, 101L, 103L, 102L, 104L), ids, "every id once, in arrival order");
+        assertTrue(h.statuses(VenueStatusKind.GAP_DETECTED).isEmpty(), "102 came from the old connection: no gap");
+        assertEquals(1, h.session.counters().duplicates);
+    }
+
     @Test
     void tradesKeepTheFixtureNumbersAndAnAggregatedTradeIsNoGap()
     {
