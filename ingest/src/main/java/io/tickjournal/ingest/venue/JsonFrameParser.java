@@ -24,12 +24,11 @@ import java.io.IOException;
  */
 public abstract class JsonFrameParser implements VenueParser
 {
-    private static final java.io.OutputStream DISCARD = java.io.OutputStream.nullOutputStream();
-
     private final JsonFactory factory;
     protected final DecimalParser decimal = new DecimalParser();
     protected JsonParser json;
     private ByteArrayFeeder feeder;
+    private static final java.io.OutputStream DISCARD = java.io.OutputStream.nullOutputStream();
     private String errorField;
     private int decimalError;
 
@@ -75,18 +74,17 @@ public abstract class JsonFrameParser implements VenueParser
                 return fail(result, into);
             }
             // The root value must end the frame: only whitespace may follow its closing bracket. A
-            // trailing partial token would otherwise be completed by the next frame's bytes. The
-            // parser's unread bytes are exactly what follows the root (its token offsets are not:
-            // the async parser leaves a closing bracket at the previous token's offset, so a
-            // pretty-printed frame looked like trailing bytes).
-            final int remaining = json.releaseBuffered(DISCARD);
-            if (remaining < 0 || remaining > length || !blank(bytes, offset + length - remaining, remaining))
+            // trailing partial token would otherwise be completed by the next frame's bytes. The bytes
+            // the parser has not consumed yet are those after the bracket (counted, not copied).
+            final int rest = json.releaseBuffered(DISCARD);
+            if (rest < 0 || rest > length || !blank(bytes, offset + length - rest, rest))
             {
                 return fail(ParseError.TRAILING_BYTES, into);
             }
-            if (remaining > 0)
+            if (rest > 0)
             {
-                // Consume the trailing whitespace, so the parser takes the next frame without a rebuild.
+                // Consume the trailing whitespace (a pretty-printed frame's newline), or the next frame
+                // would find input left over and rebuild the parser: an allocation per such frame.
                 json.nextToken();
             }
             return ParseError.OK;

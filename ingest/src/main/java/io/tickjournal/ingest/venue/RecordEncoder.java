@@ -264,7 +264,6 @@ public final class RecordEncoder
     {
         for (int i = 0; i < levels.count(); i++)
         {
-            // rescaleError says why a value was refused (it never answers OK): ask rescale first.
             if (Decimals.rescale(levels.price(i), levels.priceExponent(i), spec.priceExponent()) == Decimals.NOT_REPRESENTABLE)
             {
                 refuse(what + " price", DecimalError.describe(

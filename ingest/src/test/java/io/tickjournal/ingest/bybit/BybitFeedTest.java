@@ -273,6 +273,56 @@ class BybitFeedTest
         assertTrue(malformed.get(0).detail().contains("bad decimal"), malformed.get(0).detail());
     }
 
+    private static String trade(final String id, final String price)
+    {
+        return "{\"topic\":\"publicTrade.BTCUSDT\",\"type\":\"snapshot\",\"ts\":1672304486868,\"data\":[{\"T\":1672304486865," +
+            "\"s\":\"BTCUSDT\",\"S\":\"Buy\",\"v\":\"0.001\",\"p\":\"" + price + "\",\"L\":\"PlusTick\",\"i\":\"" + id +
+            "\",\"BT\":false}]}";
+    }
+
+    @Test
+    void rotationAtTheAgeLimitJournalsEveryTradeOnceFromBothConnections()
+    {
+        h = new VenueFeedHarness(dir, BybitProtocol.linear(), List.of(spec(1, "BTCUSDT", MarketKind.PERPETUAL)),
+            EnumSet.of(Channel.TRADE), c -> c.withTimers(30 * SECOND, 120 * SECOND, 30 * SECOND, SECOND / 4, 5 * SECOND));
+        h.openAll();
+        final int old = h.transport.connects.get(0);
+        h.sent(old).forEach(r -> h.frame(old, ack(r)));
+        final String[] ids = {"a1f0c2de-0000-5b31-9112-a178eb6023af", "b2f0c2de-0000-5b31-9112-a178eb6023af",
+            "c3f0c2de-0000-5b31-9112-a178eb6023af", "d4f0c2de-0000-5b31-9112-a178eb6023af", "e5f0c2de-0000-5b31-9112-a178eb6023af"};
+        h.frame(old, trade(ids[0], "30000.01"));
+        for (int s = 0; s < 9; s++)
+        {
+            h.advance(10 * SECOND);
+            h.frame(old, text("bybit/pong_linear.json"));
+        }
+        assertEquals(2, h.transport.connects.size(), "the replacement opens one margin before the age limit");
+        final int replacement = h.transport.connects.get(1);
+        h.session.onOpen(replacement, h.clock.nanoTime());
+        h.sent(replacement).forEach(r -> h.frame(replacement, ack(r)));
+        h.advance(1);
+        // Both deliver what Bybit sends on each: the same trades, interleaved.
+        h.frame(old, trade(ids[1], "30000.02"));
+        h.frame(replacement, trade(ids[1], "30000.02"));
+        h.frame(old, trade(ids[2], "30000.03"));
+        h.frame(replacement, trade(ids[2], "30000.03"));
+        h.frame(old, trade(ids[3], "30000.04"));
+        h.advance(1);
+        assertTrue(h.transport.closes.contains(old), "switched once the replacement delivered every stream");
+        h.frame(replacement, trade(ids[3], "30000.04"));
+        h.frame(replacement, trade(ids[4], "30000.05"));
+        final List<Long> prices = new ArrayList<>();
+        final TradeDecoder decoder = new TradeDecoder();
+        for (final UnsafeBuffer r : h.records(TradeDecoder.TEMPLATE_ID))
+        {
+            decoder.wrapAndApplyHeader(r, 0, header);
+            prices.add(decoder.priceMantissa());
+        }
+        assertEquals(List.of(3000001L, 3000002L, 3000003L, 3000004L, 3000005L), prices, "each trade once, none lost");
+        assertEquals(3, h.session.counters().duplicates);
+        assertEquals(1, h.session.counters().rotations);
+    }
+
     @Test
     void fixturesBecomeRecordsWithTheFixtureNumbers()
     {

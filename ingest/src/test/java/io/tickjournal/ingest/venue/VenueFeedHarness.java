@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * A venue's real {@link VenueFeedHandler} and {@link FeedSession} on a {@link RecordingTransport}
@@ -56,9 +57,23 @@ public final class VenueFeedHarness implements AutoCloseable
      */
     public VenueFeedHarness(final Path dir, final Venue venue, final List<InstrumentSpec> instruments, final Set<Channel> channels)
     {
+        this(dir, venue, instruments, channels, UnaryOperator.identity());
+    }
+
+    /**
+     * @param dir         a temporary directory.
+     * @param venue       the venue.
+     * @param instruments its instruments.
+     * @param channels    channels.
+     * @param configure   changes to the venue's defaults (shorter timers).
+     */
+    public VenueFeedHarness(
+        final Path dir, final Venue venue, final List<InstrumentSpec> instruments, final Set<Channel> channels,
+        final UnaryOperator<FeedConfig> configure)
+    {
         this.venue = venue;
-        this.config = venue.defaults(dir.resolve(venue.name()), URI.create("ws://127.0.0.1:1"), URI.create("http://127.0.0.1:1"),
-            instruments, channels);
+        this.config = configure.apply(venue.defaults(dir.resolve(venue.name()), URI.create("ws://127.0.0.1:1"),
+            URI.create("http://127.0.0.1:1"), instruments, channels));
         final FeedJournal journal = new FeedJournal(config.partitionDir(), config.venueId());
         handler = new VenueFeedHandler(config, journal, venue.protocol());
         session = new FeedSession(config, journal, handler, transport, clock, 1);
