@@ -343,7 +343,8 @@ public final class VenueFeedHandler implements FeedHandler
         final boolean overlapping = currentOverlapping;
         gapStream = e.channel() == Channel.AGG_TRADE ? StreamKind.AGG_TRADE : StreamKind.TRADE;
         gapInstrument = spec.instrumentId();
-        if (dedup.offer(e.tradeId(), overlapping, tradeGaps) == TradeDedup.DUPLICATE)
+        if (dedup.offerRange(e.tradeIdHashed() ? Records.NULL_LONG : e.firstId(), e.tradeId(), overlapping, tradeGaps) ==
+            TradeDedup.DUPLICATE)
         {
             counters.duplicates++;
             return;

@@ -1,6 +1,8 @@
 package io.tickjournal.ingest.venue;
 
 import io.tickjournal.ingest.binance.BinanceProtocol;
+import io.tickjournal.ingest.bybit.BybitProtocol;
+import io.tickjournal.ingest.okx.OkxProtocol;
 import io.tickjournal.journal.Venues;
 
 import java.util.ArrayList;
@@ -14,7 +16,11 @@ public final class VenueRegistry
 {
     private static final List<Venue> VENUES = List.of(
         BinanceProtocol.spot(),
-        BinanceProtocol.usdm());
+        BinanceProtocol.usdm(),
+        BybitProtocol.spot(),
+        BybitProtocol.linear(),
+        OkxProtocol.spot(),
+        OkxProtocol.swap());
 
     private VenueRegistry()
     {
