@@ -88,92 +88,15 @@ public final class DemoCommand implements Callable<Integer>
     private final Map<String, Row> rows = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(3_600_000_000_000L, 3);
 
-    /**
-     * One simulated venue of the demo. The demo's feeds, simulators and view rows all come from
-     * {@link #VENUES}: adding a venue is one more entry there.
-     *
-     * @param partition      its partition.
-     * @param venueId        its venue id.
-     * @param code           its MoldUDP64 partition code.
-     * @param label          its short name in the view.
-     * @param protocol       makes the simulator's protocol for it.
-     * @param seed           the simulated market's seed.
-     * @param channels       what ingest subscribes to.
-     * @param instruments    the instruments (venue symbols as the venue writes them).
-     * @param stallTimeoutMs no data for this long: reconnect.
-     * @param fault          the fault injected now and then: a book gap, or a shutdown notice.
-     */
-    record DemoVenue(String partition, int venueId, String code, String label, Supplier<SimProtocol> protocol, long seed,
-        Set<Channel> channels, List<InstrumentSpec> instruments, long stallTimeoutMs, Fault fault)
-    {
-        FeedConfig feed(final Path journalDir, final VenueSimulator simulator)
-        {
-            final FeedConfig feed = VenueRegistry.byId(venueId).defaults(journalDir.resolve(partition),
-                URI.create(simulator.webSocketUri()), URI.create(simulator.restUri()), instruments, channels);
-            return feed.withTimers(stallTimeoutMs * 1_000_000L, feed.maxConnectionAgeNs(), feed.rotateMarginNs(),
-                feed.reconnectMinNs(), feed.reconnectMaxNs());
-        }
-
-        VenueSimulator start(final int tradesPerSecond)
-        {
-            final Map<String, Long> symbols = new LinkedHashMap<>();
-            for (final InstrumentSpec instrument : instruments)
-            {
-                // Start prices in cents: the same market on every venue, a little apart.
-                symbols.put(instrument.venueSymbol(), (instrument.canonicalSymbol().startsWith("BTC") ? 6_500_000L : 345_000L) + seed % 97);
-            }
-            final SimProtocol simProtocol = protocol.get();
-            return new VenueSimulator(simProtocol, VenueSimulator.Settings.defaults(symbols).withTradesPerSecond(tradesPerSecond)
-                .withSeed(seed).withPingInterval(simProtocol instanceof BinanceSimProtocol ? 20_000 : 0), 0);
-        }
-
-        String faultSymbol()
-        {
-            return instruments.get(0).venueSymbol();
-        }
-    }
-
-    /** The fault a venue of the demo gets now and then. */
-    enum Fault
-    {
-        /** A book event dropped every 10 s: a gap, then a resync of that instrument. */
-        BOOK_GAP,
-        /** A shutdown notice every 30 s: a make-before-break switch to a new connection. */
-        SHUTDOWN_NOTICE
-    }
-
-    private static List<InstrumentSpec> pair(
-        final String btc, final String eth, final MarketKind kind, final int priceExponent, final int sizeExponent)
-    {
-        return List.of(new InstrumentSpec(1, btc, "BTC-USDT", kind, priceExponent, sizeExponent),
-            new InstrumentSpec(2, eth, "ETH-USDT", kind, priceExponent, sizeExponent));
-    }
-
-    /** Every venue the demo simulates, in view order (`--venues` picks some). */
-    static final List<DemoVenue> VENUES = List.of(
-        new DemoVenue("binance-spot", Venues.BINANCE_SPOT, "BS", "binance spot", () -> new BinanceSimProtocol(false, 20_000), 42,
-            EnumSet.of(Channel.TRADE, Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER),
-            pair("BTCUSDT", "ETHUSDT", MarketKind.SPOT, -2, -8), 30_000, Fault.BOOK_GAP),
-        new DemoVenue("binance-usdm", Venues.BINANCE_USDM, "BU", "binance usdm", () -> new BinanceSimProtocol(true, 180_000), 4242,
-            EnumSet.of(Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER, Channel.MARK_PRICE),
-            pair("BTCUSDT", "ETHUSDT", MarketKind.PERPETUAL, -2, -3), 5_000, Fault.SHUTDOWN_NOTICE),
-        new DemoVenue("bybit-spot", Venues.BYBIT_SPOT, "YS", "bybit spot", () -> new BybitSimProtocol(false), 7,
-            EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("BTCUSDT", "ETHUSDT", MarketKind.SPOT, -2, -8), 30_000, Fault.BOOK_GAP),
-        new DemoVenue("bybit-linear", Venues.BYBIT_LINEAR, "YL", "bybit linear", () -> new BybitSimProtocol(true), 77,
-            EnumSet.of(Channel.TRADE, Channel.DEPTH, Channel.MARK_PRICE), pair("BTCUSDT", "ETHUSDT", MarketKind.PERPETUAL, -2, -3),
-            30_000, Fault.SHUTDOWN_NOTICE),
-        new DemoVenue("okx-spot", Venues.OKX_SPOT, "OS", "okx spot", () -> new OkxSimProtocol(false), 9,
-            EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("BTC-USDT", "ETH-USDT", MarketKind.SPOT, -2, -8), 30_000, Fault.BOOK_GAP),
-        new DemoVenue("okx-swap", Venues.OKX_SWAP, "OW", "okx swap", () -> new OkxSimProtocol(true), 99,
-            EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("BTC-USDT-SWAP", "ETH-USDT-SWAP", MarketKind.PERPETUAL, -2, -8), 30_000,
-            Fault.SHUTDOWN_NOTICE));
+    /** The whole catalogue (see {@link SimulatedVenue#ALL}). */
+    static final List<SimulatedVenue> VENUES = SimulatedVenue.ALL;
 
     @Option(names = "--venues", split = ",", description = "venues to simulate and ingest (default: all: " +
         "binance-spot, binance-usdm, bybit-spot, bybit-linear, okx-spot, okx-swap)")
     List<String> venueNames;
 
     /** The venues this run simulates and ingests ({@code --venues}, default all). */
-    private List<DemoVenue> venues = VENUES;
+    private List<SimulatedVenue> venues = VENUES;
 
 
     /**
@@ -288,7 +211,7 @@ public final class DemoCommand implements Callable<Integer>
      * @param basePort        the first venue's multicast port (the next venues count up).
      * @return the config.
      */
-    static TickJournalConfig demoConfig(final Path dir, final List<DemoVenue> venues, final List<VenueSimulator> simulators,
+    static TickJournalConfig demoConfig(final Path dir, final List<SimulatedVenue> venues, final List<VenueSimulator> simulators,
         final int retransmitPort,
         final int replicationPort, final int basePort)
     {
@@ -297,7 +220,7 @@ public final class DemoCommand implements Callable<Integer>
         final List<TickJournalConfig.Feed> feeds = new ArrayList<>();
         for (int i = 0; i < venues.size(); i++)
         {
-            final DemoVenue venue = venues.get(i);
+            final SimulatedVenue venue = venues.get(i);
             feeds.add(new TickJournalConfig.Feed(venue.partition(), venue.code(), venue.feed(journalDir, simulators.get(i)),
                 new InetSocketAddress("239.255.42." + (i + 1), basePort + i)));
         }
@@ -315,21 +238,14 @@ public final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (venueNames != null && !venueNames.isEmpty())
+        try
         {
-            final List<DemoVenue> picked = new ArrayList<>();
-            for (final String name : venueNames)
-            {
-                final DemoVenue venue = VENUES.stream().filter(v -> v.partition().equals(name.trim())).findFirst().orElse(null);
-                if (venue == null)
-                {
-                    System.err.println("demo: unknown venue '" + name + "' (known: " +
-                        String.join(", ", VENUES.stream().map(DemoVenue::partition).toList()) + ")");
-                    return 2;
-                }
-                picked.add(venue);
-            }
-            venues = List.copyOf(picked);
+            venues = SimulatedVenue.pick(venueNames);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("demo: " + ex.getMessage());
+            return 2;
         }
         IoUtil.delete(dir.toFile(), false);
         Files.createDirectories(dir);
@@ -341,7 +257,7 @@ public final class DemoCommand implements Callable<Integer>
         final List<VenueSimulator> simulators = new ArrayList<>();
         try
         {
-            for (final DemoVenue venue : venues)
+            for (final SimulatedVenue venue : venues)
             {
                 simulators.add(venue.start(tradesPerSecond));
             }
@@ -448,14 +364,14 @@ public final class DemoCommand implements Callable<Integer>
         }
         for (int i = 0; i < venues.size(); i++)
         {
-            final DemoVenue venue = venues.get(i);
-            if (venue.fault() == Fault.BOOK_GAP && second % 10 == 5)
+            final SimulatedVenue venue = venues.get(i);
+            if (venue.fault() == SimulatedVenue.Fault.BOOK_GAP && second % 10 == 5)
             {
                 simulators.get(i).gapNextBookEvent(venue.faultSymbol());
                 log.add("fault: dropped a " + venue.faultSymbol() + " book event at " + venue.partition() +
                     " (expect a gap, then a resync of that book only)");
             }
-            if (venue.fault() == Fault.SHUTDOWN_NOTICE && second % 30 == 20)
+            if (venue.fault() == SimulatedVenue.Fault.SHUTDOWN_NOTICE && second % 30 == 20)
             {
                 simulators.get(i).serverShutdown(1000);
                 log.add("fault: " + venue.partition() + " announced a shutdown (expect a make-before-break switch)");
@@ -476,7 +392,7 @@ public final class DemoCommand implements Callable<Integer>
     private long deliveredOf(final CountersFile counters)
     {
         long delivered = 0;
-        for (final DemoVenue venue : venues)
+        for (final SimulatedVenue venue : venues)
         {
             delivered += Math.max(0, counters.value("tailer " + venue.partition() + ": delivered"));
         }
@@ -511,7 +427,7 @@ public final class DemoCommand implements Callable<Integer>
             perVenueFrames = new long[venues];
         }
 
-        static Snapshot take(final CountersFile c, final List<DemoVenue> venues, final List<VenueSimulator> simulators)
+        static Snapshot take(final CountersFile c, final List<SimulatedVenue> venues, final List<VenueSimulator> simulators)
         {
             final Snapshot s = new Snapshot(venues.size());
             for (int i = 0; i < venues.size(); i++)
