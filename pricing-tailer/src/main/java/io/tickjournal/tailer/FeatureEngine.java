@@ -572,6 +572,12 @@ public final class FeatureEngine implements RecordHandler
             return windows.capacity();
         }
 
+        /** @return mid returns too large to square exactly, left out of its windows (each flagged in the features). */
+        public long returnsOutOfRange()
+        {
+            return windows.returnsOutOfRange();
+        }
+
         /** @return events dropped at the ring's ceiling (each flagged in the features). */
         public long droppedAtCeiling()
         {
