@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Run venue simulators on loopback as their own process (for drills with each role its own process); " +
         "faults on a schedule (--faults) or on demand, one command a line on standard input: " +
-        "gap VENUE [SYMBOL] | shutdown VENUE | stall VENUE | drop VENUE | pause VENUE | resume VENUE.")
+        "gap VENUE [SYMBOL] | shutdown VENUE | stall VENUE | drop VENUE | down VENUE [SECONDS] | pause VENUE | resume VENUE.")
 public final class SimulateCommand implements Callable<Integer>
 {
     @Option(names = "--venues", split = ",", description = "venues to simulate (default: all with a simulator)")
@@ -150,6 +150,11 @@ public final class SimulateCommand implements Callable<Integer>
     static void fault(final List<SimulatedVenue> venues, final List<VenueSimulator> simulators, final String command)
     {
         final String[] words = command.split("\\s+");
+        if (words[0].equals("down") && words.length > 2 && !words[2].matches("\\d{1,6}"))
+        {
+            System.err.println("simulate: '" + command + "': the seconds must be a whole number");
+            return;
+        }
         int at = -1;
         for (int i = 0; i < venues.size() && words.length > 1; i++)
         {
@@ -160,7 +165,7 @@ public final class SimulateCommand implements Callable<Integer>
         }
         if (at < 0)
         {
-            System.err.println("simulate: '" + command + "': expected gap|shutdown|stall|drop|pause|resume VENUE (one of " +
+            System.err.println("simulate: '" + command + "': expected gap|shutdown|stall|drop|down|pause|resume VENUE (one of " +
                 String.join(", ", venues.stream().map(SimulatedVenue::partition).toList()) + ")");
             return;
         }
@@ -172,11 +177,12 @@ public final class SimulateCommand implements Callable<Integer>
             case "shutdown" -> simulator.serverShutdown(1000);
             case "stall" -> simulator.stallOpenConnections();
             case "drop" -> simulator.dropAllConnections();
+            case "down" -> simulator.goDown(1000L * (words.length > 2 ? Long.parseLong(words[2]) : 60));
             case "pause" -> simulator.pause(true);
             case "resume" -> simulator.pause(false);
             default ->
             {
-                System.err.println("simulate: unknown fault '" + words[0] + "' (gap, shutdown, stall, drop, pause, resume)");
+                System.err.println("simulate: unknown fault '" + words[0] + "' (gap, shutdown, stall, drop, down, pause, resume)");
                 return;
             }
         }
