@@ -174,4 +174,35 @@ class VenueSimulatorTest
         assertEquals(5, FixtureJson.tree(books.body()).get("data").get(0).get("bids").size());
         assertEquals(1, simulator.recorder().snapshotsServed());
     }
+
+    @Test
+    void binancePongsAreTheKeepAliveAndAConnectionWithoutThemIsClosed() throws Exception
+    {
+        // Pings every 100 ms, closed 400 ms after the last pong: the JDK client answers every ping.
+        simulator = new VenueSimulator(new BinanceSimProtocol(false, 100),
+            VenueSimulator.Settings.defaults(Map.of("BTCUSDT", 6_500_012L)).withPingInterval(100).withKeepaliveTimeout(400), 0);
+        try (WsClient answering = new WsClient(simulator.webSocketUri() + "/ws/btcusdt@trade"))
+        {
+            answering.await("trades", f -> f.contains("\"e\":\"trade\""));
+            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_200);
+            while (System.nanoTime() < until)
+            {
+                assertFalse(answering.closed().isDone(), "a connection that answers pings stays open");
+                Thread.sleep(50);
+            }
+            assertTrue(simulator.recorder().pongsReceived().size() >= 5, "pongs: " + simulator.recorder().pongsReceived());
+            assertEquals(0, simulator.recorder().keepaliveCloses());
+        }
+        simulator.close();
+        // No pings, so no pongs: the connection is closed for silence.
+        simulator = new VenueSimulator(new BinanceSimProtocol(false, 0),
+            VenueSimulator.Settings.defaults(Map.of("BTCUSDT", 6_500_012L)).withKeepaliveTimeout(400), 0);
+        try (WsClient silent = new WsClient(simulator.webSocketUri() + "/ws/btcusdt@trade"))
+        {
+            silent.closed().get(10, TimeUnit.SECONDS);
+            assertEquals(1, simulator.recorder().keepaliveCloses());
+        }
+        assertEquals(60_000L, new BinanceSimProtocol(false, 0).keepaliveTimeoutMs(), "spot: a minute after a ping");
+        assertEquals(780_000L, new BinanceSimProtocol(true, 180_000).keepaliveTimeoutMs(), "USD-M: ten minutes after a 3-minute ping");
+    }
 }
