@@ -136,7 +136,9 @@ class VenueSimulatorTest
     @Test
     void theAgeLimitClosesTheConnection() throws Exception
     {
-        try (WsClient client = start(settings().withMaxConnectionAge(300).withKeepaliveTimeout(0)))
+        simulator = new VenueSimulator(new OkxSimProtocol(false), settings().withMaxConnectionAge(300).withKeepaliveTimeout(0), 0);
+        // Only connected: a subscription could race the close under load.
+        try (WsClient client = new WsClient(simulator.webSocketUri() + "/ws/v5/public"))
         {
             assertEquals(1000, client.closed().get(10, TimeUnit.SECONDS));
             assertEquals(1, simulator.recorder().connectionsAccepted());
