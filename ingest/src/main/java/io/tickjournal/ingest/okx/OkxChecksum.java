@@ -13,8 +13,11 @@ import java.util.zip.CRC32;
  * entries of the shorter side, compared as a signed 32-bit integer.
  * <p>
  * Checked whenever an event carries a non-zero checksum: OKX announced (2026) that the field
- * stays but is always 0 on {@code books}, so zero or absent means there is nothing to check, and
- * the book is still kept so a non-zero value is checked again if it comes back.
+ * stays but is always 0 on {@code books}, so zero or absent means there is nothing to check. The
+ * local copy is kept only from a snapshot that carried a checksum: with OKX sending 0 it would cost
+ * every update (half of an update's processing, measured) for nothing. Should checksums come back
+ * mid-stream, they are checked from the next snapshot on (a resubscription or reconnect); until
+ * then there is no copy to check them against, and they are taken as unverifiable, not as mismatches.
  * <p>
  * Levels live in sorted parallel arrays (bids descending, asks ascending), inserted and removed by
  * binary search and {@link System#arraycopy}; they grow past the initial 512 per side only for a
@@ -30,24 +33,32 @@ public final class OkxChecksum implements BookChecksum
     private final CRC32 crc = new CRC32();
     private final byte[] text = new byte[DEPTH * 2 * 2 * 48];
     private long lastComputed;
+    private boolean tracking;
 
     @Override
     public void clear()
     {
         bids.count = 0;
         asks.count = 0;
+        tracking = false;
     }
 
     @Override
     public boolean applyAndCheck(final MarketEvent event)
     {
+        final boolean hasChecksum = event.hasChecksum() && event.checksumValue() != 0;
         if (event.type() == MarketEvent.BOOK_SNAPSHOT)
         {
             clear();
+            tracking = hasChecksum;
+        }
+        if (!tracking)
+        {
+            return true;
         }
         apply(bids, event.bids());
         apply(asks, event.asks());
-        if (!event.hasChecksum() || event.checksumValue() == 0)
+        if (!hasChecksum)
         {
             return true;
         }
@@ -82,6 +93,12 @@ public final class OkxChecksum implements BookChecksum
     public String checkStringText()
     {
         return new String(text, 0, checkString(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** @return whether a local copy is kept (the last snapshot carried a checksum). */
+    public boolean tracking()
+    {
+        return tracking;
     }
 
     /** @return bid levels held. */

@@ -88,13 +88,41 @@ class OkxChecksumTest
         assertEquals(-2102840145, checksum.lastComputed(), "SOURCES.md: CRC over the printed levels");
     }
 
-    @Test
-    void aZeroChecksumIsNotCheckedButTheBookIsKept()
+    private static int crc(final String checkString)
     {
-        assertTrue(apply(books("snapshot", "[[\"1.0\",\"2\",\"0\",\"1\"]]", "[[\"3\",\"4\",\"0\",\"1\"]]", 0, -1, 1)));
-        assertEquals(1, checksum.bidCount());
-        assertEquals(1, checksum.askCount());
+        final CRC32 crc = new CRC32();
+        crc.update(checkString.getBytes(StandardCharsets.US_ASCII));
+        return (int)crc.getValue();
+    }
+
+    @Test
+    void theWrittenScaleIsKeptAndZeroChecksumsOnUpdatesAreAppliedButNotChecked()
+    {
+        final String bid = "[[\"1.0\",\"2\",\"0\",\"1\"]]";
+        final String ask = "[[\"3\",\"4\",\"0\",\"1\"]]";
+        assertTrue(apply(books("snapshot", bid, ask, crc("1.0:2:3:4"), -1, 1)));
         assertEquals("1.0:2:3:4", checksum.checkStringText(), "the written scale is kept: 1.0, not 1");
+        // An update with checksum 0 is applied (the book stays whole) but nothing is checked.
+        assertTrue(apply(books("update", "[[\"0.90\",\"5\",\"0\",\"1\"]]", "[]", 0, 1, 2)));
+        assertTrue(apply(books("update", "[]", "[[\"3.5\",\"1\",\"0\",\"1\"]]", crc("1.0:2:3:4:0.90:5:3.5:1"), 2, 3)));
+        assertFalse(apply(books("update", "[]", "[[\"3.5\",\"2\",\"0\",\"1\"]]", crc("1.0:2:3:4:0.90:5:3.5:1"), 3, 4)));
+    }
+
+    @Test
+    void aSnapshotWithoutChecksumKeepsNoCopyAndLaterChecksumsWaitForTheNextSnapshot()
+    {
+        // As OKX sends books since deprecating the field: checksum 0 everywhere, nothing kept, nothing checked.
+        assertTrue(apply(books("snapshot", "[[\"1.0\",\"2\",\"0\",\"1\"]]", "[[\"3\",\"4\",\"0\",\"1\"]]", 0, -1, 1)));
+        assertFalse(checksum.tracking());
+        assertEquals(0, checksum.bidCount());
+        assertTrue(apply(books("update", "[[\"0.9\",\"5\",\"0\",\"1\"]]", "[]", 0, 1, 2)));
+        assertEquals(0, checksum.bidCount());
+        // A non-zero checksum with no copy to check it against is unverifiable, not a mismatch...
+        assertTrue(apply(books("update", "[[\"0.8\",\"5\",\"0\",\"1\"]]", "[]", 12345, 2, 3)));
+        // ...until a snapshot carries one.
+        assertTrue(apply(books("snapshot", "[[\"1.0\",\"2\",\"0\",\"1\"]]", "[]", crc("1.0:2"), -1, 4)));
+        assertTrue(checksum.tracking());
+        assertFalse(apply(books("update", "[[\"0.8\",\"5\",\"0\",\"1\"]]", "[]", 12345, 4, 5)));
     }
 
     @Test
