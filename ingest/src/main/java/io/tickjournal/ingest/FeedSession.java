@@ -139,9 +139,16 @@ public final class FeedSession implements AutoCloseable
         }
         final List<ConnectionPlan> plans = handler.plan();
         slots = new Slot[plans.size()];
+        final int perSecond = protocol.connectsPerSecond();
         for (int i = 0; i < slots.length; i++)
         {
             slots[i] = new Slot(plans.get(i));
+            if (perSecond > 0 && i >= perSecond)
+            {
+                // The venue's connection rate: the rest open in later seconds (onTick opens a slot when due).
+                slots[i].nextAttemptNs = nowNs + (i / perSecond) * 1_000_000_000L;
+                continue;
+            }
             slots[i].active = open(i, false, nowNs);
         }
     }
@@ -241,12 +248,13 @@ public final class FeedSession implements AutoCloseable
                     }
                 }
                 break;
-            case FeedHandler.RESPONSE:
             case FeedHandler.ERROR_RESPONSE:
-                // An error answer was journaled by the handler; the other streams go on.
-                final int answered = protocol.ackModel() == AckModel.PER_ARG ? Math.max(1, handler.lastAcknowledged()) : 1;
-                connection.pendingResponses = Math.max(0, connection.pendingResponses - answered);
-                pumpSubscriptions(connection, receiveTimeNs);
+                // An error answers (part of) a request too; the handler journaled it and the other streams go on.
+                connection.refusals++;
+                onAnswer(connection, receiveTimeNs);
+                break;
+            case FeedHandler.RESPONSE:
+                onAnswer(connection, receiveTimeNs);
                 break;
             case FeedHandler.PING:
                 if (handler.lastReply() != null)
@@ -266,6 +274,13 @@ public final class FeedSession implements AutoCloseable
             default:
                 break;
         }
+    }
+
+    private void onAnswer(final VenueConnection connection, final long receiveTimeNs)
+    {
+        final int answered = protocol.ackModel() == AckModel.PER_ARG ? Math.max(1, handler.lastAcknowledged()) : 1;
+        connection.pendingResponses = Math.max(0, connection.pendingResponses - answered);
+        pumpSubscriptions(connection, receiveTimeNs);
     }
 
     /**
@@ -496,6 +511,18 @@ public final class FeedSession implements AutoCloseable
             case SUBSCRIBING:
                 pumpSubscriptions(connection, nowNs);
                 keepalive(connection, nowNs);
+                if (connection.state == VenueConnection.State.SUBSCRIBING && nowNs - connection.openedNs > config.subscribeTimeoutNs() &&
+                    connection.refusals > 0 && connection.nextStream == connection.plan.streams().size())
+                {
+                    // Some arguments were refused (journaled as SUBSCRIPTION_REFUSED) and a venue that answers per
+                    // argument may not answer the rest of a refused request: go on with what was accepted rather
+                    // than reconnect into the same refusal.
+                    connection.pendingResponses = 0;
+                    connection.state = VenueConnection.State.LIVE;
+                    connection.liveSinceNs = nowNs;
+                    connection.lastDataNs = nowNs;
+                    slots[connection.slot].attempts = 0;
+                }
                 if (connection.state == VenueConnection.State.SUBSCRIBING && nowNs - connection.openedNs > config.subscribeTimeoutNs())
                 {
                     closeConnection(connection, "subscriptions not acknowledged within " +

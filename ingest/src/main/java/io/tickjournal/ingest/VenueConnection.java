@@ -29,6 +29,7 @@ public final class VenueConnection
     long windowStartNs;
     int sentInWindow;
     int seenCount;
+    int refusals;
     long lastPingNs;
     final long[] resubscribe;
     int resubscribeCount;

@@ -326,10 +326,15 @@ public final class VenueFeedHandler implements FeedHandler
         }
     }
 
+    /**
+     * A top of book or mark price already journaled: only while a rotation's two connections both
+     * deliver it (on one connection ids only go back when the venue resets its sequence, as OKX does
+     * after maintenance, and then the update is new).
+     */
     private boolean repeat(final int key, final long id)
     {
         final long last = lastIds[key];
-        if (id != Records.NULL_LONG && last != Records.NULL_LONG && id <= last)
+        if (currentOverlapping && id != Records.NULL_LONG && last != Records.NULL_LONG && id <= last)
         {
             counters.duplicates++;
             return true;

@@ -98,6 +98,13 @@ public final class OkxProtocol implements VenueProtocol
     }
 
     @Override
+    public int connectsPerSecond()
+    {
+        // OKX documents 3 new connection requests a second per IP.
+        return 3;
+    }
+
+    @Override
     public String path(final Channel channel)
     {
         return "/ws/v5/public";

@@ -79,6 +79,15 @@ public interface VenueProtocol
         return 0;
     }
 
+    /**
+     * @return most new connections a second the venue accepts from one address (OKX: 3), or 0 for no
+     *         limit: a feed of many connections opens them no faster.
+     */
+    default int connectsPerSecond()
+    {
+        return 0;
+    }
+
     /** @return what the client sends to keep a connection open. */
     Keepalive keepalive();
 
