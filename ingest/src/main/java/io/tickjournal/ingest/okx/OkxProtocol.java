@@ -36,7 +36,7 @@ import java.util.List;
  * <li>Keep-alive: the text {@code ping}, answered by the text {@code pong}; OKX drops a connection
  * with nothing pushed for 30 s, so the ping goes every 20 s.</li>
  * <li>Books come in the stream (a snapshot after subscribing), chained by
- * {@code prevSeqId == last seqId} ({@link SequenceRule#PREV_CHAIN_OKX}, with the empty keep-alive
+ * {@code prevSeqId == last seqId} ({@link SequenceRule#PREV_CHAIN_WITH_RESETS}, with the empty keep-alive
  * and the maintenance reset), and checked with the CRC32 checksum while OKX still sends a non-zero one
  * ({@link OkxChecksum}). A gap or mismatch resubscribes the one book stream.</li>
  * <li>Trade ids rise ({@link RisingIds}); a message aggregating {@code count} fills names the last.</li>
@@ -171,7 +171,7 @@ public final class OkxProtocol implements VenueProtocol
     @Override
     public SequenceRule bookRule()
     {
-        return SequenceRule.PREV_CHAIN_OKX;
+        return SequenceRule.PREV_CHAIN_WITH_RESETS;
     }
 
     @Override

@@ -35,7 +35,7 @@ public enum SequenceRule
      * book stays whole). A reset that does not chain is a {@link #RESET}: rejoin. The event just
      * applied, delivered again by a rotation's other connection, is a duplicate.
      */
-    PREV_CHAIN_OKX,
+    PREV_CHAIN_WITH_RESETS,
     /** Bybit: each delta's {@code u} is the last + 1; {@code u == 1} is a reset (its snapshot replaces the book). */
     CONTIGUOUS,
     /** Full books every message (Upbit, Bithumb): every event applies. */
@@ -88,7 +88,7 @@ public enum SequenceRule
                     return DUPLICATE;
                 }
                 return prev == lastApplied ? APPLY : GAP;
-            case PREV_CHAIN_OKX:
+            case PREV_CHAIN_WITH_RESETS:
                 if (prev == lastApplied && prev != Records.NULL_LONG)
                 {
                     // Includes the maintenance reset (seqId < prevSeqId): it chains, so it applies.
@@ -158,7 +158,7 @@ public enum SequenceRule
         {
             case FIRST_LAST -> "depth U beyond last u + 1";
             case PREV_CHAIN -> "depth pu chain broken";
-            case PREV_CHAIN_OKX -> "prevSeqId does not chain to the last seqId";
+            case PREV_CHAIN_WITH_RESETS -> "prevSeqId does not chain to the last seqId";
             case CONTIGUOUS -> "u is not the last u + 1";
             case NONE -> "sequence broken";
         };
@@ -172,7 +172,7 @@ public enum SequenceRule
      */
     public long expected(final long lastApplied)
     {
-        return this == PREV_CHAIN || this == PREV_CHAIN_OKX ? lastApplied : lastApplied + 1;
+        return this == PREV_CHAIN || this == PREV_CHAIN_WITH_RESETS ? lastApplied : lastApplied + 1;
     }
 
     /**
@@ -188,7 +188,7 @@ public enum SequenceRule
         return switch (this)
         {
             case FIRST_LAST -> first;
-            case PREV_CHAIN, PREV_CHAIN_OKX -> prev;
+            case PREV_CHAIN, PREV_CHAIN_WITH_RESETS -> prev;
             default -> last;
         };
     }

@@ -61,15 +61,15 @@ class SequenceRuleTest
         PREV_CHAIN     | join  | 115 | 116 | 120 | 115 | GAP       | starts after the snapshot: fetch another
         # OKX books: prevSeqId == last applies; seqId == prevSeqId is the empty keep-alive;
         # seqId < prevSeqId chaining on the last is the maintenance reset (applied, chaining resumes from it).
-        PREV_CHAIN_OKX | check | 10  | -   | 15  | 10  | APPLY     | normal update
-        PREV_CHAIN_OKX | check | 15  | -   | 15  | 15  | KEEPALIVE | empty update about every 60 s
-        PREV_CHAIN_OKX | check | 15  | -   | 3   | 15  | APPLY     | sequence reset after maintenance
-        PREV_CHAIN_OKX | check | 3   | -   | 5   | 3   | APPLY     | chaining resumes from the reset
-        PREV_CHAIN_OKX | check | 15  | -   | 18  | 12  | GAP       | prevSeqId names a message never received
-        PREV_CHAIN_OKX | check | 15  | -   | 15  | 10  | DUPLICATE | the last applied, again
-        PREV_CHAIN_OKX | check | 15  | -   | 10  | 8   | DUPLICATE | older
-        PREV_CHAIN_OKX | check | 3   | -   | 3   | 15  | DUPLICATE | the reset again (a rotation's other connection)
-        PREV_CHAIN_OKX | check | 15  | -   | 3   | 20  | RESET     | a reset that does not chain: rejoin
+        PREV_CHAIN_WITH_RESETS | check | 10  | -   | 15  | 10  | APPLY     | normal update
+        PREV_CHAIN_WITH_RESETS | check | 15  | -   | 15  | 15  | KEEPALIVE | empty update about every 60 s
+        PREV_CHAIN_WITH_RESETS | check | 15  | -   | 3   | 15  | APPLY     | sequence reset after maintenance
+        PREV_CHAIN_WITH_RESETS | check | 3   | -   | 5   | 3   | APPLY     | chaining resumes from the reset
+        PREV_CHAIN_WITH_RESETS | check | 15  | -   | 18  | 12  | GAP       | prevSeqId names a message never received
+        PREV_CHAIN_WITH_RESETS | check | 15  | -   | 15  | 10  | DUPLICATE | the last applied, again
+        PREV_CHAIN_WITH_RESETS | check | 15  | -   | 10  | 8   | DUPLICATE | older
+        PREV_CHAIN_WITH_RESETS | check | 3   | -   | 3   | 15  | DUPLICATE | the reset again (a rotation's other connection)
+        PREV_CHAIN_WITH_RESETS | check | 15  | -   | 3   | 20  | RESET     | a reset that does not chain: rejoin
         # Bybit: u rises by one; u == 1 is a reset.
         CONTIGUOUS     | check | 100 | -   | 101 | -   | APPLY     | next update
         CONTIGUOUS     | check | 100 | -   | 102 | -   | GAP       | update 101 was lost
@@ -158,7 +158,7 @@ class SequenceRuleTest
     void okxKeepAliveAndMaintenanceResetKeepTheBookLive()
     {
         final Recorder out = new Recorder();
-        final BookSync sync = new BookSync(SequenceRule.PREV_CHAIN_OKX, SnapshotSource.IN_STREAM, out);
+        final BookSync sync = new BookSync(SequenceRule.PREV_CHAIN_WITH_RESETS, SnapshotSource.IN_STREAM, out);
         sync.onStreamSnapshot(record(10), 0, Records.MIN_LENGTH, 10);
         sync.onDelta(record(15), 0, Records.MIN_LENGTH, Records.NULL_LONG, 15, 10);
         sync.onDelta(record(-15), 0, Records.MIN_LENGTH, Records.NULL_LONG, 15, 15);
