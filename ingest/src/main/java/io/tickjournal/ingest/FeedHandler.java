@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * What a {@link FeedSession} hands frames to: parse, check sequencing, encode, append. The
- * session owns connections, timers and raw capture; the handler owns books and parsing. The one
+ * session owns connections, timers and raw capture; the handler owns books and parsing, and tells
+ * the session what a frame meant for its connection through the session's {@code on*} callbacks
+ * (an answer, a venue ping, a shutdown notice, data of a stream), not through state to read back. The one
  * implementation is the venue-neutral {@link VenueFeedHandler}, parameterised by a
  * {@link VenueProtocol}. Called on the feed's thread only.
  */
@@ -14,7 +16,7 @@ public interface FeedHandler
 {
     /** A market-data frame (parsed; written, or dropped as a duplicate). */
     int DATA = 0;
-    /** An acknowledgement of a control request; {@link #lastAcknowledged()} says how many arguments. */
+    /** An acknowledgement of a control request (the session was told through {@link FeedSession#onAnswer}). */
     int RESPONSE = 1;
     /** An error answer to a control request. */
     int ERROR_RESPONSE = 2;
@@ -26,7 +28,7 @@ public interface FeedHandler
     int IGNORED = 5;
     /** The venue answered our keep-alive. */
     int PONG = 6;
-    /** The venue pinged at the application level: send {@link #lastReply()}. */
+    /** The venue pinged at the application level (answered through {@link FeedSession#onVenuePing}). */
     int PING = 7;
 
     /**
@@ -65,21 +67,6 @@ public interface FeedHandler
      * @return one of the constants of this interface.
      */
     int onFrame(int connectionId, byte[] frame, int length, long receiveTimeNs, long rawIndex);
-
-    /** @return the request id of the last {@link #RESPONSE} or {@link #ERROR_RESPONSE}, or null. */
-    long lastRequestId();
-
-    /** @return arguments the last {@link #RESPONSE} acknowledged (0 = the whole request). */
-    int lastAcknowledged();
-
-    /** @return the reply the last {@link #PING} wants. */
-    String lastReply();
-
-    /** @return the stream key (see {@link ConnectionPlan#streamKeys()}) of the last {@link #DATA} frame, or -1. */
-    int lastStreamKey();
-
-    /** @return why the last frame was {@link #MALFORMED} or an {@link #ERROR_RESPONSE}. */
-    String lastError();
 
     /**
      * A REST response arrived.

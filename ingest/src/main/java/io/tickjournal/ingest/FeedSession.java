@@ -234,53 +234,89 @@ public final class FeedSession implements AutoCloseable
         }
         final long rawIndex = journal.appendRaw(connectionId, receiveTimeNs, frame, 0, length);
         connection.lastDataNs = receiveTimeNs;
-        final int result = handler.onFrame(connectionId, frame, length, receiveTimeNs, rawIndex);
-        switch (result)
+        handler.onFrame(connectionId, frame, length, receiveTimeNs, rawIndex);
+    }
+
+    /**
+     * The handler read market data of a stream on a connection (a rotation's replacement switches in
+     * once it delivered every stream).
+     *
+     * @param connectionId the connection.
+     * @param streamKey    the stream (see {@link ConnectionPlan#streamKeys()}).
+     */
+    public void onStreamData(final int connectionId, final int streamKey)
+    {
+        final VenueConnection connection = connections.get(connectionId);
+        if (connection != null && connection.replacement)
         {
-            case FeedHandler.DATA:
-                if (connection.replacement)
-                {
-                    final int key = handler.lastStreamKey();
-                    final int position = key < 0 ? -1 : connection.plan.positionOf(key);
-                    if (position >= 0)
-                    {
-                        connection.markSeen(position);
-                    }
-                }
-                break;
-            case FeedHandler.ERROR_RESPONSE:
-                // An error answers (part of) a request too; the handler journaled it and the other streams go on.
-                connection.refusals++;
-                onAnswer(connection, receiveTimeNs);
-                break;
-            case FeedHandler.RESPONSE:
-                onAnswer(connection, receiveTimeNs);
-                break;
-            case FeedHandler.PING:
-                if (handler.lastReply() != null)
-                {
-                    transport.send(connectionId, handler.lastReply());
-                }
-                break;
-            case FeedHandler.SHUTDOWN_NOTICE:
-                journal.status(VenueStatusKind.SHUTDOWN_NOTICE, 0, connectionId, Records.NULL_LONG, Records.NULL_LONG,
-                    rawIndex, receiveTimeNs, "serverShutdown: switching to a new connection");
-                final Slot slot = slots[connection.slot];
-                if (slot.active == connection && slot.replacement == null)
-                {
-                    slot.replacement = open(connection.slot, true, receiveTimeNs);
-                }
-                break;
-            default:
-                break;
+            final int position = connection.plan.positionOf(streamKey);
+            if (position >= 0)
+            {
+                connection.markSeen(position);
+            }
         }
     }
 
-    private void onAnswer(final VenueConnection connection, final long receiveTimeNs)
+    /**
+     * The venue answered a request on a connection: an acknowledgement, or a refusal (which the
+     * handler journaled; the connection goes on with its other streams).
+     *
+     * @param connectionId  the connection.
+     * @param acknowledged  arguments the answer covers (0 = the whole request).
+     * @param refused       whether it was a refusal.
+     * @param receiveTimeNs when it was read.
+     */
+    public void onAnswer(final int connectionId, final int acknowledged, final boolean refused, final long receiveTimeNs)
     {
-        final int answered = protocol.ackModel() == AckModel.PER_ARG ? Math.max(1, handler.lastAcknowledged()) : 1;
+        final VenueConnection connection = connections.get(connectionId);
+        if (closed || connection == null)
+        {
+            return;
+        }
+        if (refused)
+        {
+            connection.refusals++;
+        }
+        final int answered = protocol.ackModel() == AckModel.PER_ARG ? Math.max(1, acknowledged) : 1;
         connection.pendingResponses = Math.max(0, connection.pendingResponses - answered);
         pumpSubscriptions(connection, receiveTimeNs);
+    }
+
+    /**
+     * The venue pinged at the application level and wants an answer.
+     *
+     * @param connectionId the connection.
+     * @param reply        the answer's text.
+     */
+    public void onVenuePing(final int connectionId, final String reply)
+    {
+        if (!closed && reply != null && connections.get(connectionId) != null)
+        {
+            transport.send(connectionId, reply);
+        }
+    }
+
+    /**
+     * The venue announced it will close a connection: open its replacement now (make before break).
+     *
+     * @param connectionId  the connection.
+     * @param rawIndex      the notice's raw frame.
+     * @param receiveTimeNs when it was read.
+     */
+    public void onShutdownNotice(final int connectionId, final long rawIndex, final long receiveTimeNs)
+    {
+        final VenueConnection connection = connections.get(connectionId);
+        if (closed || connection == null)
+        {
+            return;
+        }
+        journal.status(VenueStatusKind.SHUTDOWN_NOTICE, 0, connectionId, Records.NULL_LONG, Records.NULL_LONG,
+            rawIndex, receiveTimeNs, "shutdown notice: switching to a new connection");
+        final Slot slot = slots[connection.slot];
+        if (slot.active == connection && slot.replacement == null)
+        {
+            slot.replacement = open(connection.slot, true, receiveTimeNs);
+        }
     }
 
     /**

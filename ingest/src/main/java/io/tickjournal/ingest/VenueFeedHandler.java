@@ -50,10 +50,9 @@ public final class VenueFeedHandler implements FeedHandler
     private final long[] snapshotTimes;
     private int snapshotTimesHead;
     private FeedSession session;
-    private long lastRequestId;
-    private int lastAcknowledged;
-    private String lastReply;
-    private int lastStreamKey;
+    /** The stream key of the event being handled. */
+    private int streamKey;
+    /** Why the last frame, record or snapshot was refused (diagnostics; built on the error path only). */
     private String lastError;
     private long journalResumes;
     private int currentConnection;
@@ -177,36 +176,6 @@ public final class VenueFeedHandler implements FeedHandler
     }
 
     @Override
-    public long lastRequestId()
-    {
-        return lastRequestId;
-    }
-
-    @Override
-    public int lastAcknowledged()
-    {
-        return lastAcknowledged;
-    }
-
-    @Override
-    public String lastReply()
-    {
-        return lastReply;
-    }
-
-    @Override
-    public int lastStreamKey()
-    {
-        return lastStreamKey;
-    }
-
-    @Override
-    public String lastError()
-    {
-        return lastError;
-    }
-
-    @Override
     public int onFrame(
         final int connectionId, final byte[] bytes, final int length, final long receiveTimeNs, final long rawIndex)
     {
@@ -231,7 +200,6 @@ public final class VenueFeedHandler implements FeedHandler
     {
         currentOverlapping = overlapping;
         counters.frames++;
-        lastStreamKey = -1;
         final int result = parser.parse(bytes, 0, length, frame);
         if (result != ParseError.OK)
         {
@@ -244,23 +212,35 @@ public final class VenueFeedHandler implements FeedHandler
         switch (frame.kind())
         {
             case MarketFrame.ACK:
-                lastRequestId = frame.requestId();
-                lastAcknowledged = frame.acknowledged();
+                if (session != null)
+                {
+                    session.onAnswer(connectionId, frame.acknowledged(), false, receiveTimeNs);
+                }
                 return RESPONSE;
             case MarketFrame.ERROR:
-                lastRequestId = frame.requestId();
                 lastError = "venue error " + frame.errorText();
                 counters.errorResponses++;
                 journal.status(VenueStatusKind.SUBSCRIPTION_REFUSED, StreamKind.NONE, 0, connectionId, Records.NULL_LONG,
                     Records.NULL_LONG, rawIndex, receiveTimeNs, lastError);
+                if (session != null)
+                {
+                    session.onAnswer(connectionId, frame.acknowledged(), true, receiveTimeNs);
+                }
                 return ERROR_RESPONSE;
             case MarketFrame.PONG:
                 return PONG;
             case MarketFrame.PING:
-                lastReply = frame.replyText();
+                if (session != null)
+                {
+                    session.onVenuePing(connectionId, frame.replyText());
+                }
                 return PING;
             case MarketFrame.SHUTDOWN_NOTICE:
                 counters.shutdownNotices++;
+                if (session != null)
+                {
+                    session.onShutdownNotice(connectionId, rawIndex, receiveTimeNs);
+                }
                 return SHUTDOWN_NOTICE;
             case MarketFrame.DATA:
                 break;
@@ -291,14 +271,18 @@ public final class VenueFeedHandler implements FeedHandler
             return;
         }
         final InstrumentSpec spec = instruments.get(instrument);
-        lastStreamKey = key(instrument, e.channel());
+        streamKey = key(instrument, e.channel());
+        if (session != null)
+        {
+            session.onStreamData(currentConnection, streamKey);
+        }
         switch (e.type())
         {
             case MarketEvent.TRADE:
                 onTrade(spec, instrument, e);
                 break;
             case MarketEvent.TOP_OF_BOOK:
-                if (repeat(lastStreamKey, e.lastId()))
+                if (repeat(streamKey, e.lastId()))
                 {
                     return;
                 }
@@ -307,7 +291,7 @@ public final class VenueFeedHandler implements FeedHandler
                 counters.tops++;
                 break;
             case MarketEvent.MARK_PRICE:
-                if (repeat(lastStreamKey, e.eventTimeNs()))
+                if (repeat(streamKey, e.eventTimeNs()))
                 {
                     return;
                 }
@@ -345,7 +329,7 @@ public final class VenueFeedHandler implements FeedHandler
 
     private void onTrade(final InstrumentSpec spec, final int instrument, final MarketEvent e)
     {
-        final TradeDedup dedup = tradeDedup[lastStreamKey];
+        final TradeDedup dedup = tradeDedup[streamKey];
         final boolean overlapping = currentOverlapping;
         gapStream = e.channel() == Channel.AGG_TRADE ? StreamKind.AGG_TRADE : StreamKind.TRADE;
         gapInstrument = spec.instrumentId();
