@@ -360,37 +360,6 @@ public final class BybitParser extends JsonFrameParser
         return ParseError.OK;
     }
 
-    /** A string of 1..19 digits that fits a long, or null (never an error: ids may be text). */
-    private long digits(final JsonToken token) throws IOException
-    {
-        if (token == JsonToken.VALUE_NUMBER_INT)
-        {
-            return json.getLongValue();
-        }
-        if (token != JsonToken.VALUE_STRING)
-        {
-            return Records.NULL_LONG;
-        }
-        final char[] chars = json.getTextCharacters();
-        final int start = json.getTextOffset();
-        final int length = json.getTextLength();
-        if (length == 0 || length > 19)
-        {
-            return Records.NULL_LONG;
-        }
-        long value = 0;
-        for (int i = 0; i < length; i++)
-        {
-            final int d = chars[start + i] - '0';
-            if (d < 0 || d > 9 || value > (Long.MAX_VALUE - d) / 10)
-            {
-                return Records.NULL_LONG;
-            }
-            value = value * 10 + d;
-        }
-        return value;
-    }
-
     private int classify(final MarketFrame into)
     {
         if (rest)

@@ -319,37 +319,6 @@ public final class OkxParser extends JsonFrameParser
         return error(name, ParseError.BAD_FIELD);
     }
 
-    /** Digits as a number or a string, or null (ids and codes are never an error here). */
-    private long digits(final JsonToken token) throws IOException
-    {
-        if (token == JsonToken.VALUE_NUMBER_INT)
-        {
-            return json.getLongValue();
-        }
-        if (token != JsonToken.VALUE_STRING)
-        {
-            return Records.NULL_LONG;
-        }
-        final char[] chars = json.getTextCharacters();
-        final int start = json.getTextOffset();
-        final int length = json.getTextLength();
-        if (length == 0 || length > 18)
-        {
-            return Records.NULL_LONG;
-        }
-        long value = 0;
-        for (int i = 0; i < length; i++)
-        {
-            final int d = chars[start + i] - '0';
-            if (d < 0 || d > 9)
-            {
-                return Records.NULL_LONG;
-            }
-            value = value * 10 + d;
-        }
-        return value;
-    }
-
     private int classify(final MarketFrame into)
     {
         if (eventKind != EV_NONE)

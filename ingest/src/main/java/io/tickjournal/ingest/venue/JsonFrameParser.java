@@ -342,6 +342,44 @@ public abstract class JsonFrameParser implements VenueParser
 
     private boolean badLong;
 
+    /**
+     * Digits as a JSON number or a string of 1 to 19 digits that fits a long, or null: for ids and
+     * codes a venue may write either way, where anything else is simply not an id (never an error).
+     *
+     * @param token the current token.
+     * @return the value, or {@link Records#NULL_LONG}.
+     * @throws IOException from Jackson.
+     */
+    protected final long digits(final JsonToken token) throws IOException
+    {
+        if (token == JsonToken.VALUE_NUMBER_INT)
+        {
+            return json.getLongValue();
+        }
+        if (token != JsonToken.VALUE_STRING)
+        {
+            return Records.NULL_LONG;
+        }
+        final char[] chars = json.getTextCharacters();
+        final int start = json.getTextOffset();
+        final int length = json.getTextLength();
+        if (length == 0 || length > 19)
+        {
+            return Records.NULL_LONG;
+        }
+        long value = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final int d = chars[start + i] - '0';
+            if (d < 0 || d > 9 || value > (Long.MAX_VALUE - d) / 10)
+            {
+                return Records.NULL_LONG;
+            }
+            value = value * 10 + d;
+        }
+        return value;
+    }
+
     /** @return whether the last {@link #longValue} or {@link #timeNs} was not an integer (its error was noted). */
     protected final boolean badLong()
     {
