@@ -1,6 +1,9 @@
 package io.tickjournal.ingest.venue;
 
 import io.tickjournal.ingest.binance.BinanceProtocol;
+import io.tickjournal.ingest.bithumb.BithumbProtocol;
+import io.tickjournal.ingest.coinbase.CoinbaseProtocol;
+import io.tickjournal.ingest.upbit.UpbitProtocol;
 import io.tickjournal.journal.Venues;
 
 import java.util.ArrayList;
@@ -14,7 +17,10 @@ public final class VenueRegistry
 {
     private static final List<Venue> VENUES = List.of(
         BinanceProtocol.spot(),
-        BinanceProtocol.usdm());
+        BinanceProtocol.usdm(),
+        CoinbaseProtocol.venue(),
+        BithumbProtocol.venue(),
+        UpbitProtocol.venue());
 
     private VenueRegistry()
     {
