@@ -111,6 +111,20 @@ public record FeedConfig(
     }
 
     /**
+     * A copy that journals to another partition directory (an import into another journal).
+     *
+     * @param dir the partition directory.
+     * @return the copy.
+     */
+    public FeedConfig withPartitionDir(final Path dir)
+    {
+        return new FeedConfig(venueId, dir, webSocketUri, restUri, instruments, channels, streamsPerConnection,
+            argsPerRequest, controlMessagesPerSecond, requestsPerHour, stallTimeoutNs, maxConnectionAgeNs, rotateMarginNs,
+            overlapTimeoutNs, reconnectMinNs, reconnectMaxNs, snapshotLimit, snapshotsPerMinute, snapshotTimeoutNs,
+            subscribeTimeoutNs, keepaliveIntervalNs, trustStore, trustStorePassword);
+    }
+
+    /**
      * A copy that trusts the certificates in a PKCS12 trust store (instead of the JDK's CAs).
      *
      * @param store    the trust store.

@@ -14,6 +14,9 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
@@ -24,6 +27,14 @@ import java.nio.file.Path;
  * Records are encoded into direct (off-heap) buffers: Chronicle copies native to native with one
  * {@code Unsafe.copyMemory}, where from a heap array it falls back to a much slower copy loop
  * (measured: it was a third of the ingest path's time).
+ * <p>
+ * <b>Disk full.</b> When either writer refuses a record for space ({@link PartitionWriter#NO_SPACE}),
+ * the feed's journal pauses: a JOURNAL_PAUSED status (out of the writer's reserve) says how much
+ * was free and why, a warning is logged, and every record until space returns is dropped and
+ * counted ({@link #droppedForSpace()}); appends return {@link PartitionWriter#REJECTED}, so handlers
+ * do not count them as journaled. When both writers have room again, JOURNAL_RESUMED says how many
+ * records were lost, and a BOOK_RESET (stream BOOK) per defined instrument tells readers the book
+ * in the journal is incomplete until the venue's next snapshot. Nothing is ever half written.
  */
 public final class FeedJournal implements AutoCloseable
 {
@@ -41,8 +52,15 @@ public final class FeedJournal implements AutoCloseable
     private final ExpandableDirectByteBuffer recordBuffer = new ExpandableDirectByteBuffer(256 * 1024);
     /** Status and definition records get their own buffer, so writing one never clobbers a record a handler is encoding. */
     private final ExpandableDirectByteBuffer controlBuffer = new ExpandableDirectByteBuffer(4096);
+    private static final Logger LOG = LoggerFactory.getLogger(FeedJournal.class);
+
     private long rejected;
     private String lastRejection;
+    private final IntArrayList definedInstruments = new IntArrayList();
+    private volatile boolean paused;
+    private volatile long droppedForSpace;
+    private long droppedAtPause;
+    private long pausedAtNs;
     private io.tickjournal.journal.Pretoucher pretoucher;
 
     /**
@@ -115,12 +133,38 @@ public final class FeedJournal implements AutoCloseable
     public long appendRaw(
         final int connectionId, final long receiveTimeNs, final byte[] frame, final int offset, final int length)
     {
+        return appendRaw(connectionId, Records.NULL_LONG, 0, receiveTimeNs, frame, offset, length);
+    }
+
+    /**
+     * Keep the exact bytes of a frame, or of a REST body with what it answered: the HTTP status
+     * (as the raw record's venueSeq) and the instrument it was for, so an import can replay it.
+     *
+     * @param connectionId  the connection ({@link #REST_CONNECTION_ID} for REST).
+     * @param httpStatus    the REST status, or null for frames.
+     * @param instrumentId  the instrument a REST body is for, or 0.
+     * @param receiveTimeNs when it was read.
+     * @param frame         the bytes.
+     * @param offset        first byte.
+     * @param length        byte count.
+     * @return the raw record's index.
+     */
+    public long appendRaw(
+        final int connectionId, final long httpStatus, final int instrumentId, final long receiveTimeNs, final byte[] frame,
+        final int offset, final int length)
+    {
+        if (paused && !resume(receiveTimeNs))
+        {
+            droppedForSpace++;
+            return PartitionWriter.REJECTED;
+        }
         rawFrame.wrapAndApplyHeader(rawBuffer, 0, header);
-        Records.putCommon(rawBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, venueId, 0, 0);
+        Records.putCommon(rawBuffer, 0, receiveTimeNs, Records.NULL_LONG, httpStatus, Records.NULL_LONG, venueId, 0, instrumentId);
         rawFrame
             .connectionId(connectionId)
             .putPayload(frame, offset, length);
-        return checked(raw, raw.append(rawBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + rawFrame.encodedLength()));
+        return checked(raw, raw.append(rawBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + rawFrame.encodedLength()),
+            receiveTimeNs);
     }
 
     /**
@@ -133,7 +177,13 @@ public final class FeedJournal implements AutoCloseable
      */
     public long append(final DirectBuffer buffer, final int offset, final int length)
     {
-        return checked(normalized, normalized.append(buffer, offset, length));
+        final long receiveTimeNs = Records.receiveTimeNs(buffer, offset);
+        if (paused && !resume(receiveTimeNs))
+        {
+            droppedForSpace++;
+            return PartitionWriter.REJECTED;
+        }
+        return checked(normalized, normalized.append(buffer, offset, length), receiveTimeNs);
     }
 
     /**
@@ -199,6 +249,10 @@ public final class FeedJournal implements AutoCloseable
         definition.wrapAndApplyHeader(controlBuffer, 0, header);
         Records.putCommon(controlBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, venueId, 0,
             spec.instrumentId());
+        if (!definedInstruments.containsInt(spec.instrumentId()))
+        {
+            definedInstruments.addInt(spec.instrumentId());
+        }
         definition
             .marketKind(spec.marketKind())
             .priceExponent((byte)spec.priceExponent())
@@ -232,8 +286,78 @@ public final class FeedJournal implements AutoCloseable
         return raw.appendedCount();
     }
 
-    private long checked(final PartitionWriter writer, final long index)
+    /** @return true while records are dropped for lack of disk space (any thread; a moment old). */
+    public boolean paused()
     {
+        return paused;
+    }
+
+    /** @return records (and raw frames) dropped while paused for space (any thread; a moment old). */
+    public long droppedForSpace()
+    {
+        return droppedForSpace;
+    }
+
+    private void pause(final PartitionWriter writer, final long receiveTimeNs)
+    {
+        paused = true;
+        pausedAtNs = receiveTimeNs;
+        droppedAtPause = droppedForSpace;
+        final String why = "journal paused: " + writer.name() + " " + writer.diskSpace().describe(writer.lastUsableBytes()) +
+            "; records are dropped until space returns";
+        LOG.warn("ingest {}: {}", normalized.name(), why);
+        control(VenueStatusKind.JOURNAL_PAUSED, StreamKind.NONE, 0, receiveTimeNs, why);
+    }
+
+    private boolean resume(final long receiveTimeNs)
+    {
+        if (!normalized.checkSpace(receiveTimeNs) || !raw.checkSpace(receiveTimeNs))
+        {
+            return false;
+        }
+        paused = false;
+        final long lost = droppedForSpace - droppedAtPause;
+        final String why = "journal resumed: " + normalized.diskSpace().describe(normalized.lastUsableBytes()) + "; " + lost +
+            " records and frames were dropped in " + (receiveTimeNs - pausedAtNs) / 1_000_000L + " ms";
+        LOG.warn("ingest {}: {}", normalized.name(), why);
+        control(VenueStatusKind.JOURNAL_RESUMED, StreamKind.NONE, 0, receiveTimeNs, why);
+        for (int i = 0; i < definedInstruments.size(); i++)
+        {
+            control(VenueStatusKind.BOOK_RESET, StreamKind.BOOK, definedInstruments.getInt(i), receiveTimeNs,
+                "records were dropped while the journal was paused: the book is incomplete until the next snapshot");
+        }
+        return true;
+    }
+
+    /** A status record written out of the writer's reserve (pause and resume only). */
+    private void control(
+        final VenueStatusKind kind, final StreamKind stream, final int instrumentId, final long receiveTimeNs, final String detail)
+    {
+        status.wrapAndApplyHeader(controlBuffer, 0, header);
+        Records.putCommon(controlBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, venueId, 0,
+            instrumentId);
+        status
+            .status(kind)
+            .connectionId(0)
+            .expectedSeq(Records.NULL_LONG)
+            .receivedSeq(Records.NULL_LONG)
+            .stream(stream)
+            .detail(ascii(detail));
+        checked(normalized, normalized.appendWithinReserve(controlBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH +
+            status.encodedLength()), receiveTimeNs);
+    }
+
+    private long checked(final PartitionWriter writer, final long index, final long receiveTimeNs)
+    {
+        if (index == PartitionWriter.NO_SPACE)
+        {
+            droppedForSpace++;
+            if (!paused)
+            {
+                pause(writer, receiveTimeNs);
+            }
+            return PartitionWriter.REJECTED;
+        }
         if (index == PartitionWriter.REJECTED)
         {
             rejected++;

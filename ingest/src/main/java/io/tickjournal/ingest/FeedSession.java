@@ -404,7 +404,8 @@ public final class FeedSession implements AutoCloseable
         {
             return;
         }
-        final long rawIndex = journal.appendRaw(FeedJournal.REST_CONNECTION_ID, receiveTimeNs, body, 0, length);
+        final int instrumentId = tag >= 0 && tag < config.instruments().size() ? config.instruments().get((int)tag).instrumentId() : 0;
+        final long rawIndex = journal.appendRaw(FeedJournal.REST_CONNECTION_ID, status, instrumentId, receiveTimeNs, body, 0, length);
         handler.onRestResponse(tag, status, body, length, receiveTimeNs, rawIndex);
     }
 

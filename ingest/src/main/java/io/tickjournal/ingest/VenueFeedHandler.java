@@ -56,6 +56,7 @@ public final class VenueFeedHandler implements FeedHandler
     private int lastStreamKey;
     private String lastError;
     private int currentConnection;
+    private boolean currentOverlapping;
     private long currentReceiveNs;
     private long currentRawIndex;
 
@@ -210,6 +211,26 @@ public final class VenueFeedHandler implements FeedHandler
     public int onFrame(
         final int connectionId, final byte[] bytes, final int length, final long receiveTimeNs, final long rawIndex)
     {
+        return onFrame(connectionId, bytes, length, receiveTimeNs, rawIndex, session != null && session.overlapping(connectionId));
+    }
+
+    /**
+     * Handle one frame, saying whether another connection delivers the same streams now (live the
+     * session knows; an import infers it from the frames).
+     *
+     * @param connectionId  the connection.
+     * @param bytes         bytes.
+     * @param length        byte count.
+     * @param receiveTimeNs when it was read.
+     * @param rawIndex      index of its raw copy.
+     * @param overlapping   whether a rotation's two connections both deliver now.
+     * @return one of the constants of {@link FeedHandler}.
+     */
+    public int onFrame(
+        final int connectionId, final byte[] bytes, final int length, final long receiveTimeNs, final long rawIndex,
+        final boolean overlapping)
+    {
+        currentOverlapping = overlapping;
         counters.frames++;
         lastStreamKey = -1;
         final int result = parser.parse(bytes, 0, length, frame);
@@ -362,10 +383,11 @@ public final class VenueFeedHandler implements FeedHandler
     private void onTrade(final InstrumentSpec spec, final int instrument, final MarketEvent e)
     {
         final TradeDedup dedup = tradeDedup[lastStreamKey];
-        final boolean overlapping = session != null && session.overlapping(currentConnection);
+        final boolean overlapping = currentOverlapping;
         gapStream = e.channel() == Channel.AGG_TRADE ? StreamKind.AGG_TRADE : StreamKind.TRADE;
         gapInstrument = spec.instrumentId();
-        if (dedup.offer(e.tradeId(), overlapping, tradeGaps) == TradeDedup.DUPLICATE)
+        if (dedup.offerRange(e.tradeIdHashed() ? Records.NULL_LONG : e.firstId(), e.tradeId(), overlapping, tradeGaps) ==
+            TradeDedup.DUPLICATE)
         {
             counters.duplicates++;
             return;

@@ -357,9 +357,10 @@ class SimulatorIngestTest
         start(false, BinanceSimulator.Options.defaults(false).withTimers(20_000, 3_000).withTradesPerSecond(200),
             EnumSet.of(Channel.TRADE, Channel.AGG_TRADE), 5_000, 3_000, 1_000);
         await("two rotations", () -> counters().rotations >= 2);
-        final List<Long> sent = simulator.tradeIds("BTCUSDT");
         final long tradeGaps = counters().tradeGaps;
         final List<UnsafeBuffer> records = journal("binance-spot");
+        // Read what was sent after the journal: a trade journaled between the two reads is then in both.
+        final List<Long> sent = simulator.tradeIds("BTCUSDT");
         final TradeDecoder trade = new TradeDecoder();
         final List<Long> journaled = new ArrayList<>();
         for (final UnsafeBuffer r : JournalContents.ofTemplate(records, TradeDecoder.TEMPLATE_ID))

@@ -21,6 +21,13 @@ import java.util.stream.Stream;
  * is complete, every record decodes, sequences are dense, receive times stay in their day and do
  * not go back, and each file ends as Chronicle ends files. It names exactly where a file breaks.
  * <p>
+ * <b>Feature partitions</b> have their own rule: a FeatureSnapshot carries the receive time and
+ * index of the input record it follows, and the tailer's inputs are several partitions
+ * interleaved, so receive time may go back between records (and a feature of the last input of a
+ * day may land in the next day's file). Instead, per input venue the input index must strictly
+ * increase (a repeat or a step back is a duplicate, e.g. after a tailer restart), and the receive
+ * time must lie within the file's day or the day before.
+ * <p>
  * It reads the files read-only and never extends them. (Opening a truncated cycle with Chronicle
  * silently re-extends it with zeros, so the records after the cut simply seem never to have
  * existed; that is why the check runs on the raw frames.)
@@ -129,6 +136,7 @@ public final class JournalVerifier
         final long dayStart = TradingDay.startNs(day);
         final long dayEnd = dayStart + TradingDay.NANOS_PER_DAY;
         long records = 0;
+        final org.agrona.collections.Int2ObjectHashMap<long[]> lastInputByVenue = new org.agrona.collections.Int2ObjectHashMap<>();
         long firstTime = Records.NULL_LONG;
         long lastTime = Records.NULL_LONG;
         boolean closed = false;
@@ -198,6 +206,18 @@ public final class JournalVerifier
                     else
                     {
                         final long receiveTimeNs = Records.receiveTimeNs(view, offset);
+                        if (Records.templateId(view, offset) == io.tickjournal.journal.sbe.FeatureSnapshotDecoder.TEMPLATE_ID)
+                        {
+                            final String wrong = checkFeature(view, offset, receiveTimeNs, dayStart, dayEnd, lastInputByVenue);
+                            if (wrong != null)
+                            {
+                                problems.add(new Problem(name, day, records, position, wrong));
+                            }
+                            firstTime = firstTime == Records.NULL_LONG ? receiveTimeNs : firstTime;
+                            lastTime = lastTime == Records.NULL_LONG ? receiveTimeNs : Math.max(lastTime, receiveTimeNs);
+                            position = (end + 3) & ~3L;
+                            continue;
+                        }
                         final boolean deferred = (Records.flags(view, offset) & Records.FLAG_DEFERRED) != 0;
                         if (deferred)
                         {
@@ -233,5 +253,26 @@ public final class JournalVerifier
             problems.add(new Problem(name, day, 0, -1, "cannot read: " + ex));
         }
         return new DayReport(day, name, records, firstTime, lastTime, closed);
+    }
+
+    /** The feature partition's rule (see the class comment): the reason a feature record breaks it, or null. */
+    private static String checkFeature(
+        final UnsafeBuffer view, final int offset, final long receiveTimeNs, final long dayStart, final long dayEnd,
+        final org.agrona.collections.Int2ObjectHashMap<long[]> lastInputByVenue)
+    {
+        if (receiveTimeNs < dayStart - TradingDay.NANOS_PER_DAY || receiveTimeNs >= dayEnd)
+        {
+            return "feature input receive time " + receiveTimeNs + " is outside the day and the day before";
+        }
+        final int venueId = Records.venueId(view, offset);
+        final long inputIndex = view.getLong(offset + Records.RAW_INDEX_OFFSET, Records.ORDER);
+        final long[] last = lastInputByVenue.computeIfAbsent(venueId, v -> new long[] {Long.MIN_VALUE});
+        if (inputIndex <= last[0])
+        {
+            return "feature input of venue " + venueId + " does not move forward (" + inputIndex + " after " + last[0] +
+                "): a duplicate or out-of-order feature";
+        }
+        last[0] = inputIndex;
+        return null;
     }
 }

@@ -18,8 +18,19 @@ import java.util.Map;
  * its receive time, and begins every day with the instrument definitions in use.
  * <p>
  * <b>Threading:</b> exactly one thread may append, the first one that does; another thread's
- * append throws {@link IllegalStateException} (a bug, not a runtime condition). Chronicle's own
- * write lock keeps a second process out.
+ * append throws {@link IllegalStateException} (a bug, not a runtime condition). Another process
+ * (or another writer in this one) is kept out by a {@link PartitionLock} held for this writer's life:
+ * opening a partition someone else writes throws {@link PartitionLock.PartitionLockedException}
+ * naming the holder. (Chronicle's own write lock only serialises appends; it does not keep a second
+ * writer out.)
+ * <p>
+ * <b>Disk space:</b> every {@link DiskSpace#CHECK_STEP_BYTES} appended, the writer asks the file
+ * system how much is free; below the {@link DiskSpace#reserveBytes() reserve} it stops appending and
+ * {@link #append} returns {@link #NO_SPACE} (nothing of the record is written, so nothing is torn),
+ * and while paused it looks again every {@link #PAUSED_CHECK_INTERVAL_NS} of receive time, resuming
+ * once a quarter of the reserve more is free. A memory-mapped write with no page left to allocate
+ * would be a SIGBUS that kills the process. {@link #appendWithinReserve} lets the owner journal that
+ * it paused, out of the reserve.
  * <p>
  * <b>Days:</b> the queue's clock is this writer's, set from each record's receive time before the
  * append, so a record lands in the day its receive time names (receive times are clamped to never
@@ -34,7 +45,10 @@ public final class PartitionWriter implements AutoCloseable
 {
     /** Append refused: the bytes are not a valid record (see {@link #lastRejectReason()}). */
     public static final long REJECTED = -1;
-
+    /** Append refused: the file system is below this writer's free-space reserve (see {@link DiskSpace}). */
+    public static final long NO_SPACE = -3;
+    /** While paused for space, free space is looked at again after this much receive time. */
+    public static final long PAUSED_CHECK_INTERVAL_NS = 100_000_000L;
 
     private final WriterClock clock = new WriterClock();
     private final SingleChronicleQueue queue;
@@ -53,17 +67,62 @@ public final class PartitionWriter implements AutoCloseable
     /** Where the writer is in its cycle file (published every 16 appends for a {@link Pretoucher}). */
     private volatile long writePosition;
     private final Path dir;
+    private final PartitionLock lock;
+    private final DiskSpace space;
+    private long bytesSinceSpaceCheck;
+    private long lastSpaceCheckNs = Long.MIN_VALUE;
+    private volatile boolean spacePaused;
+    private volatile long lastUsableBytes;
+    private long refusedForSpace;
+
+    /**
+     * Open the writer of a partition, with the default free-space reserve.
+     *
+     * @param dir the partition directory.
+     * @throws PartitionLock.PartitionLockedException when another writer has the partition.
+     * @throws java.io.UncheckedIOException            when the partition cannot be written (read-only,
+     *                                                 or its file system already below the reserve).
+     */
+    public PartitionWriter(final Path dir)
+    {
+        this(dir, -1);
+    }
 
     /**
      * Open the writer of a partition.
      *
-     * @param dir the partition directory.
+     * @param dir          the partition directory.
+     * @param reserveBytes free space to keep on its file system, or -1 for {@link DiskSpace}'s default.
+     * @throws PartitionLock.PartitionLockedException when another writer has the partition.
+     * @throws java.io.UncheckedIOException            when the partition cannot be written (read-only,
+     *                                                 or its file system already below the reserve).
      */
-    public PartitionWriter(final Path dir)
+    public PartitionWriter(final Path dir, final long reserveBytes)
     {
         this.name = dir.getFileName().toString();
         this.dir = dir;
-        this.queue = Partition.open(dir, clock);
+        this.lock = PartitionLock.acquire(dir, "command=" + holderCommand());
+        SingleChronicleQueue opened = null;
+        try
+        {
+            this.space = DiskSpace.of(dir, reserveBytes);
+            lastUsableBytes = space.usableBytes();
+            if (lastUsableBytes < space.reserveBytes())
+            {
+                throw new java.io.UncheckedIOException(new java.io.IOException("partition " + dir + " has no room to start: " +
+                    space.describe(lastUsableBytes) + "; free space first"));
+            }
+            IncompleteCycleFiles.check(dir);
+            opened = Partition.open(dir, clock);
+        }
+        finally
+        {
+            if (opened == null)
+            {
+                lock.close();
+            }
+        }
+        this.queue = opened;
         this.appender = queue.createAppender();
         this.lastIndex = queue.lastIndex();
         if (lastIndex >= 0)
@@ -90,6 +149,40 @@ public final class PartitionWriter implements AutoCloseable
         }
 
         final long receiveTimeNs = Records.receiveTimeNs(buffer, offset);
+        if (!hasSpace(receiveTimeNs, length))
+        {
+            refusedForSpace++;
+            return NO_SPACE;
+        }
+        return appendChecked(buffer, offset, length, receiveTimeNs);
+    }
+
+    /**
+     * Append one record even while paused for space, out of the reserve: for the few records that
+     * say the journal paused or resumed. Never call it for market data.
+     *
+     * @param buffer holds the record, SBE header first.
+     * @param offset where it starts.
+     * @param length its exact length.
+     * @return the queue index of the record, {@link #REJECTED}, or {@link #NO_SPACE} when even the
+     * reserve is down to its last quarter.
+     */
+    public long appendWithinReserve(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!accepts(buffer, offset, length))
+        {
+            return REJECTED;
+        }
+        lastUsableBytes = space.usableBytes();
+        if (lastUsableBytes < space.reserveBytes() / 4 + length)
+        {
+            return NO_SPACE;
+        }
+        return appendChecked(buffer, offset, length, Records.receiveTimeNs(buffer, offset));
+    }
+
+    private long appendChecked(final DirectBuffer buffer, final int offset, final int length, final long receiveTimeNs)
+    {
         clock.advanceTo(Math.floorDiv(receiveTimeNs, 1_000_000L));
         final int day = (int)(clock.lastMs / TradingDay.MILLIS_PER_DAY);
         final boolean isDefinition = Records.templateId(buffer, offset) == InstrumentDefinitionDecoder.TEMPLATE_ID;
@@ -118,8 +211,9 @@ public final class PartitionWriter implements AutoCloseable
      * @param buffer   the record.
      * @param offset   where it starts.
      * @param length   its length.
-     * @return the index, {@link #REJECTED} for an invalid record, or {@link #POSITION_MISMATCH}
-     * when the next position of this partition is not (day, sequence): nothing is written then.
+     * @return the index, {@link #REJECTED} for an invalid record, {@link #POSITION_MISMATCH}
+     * when the next position of this partition is not (day, sequence), or {@link #NO_SPACE} while
+     * its file system is below the reserve: nothing is written then.
      */
     public long appendReplica(final int day, final long sequence, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -132,6 +226,11 @@ public final class PartitionWriter implements AutoCloseable
         {
             return POSITION_MISMATCH;
         }
+        if (!hasSpace(Records.receiveTimeNs(buffer, offset), length))
+        {
+            refusedForSpace++;
+            return NO_SPACE;
+        }
         clock.advanceTo(TradingDay.startNs(day) / 1_000_000L);
         currentDay = day;
         final long index = write(buffer, offset, length);
@@ -141,6 +240,13 @@ public final class PartitionWriter implements AutoCloseable
                 Partition.sequence(index) + " where the source has " + day + "/" + sequence);
         }
         return index;
+    }
+
+    /** The running command as the JVM saw it ("...tickjournal.jar ingest --config ..."), clipped: names the holder in the lock file. */
+    private static String holderCommand()
+    {
+        final String command = System.getProperty("sun.java.command", "?").replace('\n', ' ');
+        return command.length() > 200 ? command.substring(0, 200) + "..." : command;
     }
 
     /** Owner check and validation shared by both appends; a refused record is counted with its reason. */
@@ -153,6 +259,55 @@ public final class PartitionWriter implements AutoCloseable
             rejected++;
             lastRejectReason = valid;
             return false;
+        }
+        return true;
+    }
+
+    /**
+     * Whether this writer has room to append now (the same check an append makes, so while paused
+     * it asks the file system at most once per {@link #PAUSED_CHECK_INTERVAL_NS} of receive time).
+     * Lets an owner journal that it resumes before its first resumed record.
+     *
+     * @param receiveTimeNs the receive time of the record about to be appended.
+     * @return true when an append would not be refused for space.
+     */
+    public boolean checkSpace(final long receiveTimeNs)
+    {
+        return hasSpace(receiveTimeNs, 0);
+    }
+
+    /**
+     * Whether there is room for a record, asking the file system once per {@link DiskSpace#CHECK_STEP_BYTES}
+     * appended, and while paused once per {@link #PAUSED_CHECK_INTERVAL_NS} of receive time.
+     */
+    private boolean hasSpace(final long receiveTimeNs, final int length)
+    {
+        if (spacePaused)
+        {
+            if (receiveTimeNs - lastSpaceCheckNs < PAUSED_CHECK_INTERVAL_NS && lastSpaceCheckNs != Long.MIN_VALUE)
+            {
+                return false;
+            }
+            lastSpaceCheckNs = receiveTimeNs;
+            lastUsableBytes = space.usableBytes();
+            if (lastUsableBytes < space.reserveBytes() + space.reserveBytes() / 4)
+            {
+                return false;
+            }
+            spacePaused = false;
+            bytesSinceSpaceCheck = 0;
+        }
+        bytesSinceSpaceCheck += length;
+        if (bytesSinceSpaceCheck >= DiskSpace.CHECK_STEP_BYTES)
+        {
+            bytesSinceSpaceCheck = 0;
+            lastUsableBytes = space.usableBytes();
+            if (lastUsableBytes < space.reserveBytes())
+            {
+                spacePaused = true;
+                lastSpaceCheckNs = receiveTimeNs;
+                return false;
+            }
         }
         return true;
     }
@@ -265,6 +420,30 @@ public final class PartitionWriter implements AutoCloseable
         return lastIndex;
     }
 
+    /** @return true while appends are refused for lack of space (any thread; a moment old). */
+    public boolean spacePaused()
+    {
+        return spacePaused;
+    }
+
+    /** @return free bytes at the last check (any thread; a moment old). */
+    public long lastUsableBytes()
+    {
+        return lastUsableBytes;
+    }
+
+    /** @return records refused for lack of space. */
+    public long refusedForSpace()
+    {
+        return refusedForSpace;
+    }
+
+    /** @return the free space this writer watches, and its reserve. */
+    public DiskSpace diskSpace()
+    {
+        return space;
+    }
+
     public long appendedCount()
     {
         return appended;
@@ -305,6 +484,7 @@ public final class PartitionWriter implements AutoCloseable
     {
         appender.close();
         queue.close();
+        lock.close();
     }
 
     /** The queue's clock: the receive time of the record being appended, never going back. */

@@ -23,6 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  * of the file: it makes the page resident and writable but can never change a byte (it writes
  * only when the word is already 0, and then writes 0). Only the file's existing length is mapped,
  * and Chronicle does not shrink cycle files, so no access can fault past the end.
+ * <p>
+ * <b>Free space:</b> a touched page is an allocated page. The lead is kept within half of what the
+ * file system has free beyond the writer's {@link DiskSpace#reserveBytes() reserve} (asked once per
+ * step), so the pretoucher can never be what fills a disk: on a 20 MiB file system a fixed 16 MiB
+ * lead filled it within seconds and the next write to the mapping killed the JVM with SIGBUS.
  */
 public final class Pretoucher implements AutoCloseable
 {
@@ -134,7 +139,8 @@ public final class Pretoucher implements AutoCloseable
             target.touchedUpTo = 0;
         }
         final long from = Math.max(target.touchedUpTo, position & -PAGE);
-        final long limit = Math.min(position + aheadBytes, target.channel.size() & -PAGE);
+        final long lead = Math.min(aheadBytes, target.writer.diskSpace().spareBytes() / 2);
+        final long limit = Math.min(position + lead, target.channel.size() & -PAGE);
         if (limit - from < PAGE)
         {
             return false;

@@ -68,6 +68,7 @@ public final class BackfillCommand implements Callable<Integer>
         final long[] rows = {0};
         final long[] records = {0};
         final Progress progress = new Progress(System.err, "backfill", 0);
+        final long startNs = System.nanoTime();
         try (FeatureJournalWriter writer = new FeatureJournalWriter(out);
             BufferedWriter csvOut = csv != null ? Files.newBufferedWriter(csv) : null)
         {
@@ -121,8 +122,10 @@ public final class BackfillCommand implements Callable<Integer>
                 }
             }
             progress.finish();
-            System.out.printf("backfill %s..%s: %,d records in, %,d feature records to %s%s%n", TradingDay.format(first),
-                TradingDay.format(last), records[0], writer.written(), out, csv != null ? ", " + rows[0] + " CSV rows to " + csv : "");
+            final long elapsedNs = Math.max(1, System.nanoTime() - startNs);
+            System.out.printf("backfill %s..%s: %,d records in, %,d feature records to %s%s; %,.0f records/s (%.2f s)%n",
+                TradingDay.format(first), TradingDay.format(last), records[0], writer.written(), out,
+                csv != null ? ", " + rows[0] + " CSV rows to " + csv : "", records[0] * 1e9 / elapsedNs, elapsedNs / 1e9);
         }
         return 0;
     }
@@ -134,7 +137,7 @@ public final class BackfillCommand implements Callable<Integer>
             FeatureIds.CROSS_BID_VENUE, FeatureIds.CROSS_ASK_VENUE));
         for (int w = 0; w < windows; w++)
         {
-            for (int k = 0; k <= FeatureIds.VOLUME; k++)
+            for (int k = 0; k <= FeatureIds.LAST_WINDOW_OFFSET; k++)
             {
                 ids.add(FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * w + k);
             }

@@ -2,15 +2,9 @@ package io.tickjournal.ops;
 
 import org.HdrHistogram.Histogram;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
-/** Shared pieces of the benchmark harnesses: allocation counter, percentile lines, scratch dirs. */
+/** Shared pieces of the benchmark harnesses: allocation counter, percentile lines. */
 final class BenchSupport
 {
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -36,21 +30,5 @@ final class BenchSupport
     static String micros(final long ns)
     {
         return ns < 10_000 ? String.format("%.2f us", ns / 1000.0) : String.format("%.1f us", ns / 1000.0);
-    }
-
-    static void deleteTree(final Path dir)
-    {
-        if (dir == null || !Files.exists(dir))
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 }

@@ -76,7 +76,7 @@ public final class BridgeBench implements Callable<Integer>
         }
         finally
         {
-            BenchSupport.deleteTree(root);
+            org.agrona.IoUtil.delete(root.toFile(), false);
         }
         return 0;
     }

@@ -1,8 +1,10 @@
 package io.tickjournal.ops;
 
 import io.tickjournal.bridge.LossySink;
-import io.tickjournal.ingest.FeedCounters;
-import io.tickjournal.ingest.IngestFeed;
+import io.tickjournal.ingest.Channel;
+import io.tickjournal.ingest.FeedConfig;
+import io.tickjournal.ingest.venue.VenueRegistry;
+import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.sim.BinanceSimulator;
 import io.tickjournal.journal.JournalVerifier;
 import io.tickjournal.journal.Venues;
@@ -10,31 +12,42 @@ import io.tickjournal.journal.decimal.Decimals;
 import io.tickjournal.ops.config.TickJournalConfig;
 import io.tickjournal.ops.roles.BridgeRole;
 import io.tickjournal.ops.roles.IngestRole;
+import io.tickjournal.ops.roles.CountersFile;
 import io.tickjournal.ops.roles.ReplicateRole;
+import io.tickjournal.ops.roles.RoleCounters;
 import io.tickjournal.ops.roles.TailerRole;
 import io.tickjournal.tailer.FeatureEngine;
 import io.tickjournal.tailer.FeatureIds;
 import io.tickjournal.tailer.FeatureSet;
-import io.tickjournal.tailer.Sequencer;
-import io.tickjournal.tailer.SequencerCounters;
+import io.tickjournal.journal.sbe.MarketKind;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Everything on one machine on loopback: Binance spot and USD-M simulators, ingest, the journal,
@@ -68,18 +81,120 @@ public final class DemoCommand implements Callable<Integer>
     private final Map<String, Row> rows = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(3_600_000_000_000L, 3);
 
-    /** What the view shows per instrument, written on the tailer thread. */
+    /**
+     * One simulated venue of the demo. The demo's feeds, simulators and view rows all come from
+     * {@link #VENUES}: adding a venue is one more entry there.
+     *
+     * @param partition   its partition.
+     * @param venueId     its venue id.
+     * @param code        its MoldUDP64 partition code.
+     * @param label       its short name in the view.
+     * @param futures     whether the simulator plays the futures (USD-M) protocol.
+     * @param seed        the simulated market's seed.
+     * @param channels    what ingest subscribes to.
+     * @param instruments the instruments.
+     * @param stallTimeoutMs no data for this long: reconnect.
+     */
+    record DemoVenue(String partition, int venueId, String code, String label, boolean futures, long seed,
+        Set<Channel> channels, List<InstrumentSpec> instruments, long stallTimeoutMs)
+    {
+        FeedConfig feed(final Path journalDir, final BinanceSimulator simulator)
+        {
+            final FeedConfig feed = VenueRegistry.byId(venueId).defaults(journalDir.resolve(partition),
+                URI.create(simulator.webSocketUri()), URI.create(simulator.restUri()), instruments, channels);
+            return feed.withTimers(stallTimeoutMs * 1_000_000L, feed.maxConnectionAgeNs(), feed.rotateMarginNs(),
+                feed.reconnectMinNs(), feed.reconnectMaxNs());
+        }
+
+        BinanceSimulator.Options simulator(final int tradesPerSecond)
+        {
+            return BinanceSimulator.Options.defaults(futures).withTradesPerSecond(tradesPerSecond).withSeed(seed);
+        }
+    }
+
+    private static List<InstrumentSpec> btcAndEth(final MarketKind kind, final int sizeExponent)
+    {
+        return List.of(new InstrumentSpec(1, "BTCUSDT", "BTC-USDT", kind, -2, sizeExponent),
+            new InstrumentSpec(2, "ETHUSDT", "ETH-USDT", kind, -2, sizeExponent));
+    }
+
+    /** The demo's venues, in view order. */
+    static final List<DemoVenue> VENUES = List.of(
+        new DemoVenue("binance-spot", Venues.BINANCE_SPOT, "BS", "spot", false, 42,
+            EnumSet.of(Channel.TRADE, Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER), btcAndEth(MarketKind.SPOT, -8), 30_000),
+        new DemoVenue("binance-usdm", Venues.BINANCE_USDM, "BU", "usdm", true, 4242,
+            EnumSet.of(Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER, Channel.MARK_PRICE), btcAndEth(MarketKind.PERPETUAL, -3),
+            5_000));
+
+    /**
+     * What the view shows per instrument. Written on the tailer thread, read by the view thread
+     * under a sequence lock (as Aeron's counters and Agrona's broadcast buffers do): the writer
+     * makes {@code version} odd, writes, makes it even; a reader copies and keeps the copy only if
+     * the version was even and unchanged around it, so it never shows half an update.
+     */
     static final class Row
     {
         final String name;
-        final long[] mantissas = new long[16];
-        final int[] exponents = new int[16];
-        final boolean[] present = new boolean[16];
-        volatile long updates;
+        private final long[] mantissas = new long[16];
+        private final int[] exponents = new int[16];
+        private final boolean[] present = new boolean[16];
+        private final AtomicLong version = new AtomicLong();
 
         Row(final String name)
         {
             this.name = name;
+        }
+
+        /** Tailer thread only. */
+        void write(final FeatureSet features)
+        {
+            version.setRelease(version.getPlain() + 1);
+            VarHandle.storeStoreFence();
+            for (int i = 0; i < SHOWN.length; i++)
+            {
+                final int at = features.indexOf(SHOWN[i]);
+                present[i] = at >= 0;
+                if (at >= 0)
+                {
+                    mantissas[i] = features.mantissa(at);
+                    exponents[i] = features.exponent(at);
+                }
+            }
+            version.setRelease(version.getPlain() + 1);
+        }
+
+        /**
+         * A consistent copy (view thread).
+         *
+         * @return the values as text, one per shown feature ("-" where absent).
+         */
+        String[] read()
+        {
+            final String[] values = new String[SHOWN.length];
+            final long[] m = new long[SHOWN.length];
+            final int[] e = new int[SHOWN.length];
+            final boolean[] p = new boolean[SHOWN.length];
+            while (true)
+            {
+                final long before = version.getAcquire();
+                if ((before & 1) == 0)
+                {
+                    System.arraycopy(mantissas, 0, m, 0, m.length);
+                    System.arraycopy(exponents, 0, e, 0, e.length);
+                    System.arraycopy(present, 0, p, 0, p.length);
+                    VarHandle.loadLoadFence();
+                    if (version.getAcquire() == before)
+                    {
+                        break;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+            for (int i = 0; i < values.length; i++)
+            {
+                values[i] = p[i] ? Decimals.toString(m[i], e[i]) : "-";
+            }
+            return values;
         }
     }
 
@@ -100,72 +215,59 @@ public final class DemoCommand implements Callable<Integer>
         }
     }
 
-    static String demoConfig(final String spotWs, final String spotRest, final String usdmWs, final String usdmRest,
-        final int retransmitPort, final int replicationPort, final int basePort)
+    /**
+     * The demo's configuration, built as the config object (the same one {@code config/tickjournal.yaml}
+     * loads into), pointing at the simulators on loopback.
+     *
+     * @param dir             the demo's data directory.
+     * @param simulators      one per {@link #VENUES} entry.
+     * @param retransmitPort  the bridge's re-request port.
+     * @param replicationPort the replication source's port.
+     * @param basePort        the first venue's multicast port (the next venues count up).
+     * @return the config.
+     */
+    static TickJournalConfig demoConfig(final Path dir, final List<BinanceSimulator> simulators, final int retransmitPort,
+        final int replicationPort, final int basePort)
     {
-        return String.join("\n",
-            "journal:",
-            "  dir: journal",
-            "feeds:",
-            "  - partition: binance-spot",
-            "    venue: binance-spot",
-            "    code: BS",
-            "    group: 239.255.42.1:" + basePort,
-            "    websocket: " + spotWs,
-            "    rest: " + spotRest,
-            "    channels: [trade, aggTrade, depth, bookTicker]",
-            "    instruments:",
-            "      - {id: 1, symbol: BTCUSDT, canonical: BTC-USDT, priceExponent: -2, sizeExponent: -8}",
-            "      - {id: 2, symbol: ETHUSDT, canonical: ETH-USDT, priceExponent: -2, sizeExponent: -8}",
-            "  - partition: binance-usdm",
-            "    venue: binance-usdm",
-            "    code: BU",
-            "    group: 239.255.42.2:" + (basePort + 1),
-            "    websocket: " + usdmWs,
-            "    rest: " + usdmRest,
-            "    channels: [aggTrade, depth, bookTicker, markPrice]",
-            "    instruments:",
-            "      - {id: 1, symbol: BTCUSDT, canonical: BTC-USDT, priceExponent: -2, sizeExponent: -3}",
-            "      - {id: 2, symbol: ETHUSDT, canonical: ETH-USDT, priceExponent: -2, sizeExponent: -3}",
-            "    stallTimeoutMs: 5000",
-            "bridge:",
-            "  stateDir: bridge",
-            "  interface: lo",
-            "  ttl: 0",
-            "  heartbeatMs: 200",
-            "  idle: backoff",
-            "  retransmit: 127.0.0.1:" + retransmitPort,
-            "replication:",
-            "  bind: 127.0.0.1:" + replicationPort,
-            "  secret: demo",
-            "tailer:",
-            "  replicaDir: replica",
-            "  replicationSource: 127.0.0.1:" + replicationPort,
-            "  rerequest: 127.0.0.1:" + retransmitPort,
-            "  interface: lo",
-            "  featureDir: features",
-            "  windowsMs: [1000, 10000, 60000]",
-            "");
+        final Path root = dir.toAbsolutePath();
+        final Path journalDir = root.resolve("journal");
+        final List<TickJournalConfig.Feed> feeds = new ArrayList<>();
+        for (int i = 0; i < VENUES.size(); i++)
+        {
+            final DemoVenue venue = VENUES.get(i);
+            feeds.add(new TickJournalConfig.Feed(venue.partition(), venue.code(), venue.feed(journalDir, simulators.get(i)),
+                new InetSocketAddress("239.255.42." + (i + 1), basePort + i)));
+        }
+        final InetSocketAddress retransmit = new InetSocketAddress("127.0.0.1", retransmitPort);
+        final InetSocketAddress replication = new InetSocketAddress("127.0.0.1", replicationPort);
+        return new TickJournalConfig(journalDir, feeds,
+            new TickJournalConfig.Bridge(root.resolve("bridge"), "lo", 0, 1472, 200, "backoff", -1, retransmit, 1024, 100,
+                2L << 20, 1024),
+            new TickJournalConfig.Replication(replication, "demo", 1000, 10_000, 32, 256, 3000),
+            new TickJournalConfig.Tailer(root.resolve("replica"), replication, retransmit, "lo", true, new long[] {1000, 10_000, 60_000},
+                5, root.resolve("features"), "backoff", -1, false, null),
+            root.resolve("counters"));
     }
 
     @Override
     public Integer call() throws Exception
     {
-        BenchSupport.deleteTree(dir);
+        IoUtil.delete(dir.toFile(), false);
         Files.createDirectories(dir);
         final PrintStream out = System.out;
         final boolean redraw = !plain && System.console() != null;
         final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
         final EpochNanoClock clock = new OffsetEpochNanoClock();
 
-        try (BinanceSimulator spot = new BinanceSimulator(BinanceSimulator.Options.defaults(false).withTradesPerSecond(tradesPerSecond), 0);
-            BinanceSimulator usdm = new BinanceSimulator(BinanceSimulator.Options.defaults(true).withTradesPerSecond(tradesPerSecond).withSeed(4242), 0))
+        final List<BinanceSimulator> simulators = new ArrayList<>();
+        try
         {
+            for (final DemoVenue venue : VENUES)
+            {
+                simulators.add(new BinanceSimulator(venue.simulator(tradesPerSecond), 0));
+            }
             final int basePort = 40_000 + (int)(ProcessHandle.current().pid() % 1000) * 2;
-            final String yaml = demoConfig(spot.webSocketUri(), spot.restUri(), usdm.webSocketUri(), usdm.restUri(),
-                freePort(), freePort(), basePort);
-            Files.writeString(dir.resolve("tickjournal.yaml"), yaml);
-            final TickJournalConfig config = TickJournalConfig.load(dir.resolve("tickjournal.yaml"));
+            final TickJournalConfig config = demoConfig(dir, simulators, freePort(), freePort(), basePort);
 
             final FeatureEngine.Listener view = (instrument, features, day, sequence, receiveTimeNs) ->
             {
@@ -176,86 +278,130 @@ public final class DemoCommand implements Callable<Integer>
                 {
                     row = rows.computeIfAbsent(key, k -> new Row(Venues.name(instrument.venueId()) + " " + instrument.canonical()));
                 }
-                copy(row, features);
+                row.write(features);
             };
 
-            final ReplicateRole replicate = new ReplicateRole(config, log::add);
-            final BridgeRole bridge = new BridgeRole(config, loss > 0 ? LossySink.factory(loss, 7) : BridgeRole.datagrams(), log::add);
-            final IngestRole ingest = new IngestRole(config, clock);
-            final TailerRole tailer = new TailerRole(config, List.of(view), log::add);
-
-            final ShutdownSignal signal = new ShutdownSignal("demo");
-            final long start = System.nanoTime();
-            final long end = durationSeconds > 0 ? start + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
-            Snapshot previous = new Snapshot();
-            int second = 0;
-            try
+            final CountDownLatch stop = new CountDownLatch(1);
+            final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier(stop::countDown);
+            final TerminationSignals signals = TerminationSignals.install(barrier::signal);
+            try (RoleCounters counters = RoleCounters.create(config.countersDir(), "demo", log::add);
+                CountersFile view2 = CountersFile.open(counters.file()))
             {
-                while (!signal.await(1, TimeUnit.SECONDS))
+                final ReplicateRole replicate = new ReplicateRole(config, log::add, counters);
+                final BridgeRole bridge = new BridgeRole(config, loss > 0 ? LossySink.factory(loss, 7) : BridgeRole.datagrams(), log::add,
+                    counters);
+                final IngestRole ingest = new IngestRole(config, clock, counters);
+                final TailerRole tailer = new TailerRole(config, List.of(view), log::add, counters);
+
+                final long start = System.nanoTime();
+                final long end = durationSeconds > 0 ? start + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
+                Snapshot previous = new Snapshot(VENUES.size());
+                int second = 0;
+                long journaled = 0;
+                try
                 {
-                    second++;
-                    if (!noFaults && second % 10 == 5)
+                    while (!stop.await(1, TimeUnit.SECONDS))
                     {
-                        spot.gapNextDepth("BTCUSDT");
-                        log.add("fault: dropped a BTCUSDT depth event at the spot venue (expect a gap, then a resync)");
-                    }
-                    if (!noFaults && second % 30 == 20)
-                    {
-                        usdm.serverShutdown(1000);
-                        log.add("fault: USD-M venue announced serverShutdown (expect a make-before-break switch)");
-                    }
-                    final Snapshot now = Snapshot.take(ingest, bridge, tailer, spot, usdm);
-                    render(out, redraw, now, previous, System.nanoTime() - start, log);
-                    previous = now;
-                    if (System.nanoTime() >= end)
-                    {
-                        break;
+                        second++;
+                        injectFaults(second, simulators, log);
+                        final Snapshot now = Snapshot.take(view2, simulators);
+                        render(out, redraw, now, previous, System.nanoTime() - start, log);
+                        previous = now;
+                        if (System.nanoTime() >= end)
+                        {
+                            break;
+                        }
                     }
                 }
+                finally
+                {
+                    ingest.close();
+                    for (final TickJournalConfig.Feed feed : config.feeds())
+                    {
+                        journaled += JournalVerifier.verify(config.journalDir().resolve(feed.partition())).records();
+                    }
+                    awaitDelivered(view2, journaled, TimeUnit.SECONDS.toNanos(10));
+                    tailer.close();
+                    bridge.close();
+                    replicate.close();
+                }
+                final Snapshot last = Snapshot.take(view2, simulators);
+                out.println();
+                out.printf("stopped after %d s. journal %s: %,d records journaled, tailer delivered %,d, %d gaps repaired%n",
+                    (System.nanoTime() - start) / 1_000_000_000L, config.journalDir(), journaled, last.delivered, last.repairs);
+                for (final TickJournalConfig.Feed feed : config.feeds())
+                {
+                    final JournalVerifier.Report report = JournalVerifier.verify(config.journalDir().resolve(feed.partition()));
+                    out.printf("verify %-14s %s, %,d records%n", feed.partition(), report.ok() ? "OK" : "BROKEN " + report.problems(),
+                        report.records());
+                }
+                if (config.tailer().featureDir() != null && Files.isDirectory(config.tailer().featureDir()))
+                {
+                    final JournalVerifier.Report report = JournalVerifier.verify(config.tailer().featureDir());
+                    out.printf("verify %-14s %s, %,d feature records%n", "features", report.ok() ? "OK" : "BROKEN " + report.problems(),
+                        report.records());
+                }
+                out.println("try: ./tickjournal stats " + config.journalDir() + "   ./tickjournal audit --journal " +
+                    config.journalDir() + " summary");
+                out.flush();
             }
             finally
             {
-                ingest.close();
-                Thread.sleep(500); // let the bridge send and the tailer receive the last records
-                tailer.close();
-                bridge.close();
-                replicate.close();
+                signals.close();
+                barrier.close();
             }
-            final Snapshot last = Snapshot.take(null, bridge, tailer, spot, usdm);
-            out.println();
-            out.printf("stopped after %d s. journal %s: %,d records appended by ingest, tailer delivered %,d, %d gaps repaired%n",
-                (System.nanoTime() - start) / 1_000_000_000L, config.journalDir(), previous.ingestRecords, last.delivered,
-                last.repairs);
-            for (final TickJournalConfig.Feed feed : config.feeds())
-            {
-                final JournalVerifier.Report report = JournalVerifier.verify(config.journalDir().resolve(feed.partition()));
-                out.printf("verify %-14s %s, %,d records%n", feed.partition(), report.ok() ? "OK" : "BROKEN " + report.problems(),
-                    report.records());
-            }
-            out.println("try: ./tickjournal stats " + config.journalDir() + "   ./tickjournal audit --journal " +
-                config.journalDir() + " summary");
-            out.flush();
-            signal.close();
+        }
+        finally
+        {
+            simulators.forEach(BinanceSimulator::close);
         }
         return 0;
     }
 
-    private static void copy(final Row row, final FeatureSet features)
+    /** A depth gap at the spot venues every 10 s, a shutdown notice at the futures venues every 30 s. */
+    private void injectFaults(final int second, final List<BinanceSimulator> simulators, final List<String> log)
     {
-        for (int i = 0; i < SHOWN.length; i++)
+        if (noFaults)
         {
-            final int at = features.indexOf(SHOWN[i]);
-            row.present[i] = at >= 0;
-            if (at >= 0)
+            return;
+        }
+        for (int i = 0; i < VENUES.size(); i++)
+        {
+            final DemoVenue venue = VENUES.get(i);
+            if (!venue.futures() && second % 10 == 5)
             {
-                row.mantissas[i] = features.mantissa(at);
-                row.exponents[i] = features.exponent(at);
+                simulators.get(i).gapNextDepth("BTCUSDT");
+                log.add("fault: dropped a BTCUSDT depth event at " + venue.partition() + " (expect a gap, then a resync)");
+            }
+            if (venue.futures() && second % 30 == 20)
+            {
+                simulators.get(i).serverShutdown(1000);
+                log.add("fault: " + venue.partition() + " announced serverShutdown (expect a make-before-break switch)");
             }
         }
-        row.updates++;
     }
 
-    /** Counters of every stage at one moment. */
+    /** Wait until the tailer has delivered every journaled record (read from its counter), or the time is up. */
+    private static void awaitDelivered(final CountersFile counters, final long journaled, final long timeoutNs)
+    {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (deliveredOf(counters) < journaled && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(RoleCounters.MIRROR_INTERVAL_NS / 10);
+        }
+    }
+
+    private static long deliveredOf(final CountersFile counters)
+    {
+        long delivered = 0;
+        for (final DemoVenue venue : VENUES)
+        {
+            delivered += Math.max(0, counters.value("tailer " + venue.partition() + ": delivered"));
+        }
+        return delivered;
+    }
+
+    /** Counters of every stage at one moment, read from the demo's counters file. */
     static final class Snapshot
     {
         long simFrames;
@@ -276,46 +422,40 @@ public final class DemoCommand implements Callable<Integer>
         long byTcp;
         long maxRepairNs;
         long replicated;
-        long[] perVenueFrames = new long[2];
+        final long[] perVenueFrames;
 
-        static Snapshot take(final IngestRole ingest, final BridgeRole bridge, final TailerRole tailer,
-            final BinanceSimulator spot, final BinanceSimulator usdm)
+        Snapshot(final int venues)
         {
-            final Snapshot s = new Snapshot();
-            s.simFrames = spot.framesSent() + usdm.framesSent();
-            if (ingest != null)
+            perVenueFrames = new long[venues];
+        }
+
+        static Snapshot take(final CountersFile c, final List<BinanceSimulator> simulators)
+        {
+            final Snapshot s = new Snapshot(VENUES.size());
+            for (int i = 0; i < VENUES.size(); i++)
             {
-                int v = 0;
-                for (final IngestFeed feed : ingest.feeds())
-                {
-                    final FeedCounters c = feed.session().counters();
-                    s.ingestFrames += c.frames;
-                    s.ingestRecords += c.records;
-                    s.malformed += c.malformed;
-                    s.badValues += c.badValues;
-                    s.bookGaps += c.bookGaps;
-                    s.resyncs += c.resyncs;
-                    s.rotations += c.rotations;
-                    if (v < 2)
-                    {
-                        s.perVenueFrames[v++] = c.frames;
-                    }
-                }
+                s.simFrames += simulators.get(i).framesSent();
+                final String ingest = "ingest " + VENUES.get(i).partition() + ": ";
+                s.perVenueFrames[i] = Math.max(0, c.value(ingest + "frames"));
+                s.ingestFrames += s.perVenueFrames[i];
+                s.ingestRecords += Math.max(0, c.value(ingest + "records"));
+                s.malformed += Math.max(0, c.value(ingest + "malformed"));
+                s.badValues += Math.max(0, c.value(ingest + "bad values"));
+                s.bookGaps += Math.max(0, c.value(ingest + "book gaps"));
+                s.resyncs += Math.max(0, c.value(ingest + "resyncs"));
+                s.rotations += Math.max(0, c.value(ingest + "rotations"));
+                final String tailer = "tailer " + VENUES.get(i).partition() + ": ";
+                s.delivered += Math.max(0, c.value(tailer + "delivered"));
+                s.gaps += Math.max(0, c.value(tailer + "gaps"));
+                s.repairs += Math.max(0, c.value(tailer + "repairs"));
+                s.fromReplica += Math.max(0, c.value(tailer + "recovered from replica"));
+                s.byRerequest += Math.max(0, c.value(tailer + "recovered by re-request"));
+                s.byTcp += Math.max(0, c.value(tailer + "recovered by tcp"));
+                s.maxRepairNs = Math.max(s.maxRepairNs, c.value(tailer + "max repair ns"));
             }
-            s.packets = bridge.bridge().counters().packetsSent();
-            s.messages = bridge.bridge().counters().messagesPacked();
-            for (final Sequencer sequencer : tailer.receiver().sequencers())
-            {
-                final SequencerCounters c = sequencer.counters();
-                s.delivered += c.delivered;
-                s.gaps += c.gaps;
-                s.repairs += c.repairs;
-                s.fromReplica += c.recoveredFromReplica;
-                s.byRerequest += c.recoveredByRerequest;
-                s.byTcp += c.recoveredByTcp;
-                s.maxRepairNs = Math.max(s.maxRepairNs, c.maxRepairNs);
-            }
-            s.replicated = tailer.replicaSink().recordsWritten();
+            s.packets = Math.max(0, c.value("bridge: packets sent"));
+            s.messages = Math.max(0, c.value("bridge: messages sent"));
+            s.replicated = Math.max(0, c.value("tailer replica: records written"));
             return s;
         }
     }
@@ -333,8 +473,12 @@ public final class DemoCommand implements Callable<Integer>
         }
         b.append(String.format("tickjournal demo  %ds  (Ctrl-C to stop)%n", elapsedNs / 1_000_000_000L));
         b.append(String.format("%-10s %10s %10s   %s%n", "stage", "per second", "total", "notes"));
-        b.append(String.format("%-10s %,10d %,10d   spot %,d/s  usdm %,d/s frames received%n", "venues", s.simFrames - p.simFrames,
-            s.simFrames, s.perVenueFrames[0] - p.perVenueFrames[0], s.perVenueFrames[1] - p.perVenueFrames[1]));
+        final StringBuilder perVenue = new StringBuilder();
+        for (int i = 0; i < VENUES.size(); i++)
+        {
+            perVenue.append(String.format("%s %,d/s  ", VENUES.get(i).label(), s.perVenueFrames[i] - p.perVenueFrames[i]));
+        }
+        b.append(String.format("%-10s %,10d %,10d   %sframes received%n", "venues", s.simFrames - p.simFrames, s.simFrames, perVenue));
         b.append(String.format("%-10s %,10d %,10d   records journaled; malformed %d, bad values %d, book gaps %d, resyncs %d, " +
             "rotations %d%n", "ingest", s.ingestRecords - p.ingestRecords, s.ingestRecords, s.malformed, s.badValues, s.bookGaps,
             s.resyncs, s.rotations));
@@ -354,17 +498,18 @@ public final class DemoCommand implements Callable<Integer>
         }
         b.append(String.format("%n%-26s %12s %12s %13s %8s %12s %8s %12s %9s %9s %7s%n", "instrument", "bid", "ask", "mid", "spread",
             "microprice", "imb", "vwap 10s", "tfi 10s", "rv 10s", "trades"));
-        rows.values().stream().sorted((a, c) -> a.name.compareTo(c.name)).forEach(row ->
-            b.append(String.format("%-26s %12s %12s %13s %8s %12s %8s %12s %9s %9s %7s%n", row.name, v(row, 0), v(row, 1),
-                v(row, 2), v(row, 3), v(row, 4), v(row, 5), v(row, 6), v(row, 7), v(row, 8), v(row, 9))));
+        final java.util.TreeMap<String, String[]> shown = new java.util.TreeMap<>();
+        rows.values().forEach(row -> shown.put(row.name, row.read()));
+        shown.forEach((name, v) -> b.append(String.format("%-26s %12s %12s %13s %8s %12s %8s %12s %9s %9s %7s%n", name, v[0], v[1],
+            v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])));
         b.append(String.format("%ncross-venue best bid / offer (from each venue's latest whole book):%n"));
         final java.util.Set<String> seen = new java.util.TreeSet<>();
-        rows.values().stream().sorted((a, c) -> a.name.compareTo(c.name)).forEach(row ->
+        shown.forEach((name, v) ->
         {
-            final String canonical = row.name.substring(row.name.indexOf(' ') + 1);
-            if (seen.add(canonical) && row.present[10] && row.present[11])
+            final String canonical = name.substring(name.indexOf(' ') + 1);
+            if (seen.add(canonical) && !"-".equals(v[10]) && !"-".equals(v[11]))
             {
-                b.append(String.format("  %-10s bid %12s  ask %12s%n", canonical, v(row, 10), v(row, 11)));
+                b.append(String.format("  %-10s bid %12s  ask %12s%n", canonical, v[10], v[11]));
             }
         });
         final List<String> recent;
@@ -379,10 +524,5 @@ public final class DemoCommand implements Callable<Integer>
         }
         out.print(b);
         out.flush();
-    }
-
-    private static String v(final Row row, final int i)
-    {
-        return row.present[i] ? Decimals.toString(row.mantissas[i], row.exponents[i]) : "-";
     }
 }

@@ -53,7 +53,7 @@ public final class JournalBench implements Callable<Integer>
         {
             if (dir == null)
             {
-                BenchSupport.deleteTree(root);
+                org.agrona.IoUtil.delete(root.toFile(), false);
             }
         }
         return 0;
@@ -125,7 +125,7 @@ public final class JournalBench implements Callable<Integer>
             System.out.printf("  tail throughput    %,12.0f records/s  (%,d records)%n", read * 1e9 / elapsed, read);
             System.out.printf("  tail allocation    %.3f bytes/record%n", allocated / (double)read);
         }
-        BenchSupport.deleteTree(partition);
+        org.agrona.IoUtil.delete(partition.toFile(), false);
         if (sink == 42)
         {
             System.out.println();

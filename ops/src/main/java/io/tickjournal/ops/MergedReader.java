@@ -30,6 +30,8 @@ final class MergedReader implements AutoCloseable
     {
         final JournalTailer tailer;
         final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+        /** One copying handler for the head's lifetime (a capturing lambda per read allocated per record). */
+        final io.tickjournal.journal.RecordHandler copy = this::copy;
         int length;
         int day;
         long sequence;
@@ -41,16 +43,18 @@ final class MergedReader implements AutoCloseable
             this.tailer = tailer;
         }
 
+        private void copy(final int d, final long s, final org.agrona.DirectBuffer b, final int o, final int l)
+        {
+            buffer.putBytes(0, b, o, l);
+            length = l;
+            day = d;
+            sequence = s;
+            time = Records.receiveTimeNs(b, o);
+        }
+
         void advance(final long toNs)
         {
-            present = tailer.readOne((d, s, b, o, l) ->
-            {
-                buffer.putBytes(0, b, o, l);
-                length = l;
-                day = d;
-                sequence = s;
-                time = Records.receiveTimeNs(b, o);
-            });
+            present = tailer.readOne(copy);
             if (present && toNs != Long.MAX_VALUE && time >= toNs && (Records.flags(buffer, 0) & Records.FLAG_DEFERRED) == 0)
             {
                 present = false;

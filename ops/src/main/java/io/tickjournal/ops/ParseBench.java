@@ -8,7 +8,6 @@ import io.tickjournal.ingest.FeedTransport;
 import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.IngestFeed;
 import io.tickjournal.ingest.venue.VenueRegistry;
-import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.EpochNanoClock;
@@ -26,13 +25,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
- * Binance frames through the real ingest path on one thread: raw capture, Jackson parse,
+ * Venue frames through the real ingest path on one thread: raw capture, Jackson parse,
  * sequencing, encoding and append into real partitions on disk. Frames are pre-rendered the way
- * Binance sends them (combined-stream wrapper); only the id digits are rewritten in place per
- * frame so every frame is new to the dedup and book checks.
+ * each venue sends them (Binance's combined-stream wrapper, Bybit's topic envelope with a UUID
+ * trade id, OKX's arg/data envelope with four-element levels); only the id digits are rewritten in
+ * place per frame so every frame is new to the dedup and book checks.
  */
 @Command(name = "parse", mixinStandardHelpOptions = true,
-    description = "Parse, normalize and append Binance trade and 10-level depth frames: frames/s, percentiles, bytes allocated per frame.")
+    description = "Parse, normalize and append each venue's trade and 10-level depth frames: frames/s, percentiles, bytes allocated per frame.")
 public final class ParseBench implements Callable<Integer>
 {
     private static final int POOL = 512;
@@ -43,6 +43,10 @@ public final class ParseBench implements Callable<Integer>
 
     @Option(names = "--depths", description = "depth frames per pass (default: ${DEFAULT-VALUE})", defaultValue = "1000000")
     int depths;
+
+    @Option(names = "--venues", split = ",", description = "venues whose frames to measure (default: ${DEFAULT-VALUE})",
+        defaultValue = "binance-spot,bybit-spot,okx-spot")
+    List<String> venues;
 
     @Option(names = "--dir", description = "where to put the scratch journals (default: a temporary directory)")
     Path dir;
@@ -67,22 +71,26 @@ public final class ParseBench implements Callable<Integer>
                 default -> throw new IllegalArgumentException("--pretouch must be on, off or both, got '" + pretouch + "'");
             };
             int n = 0;
-            for (final boolean on : modes)
+            for (final String venue : venues)
             {
-                onOwnThread(root.resolve("trades" + n), false, trades, on);
-                n++;
-            }
-            for (final boolean on : modes)
-            {
-                onOwnThread(root.resolve("depths" + n), true, depths, on);
-                n++;
+                VenueRegistry.byName(venue);
+                for (final boolean on : modes)
+                {
+                    onOwnThread(venue, root.resolve("trades" + n), false, trades, on);
+                    n++;
+                }
+                for (final boolean on : modes)
+                {
+                    onOwnThread(venue, root.resolve("depths" + n), true, depths, on);
+                    n++;
+                }
             }
         }
         finally
         {
             if (dir == null)
             {
-                BenchSupport.deleteTree(root);
+                org.agrona.IoUtil.delete(root.toFile(), false);
             }
         }
         return 0;
@@ -92,6 +100,14 @@ public final class ParseBench implements Callable<Integer>
     {
         final byte[] bytes;
         final int[] idOffsets;
+        /** The first placeholder is the previous event's id (OKX {@code prevSeqId}), the second this one's. */
+        boolean chained;
+
+        Frame(final String text, final boolean chained)
+        {
+            this(text);
+            this.chained = chained;
+        }
 
         Frame(final String text)
         {
@@ -110,12 +126,12 @@ public final class ParseBench implements Callable<Integer>
             }
         }
 
-        /** Write ids: the first placeholder gets {@code first}, the second {@code second}. */
+        /** Write ids: the first placeholder gets {@code first} ({@code first - 1} when chained), the others {@code second}. */
         void ids(final long first, final long second)
         {
             for (int k = 0; k < idOffsets.length; k++)
             {
-                long v = k == 0 ? first : second;
+                long v = k == 0 ? (chained ? first - 1 : first) : second;
                 for (int i = idOffsets[k] + ID_DIGITS - 1; i >= idOffsets[k]; i--)
                 {
                     bytes[i] = (byte)('0' + (v % 10));
@@ -135,8 +151,16 @@ public final class ParseBench implements Callable<Integer>
         return "0." + String.format("%08d", 1 + random.nextInt(99_999_999));
     }
 
-    private static Frame[] frames(final boolean depth)
+    private static Frame[] frames(final String venue, final boolean depth)
     {
+        if (venue.startsWith("bybit"))
+        {
+            return bybitFrames(depth);
+        }
+        if (venue.startsWith("okx"))
+        {
+            return okxFrames(depth);
+        }
         final SplittableRandom random = new SplittableRandom(7);
         final Frame[] frames = new Frame[POOL];
         final String id = "9".repeat(ID_DIGITS);
@@ -167,12 +191,106 @@ public final class ParseBench implements Callable<Integer>
         return frames;
     }
 
+    private static String levels(final SplittableRandom random, final String extra)
+    {
+        final StringBuilder json = new StringBuilder(512).append('[');
+        for (int l = 0; l < 10; l++)
+        {
+            json.append(l == 0 ? "[\"" : ",[\"").append(price(random)).append("\",\"").append(size(random)).append('"')
+                .append(extra).append(']');
+        }
+        return json.append(']').toString();
+    }
+
+    /**
+     * Bybit v5 as it sends them: {@code publicTrade} with one trade whose id is a UUID (linear; spot's
+     * are digits), and an {@code orderbook.50} delta with 10 levels a side and contiguous {@code u}.
+     */
+    private static Frame[] bybitFrames(final boolean depth)
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        final Frame[] frames = new Frame[POOL];
+        final String id = "9".repeat(ID_DIGITS);
+        for (int i = 0; i < POOL; i++)
+        {
+            if (!depth)
+            {
+                // A UUID's 36 characters, its tail rewritten per frame.
+                frames[i] = new Frame("{\"topic\":\"publicTrade.BTCUSDT\",\"type\":\"snapshot\",\"ts\":1767225600123,\"data\":[{" +
+                    "\"T\":1767225600122,\"s\":\"BTCUSDT\",\"S\":\"" + (random.nextBoolean() ? "Buy" : "Sell") + "\",\"v\":\"" +
+                    size(random) + "\",\"p\":\"" + price(random) + "\",\"L\":\"PlusTick\",\"i\":\"20f43950-d8dd-5b31-911-" + id +
+                    "\",\"BT\":false,\"RPI\":false,\"seq\":66544703342}]}");
+            }
+            else
+            {
+                frames[i] = new Frame("{\"topic\":\"orderbook.50.BTCUSDT\",\"type\":\"delta\",\"ts\":1767225600123,\"data\":{" +
+                    "\"s\":\"BTCUSDT\",\"b\":" + levels(random, "") + ",\"a\":" + levels(random, "") + ",\"u\":" + id +
+                    ",\"seq\":" + id + "},\"cts\":1767225600120}");
+            }
+        }
+        return frames;
+    }
+
+    /**
+     * OKX v5 as it sends them: {@code trades} with one trade ({@code count}, {@code source},
+     * {@code seqId}), and a {@code books} update with 10 four-element levels a side chained by
+     * {@code prevSeqId}; its checksum is 0, as OKX sends it since deprecating the field.
+     */
+    private static Frame[] okxFrames(final boolean depth)
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        final Frame[] frames = new Frame[POOL];
+        final String id = "9".repeat(ID_DIGITS);
+        for (int i = 0; i < POOL; i++)
+        {
+            if (!depth)
+            {
+                frames[i] = new Frame("{\"arg\":{\"channel\":\"trades\",\"instId\":\"BTC-USDT\"},\"data\":[{\"instId\":\"BTC-USDT\"," +
+                    "\"tradeId\":\"" + id + "\",\"px\":\"" + price(random) + "\",\"sz\":\"" + size(random) + "\",\"side\":\"" +
+                    (random.nextBoolean() ? "buy" : "sell") + "\",\"ts\":\"1767225600122\",\"count\":\"1\",\"source\":\"0\"," +
+                    "\"seqId\":1234}]}");
+            }
+            else
+            {
+                frames[i] = new Frame("{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"update\",\"data\":[{" +
+                    "\"asks\":" + levels(random, ",\"0\",\"3\"") + ",\"bids\":" + levels(random, ",\"0\",\"3\"") +
+                    ",\"ts\":\"1767225600122\",\"checksum\":0,\"prevSeqId\":" + id + ",\"seqId\":" + id + "}]}", true);
+            }
+        }
+        return frames;
+    }
+
+    /** The book snapshot a pass joins on, at id {@code id}, as the venue sends it. */
+    private static void join(final String venue, final FeedSession session, final EpochNanoClock clock, final Frame first, final long id)
+    {
+        if (venue.startsWith("bybit") || venue.startsWith("okx"))
+        {
+            final String text = venue.startsWith("bybit") ?
+                "{\"topic\":\"orderbook.50.BTCUSDT\",\"type\":\"snapshot\",\"ts\":1767225600123,\"data\":{\"s\":\"BTCUSDT\"," +
+                "\"b\":[[\"65000.00000000\",\"1.00000000\"]],\"a\":[[\"65001.00000000\",\"1.00000000\"]],\"u\":" + id +
+                ",\"seq\":" + id + "},\"cts\":1767225600120}" :
+                "{\"arg\":{\"channel\":\"books\",\"instId\":\"BTC-USDT\"},\"action\":\"snapshot\",\"data\":[{" +
+                "\"asks\":[[\"65001.00000000\",\"1.00000000\",\"0\",\"1\"]],\"bids\":[[\"65000.00000000\",\"1.00000000\",\"0\",\"1\"]]," +
+                "\"ts\":\"1767225600122\",\"checksum\":0,\"prevSeqId\":-1,\"seqId\":" + id + "}]}";
+            final byte[] snapshot = text.getBytes(StandardCharsets.US_ASCII);
+            session.onFrame(1, snapshot, snapshot.length, clock.nanoTime());
+            return;
+        }
+        // Binance: one buffered event, then a REST snapshot just below it, so the event straddles it and
+        // the book joins at once (a snapshot at the event's own id would leave the book joining until the next).
+        first.ids(id, id);
+        session.onFrame(1, first.bytes, first.bytes.length, clock.nanoTime());
+        final byte[] snapshot = ("{\"lastUpdateId\":" + (id - 1) + ",\"bids\":[[\"65000.00000000\",\"1.00000000\"]]," +
+            "\"asks\":[[\"65001.00000000\",\"1.00000000\"]]}").getBytes(StandardCharsets.US_ASCII);
+        session.onRestResponse(0, 200, snapshot, snapshot.length, clock.nanoTime());
+    }
+
     /**
      * Each pass on a fresh thread, as each feed has its own event-loop thread: Chronicle keeps a
      * thread-local per queue, and the queues of earlier passes would otherwise crowd this thread's
      * thread-local table and slow every append's lookup.
      */
-    private void onOwnThread(final Path partition, final boolean depth, final int count, final boolean withPretouch)
+    private void onOwnThread(final String venue, final Path partition, final boolean depth, final int count, final boolean withPretouch)
         throws InterruptedException
     {
         final RuntimeException[] failure = new RuntimeException[1];
@@ -180,7 +298,7 @@ public final class ParseBench implements Callable<Integer>
         {
             try
             {
-                run(partition, depth, count, withPretouch);
+                run(venue, partition, depth, count, withPretouch);
             }
             catch (final RuntimeException ex)
             {
@@ -195,11 +313,11 @@ public final class ParseBench implements Callable<Integer>
         }
     }
 
-    private void run(final Path partition, final boolean depth, final int count, final boolean withPretouch)
+    private void run(final String venue, final Path partition, final boolean depth, final int count, final boolean withPretouch)
     {
-        final FeedConfig config = VenueRegistry.byId(Venues.BINANCE_SPOT).defaults(partition, URI.create("ws://127.0.0.1:1"),
+        final FeedConfig config = VenueRegistry.byName(venue).defaults(partition, URI.create("ws://127.0.0.1:1"),
             URI.create("http://127.0.0.1:1"),
-            List.of(new InstrumentSpec(1, "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8)),
+            List.of(new InstrumentSpec(1, venue.startsWith("okx") ? "BTC-USDT" : "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8)),
             EnumSet.of(depth ? Channel.DEPTH : Channel.TRADE));
         final EpochNanoClock clock = new OffsetEpochNanoClock();
         final FeedJournal journal = new FeedJournal(partition, config.venueId());
@@ -209,8 +327,8 @@ public final class ParseBench implements Callable<Integer>
             journal.pretouchWith(pretoucher);
         }
         final FeedSession session = new FeedSession(config, journal, IngestFeed.handlerFor(config, journal), new NoTransport(), clock, 1);
-        final Frame[] frames = frames(depth);
-        final String label = (depth ? "depth (10 levels a side)" : "trade") + (withPretouch ? " +pretouch" : "");
+        final Frame[] frames = frames(venue, depth);
+        final String label = venue + " " + (depth ? "depth (10 a side)" : "trade") + (withPretouch ? " +pretouch" : "");
         try
         {
             session.start(clock.nanoTime());
@@ -218,12 +336,7 @@ public final class ParseBench implements Callable<Integer>
             long id = 1_000_000_000_000L; // 13 digits: JSON numbers have no leading zeros
             if (depth)
             {
-                // Join the book: one buffered event, then a snapshot just before it, so the event straddles it.
-                frames[0].ids(id, id);
-                session.onFrame(1, frames[0].bytes, frames[0].bytes.length, clock.nanoTime());
-                final byte[] snapshot = ("{\"lastUpdateId\":" + (id - 1) + ",\"bids\":[[\"65000.00000000\",\"1.00000000\"]]," +
-                    "\"asks\":[[\"65001.00000000\",\"1.00000000\"]]}").getBytes(StandardCharsets.US_ASCII);
-                session.onRestResponse(0, 200, snapshot, snapshot.length, clock.nanoTime());
+                join(venue, session, clock, frames[0], id);
                 if (session.counters().resyncs != 1)
                 {
                     throw new IllegalStateException("book did not join: " + session.counters());
@@ -243,7 +356,7 @@ public final class ParseBench implements Callable<Integer>
             {
                 throw new IllegalStateException("expected " + count + " records appended, got " + appended + " (" + session.counters() + ")");
             }
-            final io.tickjournal.ingest.binance.BinanceParser parser = new io.tickjournal.ingest.binance.BinanceParser();
+            final io.tickjournal.ingest.venue.VenueParser parser = VenueRegistry.byName(venue).protocol().newParser();
             final io.tickjournal.ingest.venue.MarketFrame parsed = new io.tickjournal.ingest.venue.MarketFrame();
             final long parseStart = System.nanoTime();
             for (int i = 0; i < count; i++)
@@ -257,13 +370,13 @@ public final class ParseBench implements Callable<Integer>
             final long parseElapsed = System.nanoTime() - parseStart;
             final Histogram histogram = new Histogram(10_000_000_000L, 3);
             pass(session, clock, frames, id, count, histogram);
-            System.out.printf("%-26s %,d frames %5d B: %,.0f frames/s (%.0f ns/frame), %.3f B allocated/frame%n", label, count,
+            System.out.printf("%-42s %,d frames %5d B: %,.0f frames/s (%.0f ns/frame), %.3f B allocated/frame%n", label, count,
                 frames[0].bytes.length, count * 1e9 / elapsed, (double)elapsed / count, (double)allocated / count);
-            System.out.printf("%-26s per frame %s  mean %s%n", "", BenchSupport.percentiles(histogram),
+            System.out.printf("%-42s per frame %s  mean %s%n", "", BenchSupport.percentiles(histogram),
                 BenchSupport.micros((long)histogram.getMean()));
-            System.out.printf("%-26s Jackson parse alone (same frames, no journal): %,.0f frames/s%n", "",
+            System.out.printf("%-42s Jackson parse alone (same frames, no journal): %,.0f frames/s%n", "",
                 count * 1e9 / parseElapsed);
-            System.out.printf("%-26s malformed %d, duplicates %d, gaps %d, rejected %d%n", "",
+            System.out.printf("%-42s malformed %d, duplicates %d, gaps %d, rejected %d%n", "",
                 session.counters().malformed, session.counters().duplicates, session.counters().bookGaps, journal.rejected());
         }
         finally

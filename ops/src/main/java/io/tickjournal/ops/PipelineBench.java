@@ -17,6 +17,7 @@ import org.HdrHistogram.Recorder;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,7 +91,8 @@ public final class PipelineBench implements Callable<Integer>
                     root.resolve("state"), DatagramSink::new, SystemNanoClock.INSTANCE, new ErrorReporter(System.err::println));
                 final ReceiverAgent receiver = new ReceiverAgent(
                     List.of(new ReceiverAgent.Subscription("bench", "LB", new InetSocketAddress("239.255.89.1", udpPort), "lo", null, -1, 0)),
-                    null, null, new byte[0], Sequencer.Settings.defaults(), listener, SystemNanoClock.INSTANCE);
+                    null, null, new byte[0], Sequencer.Settings.defaults(), listener, SystemNanoClock.INSTANCE,
+                    SystemEpochClock.INSTANCE);
                 try (AgentRunner receiverRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null, receiver);
                     AgentRunner bridgeRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null, bridge))
                 {
@@ -137,7 +139,7 @@ public final class PipelineBench implements Callable<Integer>
         }
         finally
         {
-            BenchSupport.deleteTree(root);
+            org.agrona.IoUtil.delete(root.toFile(), false);
         }
     }
 }

@@ -86,10 +86,10 @@ public final class ReplayCommand implements Callable<Integer>
             h = (h ^ instrument.instrumentId()) * 1099511628211L;
             for (int i = 0; i < f.count(); i++)
             {
-                h = (h ^ f.id(i)) * 1099511628211L;
+                h = (h ^ (((long)f.id(i) << 8) | (f.exponent(i) & 0xFF))) * 1099511628211L;
                 h = (h ^ f.mantissa(i)) * 1099511628211L;
-                h = (h ^ f.exponent(i)) * 1099511628211L;
             }
+            h = (h ^ f.flags()) * 1099511628211L;
             hash[0] = h;
         });
         final Sender sender = toMulticast ? new Sender(multicast, dirs) : null;
@@ -118,7 +118,13 @@ public final class ReplayCommand implements Callable<Integer>
                 h = (h ^ partition) * 1099511628211L;
                 h = (h ^ d) * 1099511628211L;
                 h = (h ^ s) * 1099511628211L;
-                for (int i = 0; i < length; i++)
+                // eight bytes a step (a byte at a time cost more than the features themselves)
+                int i = 0;
+                for (; i + 8 <= length; i += 8)
+                {
+                    h = (h ^ buffer.getLong(offset + i, java.nio.ByteOrder.LITTLE_ENDIAN)) * 1099511628211L;
+                }
+                for (; i < length; i++)
                 {
                     h = (h ^ buffer.getByte(offset + i)) * 1099511628211L;
                 }
@@ -153,9 +159,11 @@ public final class ReplayCommand implements Callable<Integer>
             }
         }
         progress.finish();
+        final long elapsedNs = Math.max(1, System.nanoTime() - wallStart);
         System.out.printf("replayed %,d records from %d partition(s)%s; output hash %016x%n", count[0], dirs.size(),
             toMulticast ? " to multicast " + multicast + " (" + sender.packets + " packets)" : ", " + features[0] + " feature sets",
             hash[0]);
+        System.out.printf("%,.0f records/s (%.2f s)%n", count[0] * 1e9 / elapsedNs, elapsedNs / 1e9);
         return 0;
     }
 

@@ -4,8 +4,11 @@ import io.tickjournal.ops.config.TickJournalConfig;
 import io.tickjournal.ops.roles.BridgeRole;
 import io.tickjournal.ops.roles.IngestRole;
 import io.tickjournal.ops.roles.ReplicateRole;
+import io.tickjournal.ops.roles.RoleCounters;
+import io.tickjournal.ops.roles.RoleStartException;
 import io.tickjournal.ops.roles.TailerRole;
 import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,24 +36,60 @@ final class RoleCommands
         @Option(names = "--duration", description = "stop after this many seconds (default: run until SIGTERM)", defaultValue = "0")
         long durationSeconds;
 
-        abstract AutoCloseable start(TickJournalConfig config) throws Exception;
+        abstract AutoCloseable start(TickJournalConfig config, RoleCounters counters) throws Exception;
+
+        /** @return the role's name, as its log lines and counters file say it. */
+        String roleName()
+        {
+            return getClass().getSimpleName().replace("Command", "").toLowerCase(java.util.Locale.ROOT);
+        }
 
         @Override
         public Integer call() throws Exception
         {
+            final String name = roleName();
             final TickJournalConfig loaded = TickJournalConfig.load(config);
-            final String name = getClass().getSimpleName().replace("Command", "").toLowerCase(java.util.Locale.ROOT);
-            try (ShutdownSignal signal = new ShutdownSignal(name))
+            final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            final TerminationSignals signals = TerminationSignals.install(barrier::signal);
+            try
             {
-                try (AutoCloseable role = start(loaded))
+                final RoleCounters counters = RoleCounters.create(loaded.countersDir(), name, System.err::println);
+                try (counters; AutoCloseable role = start(loaded, counters))
                 {
-                    System.err.println(name + " running (" + config + ", " + role.getClass().getSimpleName() +
+                    System.err.println(name + " running (" + config + ", " + role.getClass().getSimpleName() + ", counters " + counters.file() +
                         "); SIGTERM or Ctrl-C stops it");
-                    signal.await(durationSeconds, TimeUnit.SECONDS);
+                    if (durationSeconds > 0)
+                    {
+                        final Thread timer = new Thread(() ->
+                        {
+                            try
+                            {
+                                Thread.sleep(TimeUnit.SECONDS.toMillis(durationSeconds));
+                                barrier.signal();
+                            }
+                            catch (final InterruptedException ignore)
+                            {
+                                // stopped before the duration
+                            }
+                        }, name + "-duration");
+                        timer.setDaemon(true);
+                        timer.start();
+                    }
+                    barrier.await();
                     System.err.println(name + " stopping");
                 }
-                // Before the signal is released: the JVM may exit as soon as it is.
                 System.err.println(name + " stopped cleanly");
+            }
+            catch (final RoleStartException ex)
+            {
+                System.err.println(name + ": " + ex.getMessage());
+                return 2;
+            }
+            finally
+            {
+                signals.close();
+                // Lets the JVM's shutdown (if a signal started one) finish: the clean stop is done.
+                barrier.close();
             }
             return 0;
         }
@@ -61,9 +100,9 @@ final class RoleCommands
     static final class IngestCommand extends RoleCommand
     {
         @Override
-        AutoCloseable start(final TickJournalConfig config)
+        AutoCloseable start(final TickJournalConfig config, final RoleCounters counters)
         {
-            return new IngestRole(config, new OffsetEpochNanoClock());
+            return new IngestRole(config, new OffsetEpochNanoClock(), counters);
         }
     }
 
@@ -76,14 +115,14 @@ final class RoleCommands
         double injectLoss;
 
         @Override
-        AutoCloseable start(final TickJournalConfig config)
+        AutoCloseable start(final TickJournalConfig config, final RoleCounters counters)
         {
             if (injectLoss < 0 || injectLoss >= 1)
             {
                 throw new IllegalArgumentException("--inject-loss must be in [0, 1), got " + injectLoss);
             }
             return new BridgeRole(config, injectLoss > 0 ? io.tickjournal.bridge.LossySink.factory(injectLoss, 17) :
-                BridgeRole.datagrams(), System.err::println);
+                BridgeRole.datagrams(), System.err::println, counters);
         }
     }
 
@@ -92,9 +131,9 @@ final class RoleCommands
     static final class ReplicateCommand extends RoleCommand
     {
         @Override
-        AutoCloseable start(final TickJournalConfig config)
+        AutoCloseable start(final TickJournalConfig config, final RoleCounters counters)
         {
-            return new ReplicateRole(config, System.err::println);
+            return new ReplicateRole(config, System.err::println, counters);
         }
     }
 
@@ -103,9 +142,9 @@ final class RoleCommands
     static final class TailerCommand extends RoleCommand
     {
         @Override
-        AutoCloseable start(final TickJournalConfig config)
+        AutoCloseable start(final TickJournalConfig config, final RoleCounters counters)
         {
-            return new TailerRole(config, List.of(), System.err::println);
+            return new TailerRole(config, List.of(), System.err::println, counters);
         }
     }
 
@@ -131,6 +170,7 @@ final class RoleCommands
             System.out.printf("bridge    %s ttl %d, idle %s, cpu %d, re-request %s%n", c.bridge().interfaceName(), c.bridge().ttl(),
                 c.bridge().idle(), c.bridge().cpu(), c.bridge().retransmit());
             System.out.printf("replicate %s%s%n", c.replication().bind(), c.replication().secret().isEmpty() ? "" : " (secret set)");
+            System.out.printf("counters  %s%n", c.countersDir());
             System.out.printf("tailer    replica %s, from %s, re-request %s, windows %s ms%n", c.tailer().replicaDir(),
                 c.tailer().replicationSource(), c.tailer().rerequest(), java.util.Arrays.toString(c.tailer().windowsMs()));
             System.out.println("OK");

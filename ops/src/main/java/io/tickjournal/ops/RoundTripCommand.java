@@ -49,7 +49,7 @@ public final class RoundTripCommand implements Callable<Integer>
         {
             if (dir == null && !keep)
             {
-                BenchSupport.deleteTree(root);
+                org.agrona.IoUtil.delete(root.toFile(), false);
             }
         }
     }

@@ -21,11 +21,14 @@ import picocli.CommandLine.Command;
         BackfillCommand.class,
         AuditCommand.class,
         StatsCommand.class,
+        ImportCommand.class,
         RoleCommands.IngestCommand.class,
         RoleCommands.BridgeCommand.class,
         RoleCommands.ReplicateCommand.class,
         RoleCommands.TailerCommand.class,
         RoleCommands.CheckConfigCommand.class,
+        CountersCommand.class,
+        ErrorsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class TickJournal implements Runnable
@@ -59,9 +62,12 @@ public final class TickJournal implements Runnable
         final CommandLine commandLine = new CommandLine(new TickJournal());
         commandLine.setExecutionExceptionHandler((ex, line, parsed) ->
         {
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException)
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException ||
+                ex instanceof io.tickjournal.ops.roles.RoleStartException ||
+                ex instanceof io.tickjournal.journal.PartitionLock.PartitionLockedException)
             {
-                // Bad input (config, options, missing journal): one clear line, no stack trace.
+                // Bad input (config, options, missing journal) or a job that cannot be done (a partition
+                // another writer holds, a read-only directory): one clear line, no stack trace.
                 line.getErr().println("tickjournal " + line.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }

@@ -6,9 +6,8 @@ import io.tickjournal.journal.Records;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.sbe.BookDeltaDecoder;
 import io.tickjournal.journal.sbe.BookSnapshotDecoder;
-import io.tickjournal.journal.sbe.MessageHeaderDecoder;
 import io.tickjournal.journal.sbe.VenueStatusDecoder;
-import io.tickjournal.journal.sbe.VenueStatusKind;
+import io.tickjournal.tailer.BookRecords;
 import io.tickjournal.tailer.OrderBook;
 import org.agrona.collections.Long2ObjectHashMap;
 import picocli.CommandLine.Command;
@@ -68,12 +67,12 @@ public final class VerifyCommand implements Callable<Integer>
                 System.out.printf("  %s %-16s %,12d records%s%n", TradingDay.format(day.day()), day.file(), day.records(),
                     day.closed() ? "  (closed)" : "");
             }
-            report.problems().forEach(p -> System.out.println("  PROBLEM " + p));
+            printProblems(partition, report.problems().stream().map(Object::toString).toList(), report.problems().size());
             ok &= report.ok();
             if (!noBooks && report.ok() && !partition.getFileName().toString().endsWith(".raw"))
             {
                 final List<String> problems = checkBooks(partition, report.records());
-                problems.forEach(p -> System.out.println("  PROBLEM " + p));
+                printProblems(partition, problems, problems.size());
                 if (problems.isEmpty())
                 {
                     System.out.println("  books rebuild cleanly");
@@ -84,16 +83,48 @@ public final class VerifyCommand implements Callable<Integer>
         return ok ? 0 : 1;
     }
 
-    /** Rebuild each (venue, instrument) book; report deltas on a book with no snapshot and books left crossed. */
+    /** Examples printed per partition after its summary line. */
+    static final int EXAMPLES = 3;
+
+    /**
+     * One summary line per partition (how many problems, by kind: the reason with its numbers
+     * taken out) and at most {@link #EXAMPLES} of them in full: a broken partition can have tens of
+     * thousands, and the operator needs the kind and where it starts, not every one.
+     */
+    static void printProblems(final Path partition, final List<String> problems, final long total)
+    {
+        if (problems.isEmpty())
+        {
+            return;
+        }
+        final java.util.Map<String, Long> byKind = new java.util.LinkedHashMap<>();
+        for (final String problem : problems)
+        {
+            final String reason = problem.substring(problem.indexOf(": ") + 2);
+            byKind.merge(reason.replaceAll("-?\\d[\\d,]*", "N"), 1L, Long::sum);
+        }
+        final StringBuilder kinds = new StringBuilder();
+        byKind.forEach((kind, n) -> kinds.append(kinds.length() == 0 ? "" : "; ").append(String.format("%,d x %s", n, kind)));
+        System.out.printf("  BROKEN %s: %,d problem(s): %s%n", partition.getFileName(), total, kinds);
+        problems.stream().limit(EXAMPLES).forEach(p -> System.out.println("  PROBLEM " + p));
+        if (total > EXAMPLES)
+        {
+            System.out.printf("  ... and %,d more%n", total - EXAMPLES);
+        }
+    }
+
+    /**
+     * Rebuild each (venue, instrument) book with {@link BookRecords}, the rule the feature engine
+     * uses (only a gap of the book stream, or of the whole feed, invalidates a book); report deltas
+     * on a book that never had a snapshot and books left crossed.
+     */
     static List<String> checkBooks(final Path partition, final long total)
     {
         final List<String> problems = new ArrayList<>();
         final Long2ObjectHashMap<OrderBook> byKey = new Long2ObjectHashMap<>();
         final org.agrona.collections.LongHashSet resetSeen = new org.agrona.collections.LongHashSet();
-        final MessageHeaderDecoder header = new MessageHeaderDecoder();
-        final BookSnapshotDecoder snapshot = new BookSnapshotDecoder();
-        final BookDeltaDecoder delta = new BookDeltaDecoder();
-        final VenueStatusDecoder status = new VenueStatusDecoder();
+        final BookRecords books = new BookRecords();
+        final OrderBook noBook = new OrderBook(0, 0, 1);
         final Progress progress = new Progress(System.err, "books " + partition.getFileName(), total);
         final long[] n = {0};
         try (JournalTailer tailer = JournalTailer.open(partition, null))
@@ -102,55 +133,66 @@ public final class VerifyCommand implements Callable<Integer>
             {
                 n[0]++;
                 final int template = Records.templateId(b, o);
-                final long key = ((long)Records.venueId(b, o) << 32) | (Records.instrumentId(b, o) & 0xFFFF_FFFFL);
-                final String where = TradingDay.format(day) + "/" + seq;
-                if (template == BookSnapshotDecoder.TEMPLATE_ID)
+                final int instrumentId = Records.instrumentId(b, o);
+                if (template != BookSnapshotDecoder.TEMPLATE_ID && template != BookDeltaDecoder.TEMPLATE_ID &&
+                    (template != VenueStatusDecoder.TEMPLATE_ID || instrumentId == 0))
                 {
-                    snapshot.wrapAndApplyHeader(b, o, header);
-                    final OrderBook book = byKey.computeIfAbsent(key, k -> new OrderBook(0, 0, 10_000));
-                    book.beginSnapshot();
-                    snapshot.bids().forEach(x -> book.set(true, x.price(), x.size()));
-                    snapshot.asks().forEach(x -> book.set(false, x.price(), x.size()));
-                    book.endSnapshot(snapshot.venueSeq());
-                    if (book.crossed())
-                    {
-                        problems.add(partition.getFileName() + " " + where + ": snapshot of instrument " + Records.instrumentId(b, o) +
-                            " is crossed");
-                    }
+                    progress.update(n[0]);
+                    return;
                 }
-                else if (template == BookDeltaDecoder.TEMPLATE_ID)
+                final long key = ((long)Records.venueId(b, o) << 32) | (instrumentId & 0xFFFF_FFFFL);
+                final String where = TradingDay.format(day) + "/" + seq;
+                OrderBook book = byKey.get(key);
+                if (book == null)
                 {
-                    delta.wrapAndApplyHeader(b, o, header);
-                    final OrderBook book = byKey.get(key);
-                    if (book == null || !book.valid())
+                    if (template == BookSnapshotDecoder.TEMPLATE_ID)
                     {
-                        if (book == null || !resetSeen.contains(key))
+                        book = new OrderBook(0, 0, 10_000);
+                        byKey.put(key, book);
+                    }
+                    else
+                    {
+                        if (template == BookDeltaDecoder.TEMPLATE_ID)
                         {
-                            problems.add(partition.getFileName() + " " + where + ": delta for instrument " +
-                                Records.instrumentId(b, o) + " with no snapshot before it");
+                            problems.add(partition.getFileName() + " " + where + ": delta for instrument " + instrumentId +
+                                " with no snapshot before it");
                         }
+                        else if (books.apply(noBook, template, b, o) == BookRecords.INVALIDATED)
+                        {
+                            resetSeen.add(key);
+                        }
+                        progress.update(n[0]);
                         return;
                     }
-                    delta.bids().forEach(x -> book.set(true, x.price(), x.size()));
-                    delta.asks().forEach(x -> book.set(false, x.price(), x.size()));
-                    if (book.crossed())
-                    {
-                        problems.add(partition.getFileName() + " " + where + ": book of instrument " + Records.instrumentId(b, o) +
-                            " crossed after this delta (bid " + book.bidPrice(0) + " >= ask " + book.askPrice(0) + ")");
-                    }
                 }
-                else if (template == VenueStatusDecoder.TEMPLATE_ID && Records.instrumentId(b, o) != 0)
+                switch (books.apply(book, template, b, o))
                 {
-                    status.wrapAndApplyHeader(b, o, header);
-                    if (status.status() == VenueStatusKind.BOOK_RESET || status.status() == VenueStatusKind.GAP_DETECTED)
-                    {
-                        final OrderBook book = byKey.get(key);
-                        if (book != null)
+                    case BookRecords.SNAPSHOT_APPLIED:
+                        if (book.crossed())
                         {
-                            book.reset();
+                            problems.add(partition.getFileName() + " " + where + ": snapshot of instrument " + instrumentId +
+                                " is crossed");
                         }
+                        break;
+                    case BookRecords.DELTA_APPLIED:
+                        if (book.crossed())
+                        {
+                            problems.add(partition.getFileName() + " " + where + ": book of instrument " + instrumentId +
+                                " crossed after this delta (bid " + book.bidPrice(0) + " >= ask " + book.askPrice(0) + ")");
+                        }
+                        break;
+                    case BookRecords.DELTA_WITHOUT_BOOK:
+                        if (!resetSeen.contains(key))
+                        {
+                            problems.add(partition.getFileName() + " " + where + ": delta for instrument " + instrumentId +
+                                " with no snapshot before it");
+                        }
+                        break;
+                    case BookRecords.INVALIDATED:
                         resetSeen.add(key);
-                    }
+                        break;
+                    default:
+                        break;
                 }
                 progress.update(n[0]);
             }))

@@ -2,35 +2,40 @@ package io.tickjournal.tailer;
 
 import io.tickjournal.journal.RecordHandler;
 import io.tickjournal.journal.Records;
-import io.tickjournal.journal.decimal.Decimals;
 import io.tickjournal.journal.sbe.BookDeltaDecoder;
 import io.tickjournal.journal.sbe.BookSnapshotDecoder;
 import io.tickjournal.journal.sbe.InstrumentDefinitionDecoder;
+import io.tickjournal.journal.sbe.MarketKind;
 import io.tickjournal.journal.sbe.MessageHeaderDecoder;
 import io.tickjournal.journal.sbe.Side;
 import io.tickjournal.journal.sbe.TopOfBookDecoder;
 import io.tickjournal.journal.sbe.TradeDecoder;
+import io.tickjournal.journal.sbe.TradeKind;
 import io.tickjournal.journal.sbe.VenueStatusDecoder;
-import io.tickjournal.journal.sbe.VenueStatusKind;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Books and features as a pure function of the ordered records: no clock is read, windows are
  * measured on the records' own receive times, and all arithmetic is exact integer arithmetic, so
  * live, replay and backfill compute the same bits for the same records.
  * <p>
- * Per (venue, instrument) it keeps an {@link OrderBook} (reset on BOOK_RESET and GAP_DETECTED,
- * replaced by snapshots, usable only when whole and not crossed) and, per configured window,
- * trade flow, VWAP, order-flow imbalance and realized volatility. After each record that changes
- * an instrument it emits that instrument's {@link FeatureSet} to its listeners. The cross-venue
- * best bid and offer of a canonical instrument is computed from each venue's latest usable top.
- * One thread.
+ * This class routes records and emits; the work is in small pieces:
+ * <ul>
+ * <li>{@link BookRecords} turns snapshots, deltas and book gaps into {@link OrderBook} changes (the
+ *     same rule {@code verify} uses); only a gap of the BOOK stream (or the whole feed) invalidates a book;</li>
+ * <li>{@link FillSource} decides which trade prints carry a venue's fills, so each fill counts once;</li>
+ * <li>{@link TopFlow} turns top-of-book changes into order-flow increments and mid returns;</li>
+ * <li>{@link InstrumentWindows} keeps one time-bounded {@link EventRing} per instrument and a
+ *     {@link Window} (cursor and exact sums) per configured length;</li>
+ * <li>{@link CrossVenueBbo} groups instruments by canonical id (symbol and market kind).</li>
+ * </ul>
+ * After each record that changes an instrument it emits that instrument's {@link FeatureSet} to
+ * its listeners. Nothing is allocated per record in steady state (rings grow and shrink with the
+ * rate, not per record). One thread.
  */
 public final class FeatureEngine implements RecordHandler
 {
@@ -48,24 +53,36 @@ public final class FeatureEngine implements RecordHandler
         void onFeatures(Instrument instrument, FeatureSet features, int day, long sequence, long receiveTimeNs);
     }
 
-    private static final int RING = 1 << 14;
+    /** Events an instrument's ring starts with (and never shrinks below). */
+    public static final int RING_INITIAL_EVENTS = 1 << 10;
+    /**
+     * Default memory ceiling of one instrument's event ring: 2^21 events (64 MiB), 35,000
+     * events a second held for 60 s; beyond it features are flagged, not silently short.
+     */
+    public static final int RING_CEILING_EVENTS = 1 << 21;
 
     private final long[] windowsMs;
+    private final long[] windowsNs;
     private final int imbalanceLevels;
     private final int maxLevels;
-    private final List<Listener> listeners = new ArrayList<>();
+    private final int ringCeiling;
+    private final FillSource fillSource;
+    private Listener[] listeners = new Listener[0];
     private final Long2ObjectHashMap<Instrument> instruments = new Long2ObjectHashMap<>();
-    private final Map<String, List<Instrument>> byCanonical = new HashMap<>();
+    private final CrossVenueBbo crossVenue = new CrossVenueBbo();
     private final FeatureSet features = new FeatureSet();
+    private final BookRecords bookRecords = new BookRecords();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TradeDecoder trade = new TradeDecoder();
     private final BookSnapshotDecoder snapshot = new BookSnapshotDecoder();
     private final BookDeltaDecoder delta = new BookDeltaDecoder();
     private final TopOfBookDecoder top = new TopOfBookDecoder();
-    private final VenueStatusDecoder status = new VenueStatusDecoder();
     private final InstrumentDefinitionDecoder definition = new InstrumentDefinitionDecoder();
+    private long lastKey = Long.MIN_VALUE;
+    private Instrument lastInstrument;
     private long records;
     private long emitted;
+    private long printsNotFills;
 
     /**
      * @param windowsMs       window lengths in ms (e.g. 1000, 10000, 60000).
@@ -74,9 +91,29 @@ public final class FeatureEngine implements RecordHandler
      */
     public FeatureEngine(final long[] windowsMs, final int imbalanceLevels, final int maxLevels)
     {
+        this(windowsMs, imbalanceLevels, maxLevels, RING_CEILING_EVENTS, FillSource.defaults());
+    }
+
+    /**
+     * @param windowsMs       window lengths in ms.
+     * @param imbalanceLevels N of the top-N book imbalance.
+     * @param maxLevels       book levels kept per side.
+     * @param ringCeiling     most events one instrument's windows keep (a power of two): the memory ceiling.
+     * @param fillSource      which trade prints carry each venue's fills.
+     */
+    public FeatureEngine(
+        final long[] windowsMs, final int imbalanceLevels, final int maxLevels, final int ringCeiling, final FillSource fillSource)
+    {
         this.windowsMs = windowsMs.clone();
+        this.windowsNs = new long[windowsMs.length];
+        for (int i = 0; i < windowsMs.length; i++)
+        {
+            windowsNs[i] = windowsMs[i] * 1_000_000L;
+        }
         this.imbalanceLevels = imbalanceLevels;
         this.maxLevels = maxLevels;
+        this.ringCeiling = ringCeiling;
+        this.fillSource = fillSource;
     }
 
     /** @return an engine with 1 s, 10 s and 60 s windows, top-5 imbalance, 5000 levels a side. */
@@ -88,7 +125,8 @@ public final class FeatureEngine implements RecordHandler
     /** @param listener receives every emitted feature set. @return this. */
     public FeatureEngine addListener(final Listener listener)
     {
-        listeners.add(listener);
+        listeners = Arrays.copyOf(listeners, listeners.length + 1);
+        listeners[listeners.length - 1] = listener;
         return this;
     }
 
@@ -110,6 +148,23 @@ public final class FeatureEngine implements RecordHandler
         return emitted;
     }
 
+    /** @return trade prints journaled but not a fill source (see {@link FillSource}), skipped by the features. */
+    public long printsNotFills()
+    {
+        return printsNotFills;
+    }
+
+    /** @return events dropped at the ring ceiling, over all instruments (each flagged in its features). */
+    public long droppedAtCeiling()
+    {
+        long n = 0;
+        for (final Instrument instrument : instruments.values())
+        {
+            n += instrument.windows.droppedAtCeiling();
+        }
+        return n;
+    }
+
     /** @return every instrument seen (views; call on the engine's thread or after it stopped). */
     public List<Instrument> instruments()
     {
@@ -126,71 +181,38 @@ public final class FeatureEngine implements RecordHandler
         final long receiveTimeNs = Records.receiveTimeNs(buffer, offset);
         switch (template)
         {
-            case InstrumentDefinitionDecoder.TEMPLATE_ID:
-            {
-                definition.wrapAndApplyHeader(buffer, offset, header);
-                final Instrument instrument = instrument(venueId, instrumentId, definition.priceExponent(), definition.sizeExponent());
-                definition.skipVenueSymbol();
-                final String canonical = definition.canonicalSymbol();
-                if (!canonical.equals(instrument.canonical))
-                {
-                    regroup(instrument, canonical);
-                }
-                return;
-            }
             case TradeDecoder.TEMPLATE_ID:
             {
                 trade.wrapAndApplyHeader(buffer, offset, header);
                 final Instrument instrument = instrument(venueId, instrumentId, trade.priceExponent(), trade.sizeExponent());
-                instrument.expire(receiveTimeNs);
+                if (trade.kind() != instrument.fillKind)
+                {
+                    printsNotFills++;
+                    return;
+                }
+                instrument.windows.expire(receiveTimeNs);
                 final Side side = trade.aggressor();
-                for (final Window w : instrument.windows)
-                {
-                    w.addTrade(receiveTimeNs, trade.priceMantissa(), trade.sizeMantissa(), side == Side.BUY ? 1 : side == Side.SELL ? -1 : 0);
-                }
-                emit(instrument, day, sequence, receiveTimeNs);
-                return;
-            }
-            case BookSnapshotDecoder.TEMPLATE_ID:
-            {
-                snapshot.wrapAndApplyHeader(buffer, offset, header);
-                final Instrument instrument = instrument(venueId, instrumentId, snapshot.priceExponent(), snapshot.sizeExponent());
-                final OrderBook book = instrument.book;
-                book.beginSnapshot();
-                for (final BookSnapshotDecoder.BidsDecoder level : snapshot.bids())
-                {
-                    book.set(true, level.price(), level.size());
-                }
-                for (final BookSnapshotDecoder.AsksDecoder level : snapshot.asks())
-                {
-                    book.set(false, level.price(), level.size());
-                }
-                book.endSnapshot(snapshot.venueSeq());
-                instrument.depth = true;
-                topChanged(instrument, receiveTimeNs);
+                instrument.windows.addTrade(receiveTimeNs, trade.priceMantissa(), trade.sizeMantissa(),
+                    side == Side.BUY ? 1 : side == Side.SELL ? -1 : 0);
                 emit(instrument, day, sequence, receiveTimeNs);
                 return;
             }
             case BookDeltaDecoder.TEMPLATE_ID:
+            case BookSnapshotDecoder.TEMPLATE_ID:
             {
-                delta.wrapAndApplyHeader(buffer, offset, header);
-                final Instrument instrument = instrument(venueId, instrumentId, delta.priceExponent(), delta.sizeExponent());
-                final OrderBook book = instrument.book;
-                if (!book.valid())
+                Instrument instrument = existing(venueId, instrumentId);
+                if (instrument == null)
                 {
-                    return;
+                    instrument = bookInstrument(template, venueId, instrumentId, buffer, offset);
                 }
-                for (final BookDeltaDecoder.BidsDecoder level : delta.bids())
+                final int outcome = bookRecords.apply(instrument.book, template, buffer, offset);
+                if (outcome == BookRecords.SNAPSHOT_APPLIED || outcome == BookRecords.DELTA_APPLIED)
                 {
-                    book.set(true, level.price(), level.size());
+                    instrument.topStale = true;
+                    instrument.depth = true;
+                    topChanged(instrument, receiveTimeNs);
+                    emit(instrument, day, sequence, receiveTimeNs);
                 }
-                for (final BookDeltaDecoder.AsksDecoder level : delta.asks())
-                {
-                    book.set(false, level.price(), level.size());
-                }
-                book.applied(delta.venueSeq());
-                topChanged(instrument, receiveTimeNs);
-                emit(instrument, day, sequence, receiveTimeNs);
                 return;
             }
             case TopOfBookDecoder.TEMPLATE_ID:
@@ -202,6 +224,7 @@ public final class FeatureEngine implements RecordHandler
                 instrument.tickerAsk = top.askPrice();
                 instrument.tickerAskSize = top.askSize();
                 instrument.ticker = true;
+                instrument.topStale = true;
                 if (!instrument.book.valid())
                 {
                     topChanged(instrument, receiveTimeNs);
@@ -211,22 +234,22 @@ public final class FeatureEngine implements RecordHandler
             }
             case VenueStatusDecoder.TEMPLATE_ID:
             {
-                if (instrumentId == 0)
+                final Instrument instrument = instrumentId == 0 ? null : existing(venueId, instrumentId);
+                if (instrument != null && bookRecords.apply(instrument.book, template, buffer, offset) == BookRecords.INVALIDATED)
                 {
-                    return;
+                    instrument.flow.reset();
+                    instrument.topStale = true;
+                    instrument.resets++;
                 }
-                status.wrapAndApplyHeader(buffer, offset, header);
-                final VenueStatusKind kind = status.status();
-                if (kind == VenueStatusKind.BOOK_RESET || kind == VenueStatusKind.GAP_DETECTED)
-                {
-                    final Instrument instrument = instruments.get(key(venueId, instrumentId));
-                    if (instrument != null)
-                    {
-                        instrument.book.reset();
-                        instrument.prevValid = false;
-                        instrument.resets++;
-                    }
-                }
+                return;
+            }
+            case InstrumentDefinitionDecoder.TEMPLATE_ID:
+            {
+                definition.wrapAndApplyHeader(buffer, offset, header);
+                final Instrument instrument = instrument(venueId, instrumentId, definition.priceExponent(), definition.sizeExponent());
+                final MarketKind kind = definition.marketKind();
+                definition.skipVenueSymbol();
+                define(instrument, definition.canonicalSymbol(), kind);
                 return;
             }
             default:
@@ -239,201 +262,180 @@ public final class FeatureEngine implements RecordHandler
         return ((long)venueId << 32) | (instrumentId & 0xFFFF_FFFFL);
     }
 
-    private Instrument instrument(final int venueId, final int instrumentId, final int priceExponent, final int sizeExponent)
+    private Instrument existing(final int venueId, final int instrumentId)
     {
         final long key = key(venueId, instrumentId);
-        Instrument instrument = instruments.get(key);
-        if (instrument == null)
+        if (key == lastKey)
         {
-            instrument = new Instrument(venueId, instrumentId, priceExponent, sizeExponent);
-            instruments.put(key, instrument);
-            regroup(instrument, venueId + ":" + instrumentId);
+            return lastInstrument;
+        }
+        final Instrument instrument = instruments.get(key);
+        if (instrument != null)
+        {
+            lastKey = key;
+            lastInstrument = instrument;
         }
         return instrument;
     }
 
-    private void regroup(final Instrument instrument, final String canonical)
+    private Instrument instrument(final int venueId, final int instrumentId, final int priceExponent, final int sizeExponent)
     {
-        if (instrument.canonical != null)
+        final Instrument instrument = existing(venueId, instrumentId);
+        return instrument != null ? instrument : create(venueId, instrumentId, priceExponent, sizeExponent);
+    }
+
+    private Instrument bookInstrument(final int template, final int venueId, final int instrumentId, final DirectBuffer buffer, final int offset)
+    {
+        if (template == BookSnapshotDecoder.TEMPLATE_ID)
         {
-            final List<Instrument> old = byCanonical.get(instrument.canonical);
-            if (old != null)
-            {
-                old.remove(instrument);
-            }
+            snapshot.wrapAndApplyHeader(buffer, offset, header);
+            return create(venueId, instrumentId, snapshot.priceExponent(), snapshot.sizeExponent());
         }
-        instrument.canonical = canonical;
-        instrument.group = byCanonical.computeIfAbsent(canonical, k -> new ArrayList<>());
+        delta.wrapAndApplyHeader(buffer, offset, header);
+        return create(venueId, instrumentId, delta.priceExponent(), delta.sizeExponent());
+    }
+
+    private Instrument create(final int venueId, final int instrumentId, final int priceExponent, final int sizeExponent)
+    {
+        final Instrument instrument = new Instrument(venueId, instrumentId, priceExponent, sizeExponent);
+        final long key = key(venueId, instrumentId);
+        instruments.put(key, instrument);
+        lastKey = key;
+        lastInstrument = instrument;
+        return instrument;
+    }
+
+    private void define(final Instrument instrument, final String canonical, final MarketKind kind)
+    {
+        final int id = crossVenue.canonicalId(canonical, kind);
+        if (id == instrument.canonicalId)
+        {
+            return;
+        }
+        instrument.group.remove(instrument);
+        instrument.group = crossVenue.group(id);
         instrument.group.add(instrument);
+        instrument.canonicalId = id;
+        instrument.canonical = canonical;
+        instrument.marketKind = kind;
     }
 
     private void topChanged(final Instrument instrument, final long timeNs)
     {
-        instrument.expire(timeNs);
+        final InstrumentWindows windows = instrument.windows;
+        windows.expire(timeNs);
         if (!instrument.topValid())
         {
             return;
         }
-        final long bid = instrument.bid();
-        final long bidSize = instrument.bidSize();
-        final long ask = instrument.ask();
-        final long askSize = instrument.askSize();
-        if (instrument.prevValid)
+        final TopFlow flow = instrument.flow;
+        if (flow.onTop(instrument.bid(), instrument.bidSize(), instrument.ask(), instrument.askSize()))
         {
-            final long e = (bid >= instrument.prevBid ? bidSize : 0) - (bid <= instrument.prevBid ? instrument.prevBidSize : 0) -
-                (ask <= instrument.prevAsk ? askSize : 0) + (ask >= instrument.prevAsk ? instrument.prevAskSize : 0);
-            if (e != 0)
+            if (flow.ofi() != 0)
             {
-                for (final Window w : instrument.windows)
-                {
-                    w.addOfi(timeNs, e);
-                }
+                windows.addOfi(timeNs, flow.ofi());
+            }
+            if (flow.hasReturn())
+            {
+                windows.addReturn(timeNs, flow.midReturn());
             }
         }
-        final long mid2 = bid + ask;
-        final long prevMid2 = instrument.prevBid + instrument.prevAsk;
-        if (instrument.prevValid && mid2 != prevMid2)
-        {
-            final long r = WideMath.mulDiv(mid2 - prevMid2, 1_000_000_000L, prevMid2);
-            if (r != Long.MIN_VALUE)
-            {
-                final long r2 = Math.abs(r) > 3_000_000_000L ? Long.MAX_VALUE / 4 : r * r;
-                for (final Window w : instrument.windows)
-                {
-                    w.addReturn(timeNs, r2);
-                }
-            }
-        }
-        instrument.prevBid = bid;
-        instrument.prevBidSize = bidSize;
-        instrument.prevAsk = ask;
-        instrument.prevAskSize = askSize;
-        instrument.prevValid = true;
     }
 
     private void emit(final Instrument instrument, final int day, final long sequence, final long receiveTimeNs)
     {
         final FeatureSet f = features;
         f.clear();
-        final int pe = instrument.priceExponent;
-        final int se = instrument.sizeExponent;
         if (instrument.topValid())
         {
-            final long bid = instrument.bid();
-            final long ask = instrument.ask();
-            final long bidSize = instrument.bidSize();
-            final long askSize = instrument.askSize();
-            f.add(FeatureIds.BEST_BID, bid, pe);
-            f.add(FeatureIds.BEST_ASK, ask, pe);
-            f.add(FeatureIds.MID, (bid + ask) * 5, pe - 1);
-            f.add(FeatureIds.SPREAD, ask - bid, pe);
-            if (bidSize + askSize > 0)
-            {
-                instrument.scratch.clear();
-                instrument.scratch.addProduct(bid, askSize);
-                instrument.scratch.addProduct(ask, bidSize);
-                f.add(FeatureIds.MICROPRICE, instrument.scratch.divide(bidSize + askSize), pe);
-            }
-            long sumBid = 0;
-            long sumAsk = 0;
-            if (instrument.book.usable())
-            {
-                final OrderBook book = instrument.book;
-                for (int i = 0; i < imbalanceLevels && i < book.bidCount(); i++)
-                {
-                    sumBid += book.bidSize(i);
-                }
-                for (int i = 0; i < imbalanceLevels && i < book.askCount(); i++)
-                {
-                    sumAsk += book.askSize(i);
-                }
-            }
-            else
-            {
-                sumBid = bidSize;
-                sumAsk = askSize;
-            }
-            if (sumBid + sumAsk > 0)
-            {
-                f.add(FeatureIds.IMBALANCE, WideMath.mulDiv(sumBid - sumAsk, 1_000_000L, sumBid + sumAsk), -6);
-            }
+            addTopFeatures(instrument, f);
         }
-        for (int w = 0; w < instrument.windows.length; w++)
+        final InstrumentWindows windows = instrument.windows;
+        final int se = instrument.sizeExponent;
+        for (int w = 0; w < windows.count(); w++)
         {
-            final Window window = instrument.windows[w];
+            final Window window = windows.window(w);
             final int base = FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * w;
-            f.add(base + FeatureIds.OFI, window.ofiSum, se);
-            final long flow = window.buyVolume + window.sellVolume;
-            if (flow > 0)
-            {
-                f.add(base + FeatureIds.TFI, WideMath.mulDiv(window.buyVolume - window.sellVolume, 1_000_000L, flow), -6);
-            }
-            if (window.volume > 0)
-            {
-                f.add(base + FeatureIds.VWAP, window.priceVolume.divide(window.volume), pe);
-            }
-            f.add(base + FeatureIds.REALIZED_VOL, WideMath.isqrt(window.returnSquares), -9);
+            f.add(base + FeatureIds.OFI, window.ofiSum(), se);
+            f.add(base + FeatureIds.TFI, window.tradeFlowImbalance(), -6);
+            f.add(base + FeatureIds.VWAP, window.vwap(), instrument.priceExponent);
+            f.add(base + FeatureIds.REALIZED_VOL, window.realizedVolatility(), -9);
             f.add(base + FeatureIds.TRADE_COUNT, window.tradeCount(), 0);
-            f.add(base + FeatureIds.VOLUME, window.volume, se);
+            f.add(base + FeatureIds.VOLUME, window.volume(), se);
+            f.add(base + FeatureIds.BUY_VOLUME, window.buyVolume(), se);
+            f.add(base + FeatureIds.SELL_VOLUME, window.sellVolume(), se);
         }
-        crossVenue(instrument, f);
-        emitted++;
-        for (int i = 0; i < listeners.size(); i++)
+        CrossVenueBbo.addTo(instrument.group, f);
+        if (windows.incomplete())
         {
-            listeners.get(i).onFeatures(instrument, f, day, sequence, receiveTimeNs);
+            f.flags(FeatureSet.FLAG_INCOMPLETE_WINDOW);
+        }
+        emitted++;
+        for (final Listener listener : listeners)
+        {
+            listener.onFeatures(instrument, f, day, sequence, receiveTimeNs);
         }
     }
 
-    private static void crossVenue(final Instrument instrument, final FeatureSet f)
+    private void addTopFeatures(final Instrument instrument, final FeatureSet f)
     {
-        final List<Instrument> group = instrument.group;
-        int exponent = Integer.MAX_VALUE;
-        for (int i = 0; i < group.size(); i++)
+        if (instrument.topStale)
         {
-            final Instrument other = group.get(i);
-            if (other.topValid())
+            computeTop(instrument);
+        }
+        final int pe = instrument.priceExponent;
+        f.add(FeatureIds.BEST_BID, instrument.topBid, pe);
+        f.add(FeatureIds.BEST_ASK, instrument.topAsk, pe);
+        f.add(FeatureIds.MID, (instrument.topBid + instrument.topAsk) * 5, pe - 1);
+        f.add(FeatureIds.SPREAD, instrument.topAsk - instrument.topBid, pe);
+        f.add(FeatureIds.MICROPRICE, instrument.microprice, pe);
+        f.add(FeatureIds.IMBALANCE, instrument.imbalance, -6);
+    }
+
+    /**
+     * The top's quotients (microprice, imbalance) change only with the book or ticker, not with
+     * trades: computed again only when the top may have changed.
+     */
+    private void computeTop(final Instrument instrument)
+    {
+        final long bid = instrument.bid();
+        final long ask = instrument.ask();
+        final long bidSize = instrument.bidSize();
+        final long askSize = instrument.askSize();
+        instrument.topBid = bid;
+        instrument.topAsk = ask;
+        instrument.microprice = Long.MIN_VALUE;
+        if (bidSize + askSize > 0)
+        {
+            final WideMath.Acc128 scratch = instrument.scratch;
+            scratch.clear();
+            scratch.addProduct(bid, askSize);
+            scratch.addProduct(ask, bidSize);
+            instrument.microprice = scratch.divide(bidSize + askSize);
+        }
+        long sumBid = 0;
+        long sumAsk = 0;
+        final OrderBook book = instrument.book;
+        if (book.usable())
+        {
+            final int bids = Math.min(imbalanceLevels, book.bidCount());
+            for (int i = 0; i < bids; i++)
             {
-                exponent = Math.min(exponent, other.priceExponent);
+                sumBid += book.bidSize(i);
+            }
+            final int asks = Math.min(imbalanceLevels, book.askCount());
+            for (int i = 0; i < asks; i++)
+            {
+                sumAsk += book.askSize(i);
             }
         }
-        if (exponent == Integer.MAX_VALUE)
+        else
         {
-            return;
+            sumBid = bidSize;
+            sumAsk = askSize;
         }
-        long bestBid = Long.MIN_VALUE;
-        long bestAsk = Long.MAX_VALUE;
-        int bidVenue = 0;
-        int askVenue = 0;
-        for (int i = 0; i < group.size(); i++)
-        {
-            final Instrument other = group.get(i);
-            if (!other.topValid())
-            {
-                continue;
-            }
-            final long bid = Decimals.rescale(other.bid(), other.priceExponent, exponent);
-            final long ask = Decimals.rescale(other.ask(), other.priceExponent, exponent);
-            if (bid != Decimals.NOT_REPRESENTABLE && bid > bestBid)
-            {
-                bestBid = bid;
-                bidVenue = other.venueId;
-            }
-            if (ask != Decimals.NOT_REPRESENTABLE && ask < bestAsk)
-            {
-                bestAsk = ask;
-                askVenue = other.venueId;
-            }
-        }
-        if (bidVenue != 0)
-        {
-            f.add(FeatureIds.CROSS_BID, bestBid, exponent);
-            f.add(FeatureIds.CROSS_BID_VENUE, bidVenue, 0);
-        }
-        if (askVenue != 0)
-        {
-            f.add(FeatureIds.CROSS_ASK, bestAsk, exponent);
-            f.add(FeatureIds.CROSS_ASK_VENUE, askVenue, 0);
-        }
+        instrument.imbalance = sumBid + sumAsk > 0 ? WideMath.mulDiv(sumBid - sumAsk, 1_000_000L, sumBid + sumAsk) : Long.MIN_VALUE;
+        instrument.topStale = false;
     }
 
     /** State of one (venue, instrument). */
@@ -443,23 +445,28 @@ public final class FeatureEngine implements RecordHandler
         final int instrumentId;
         final int priceExponent;
         final int sizeExponent;
+        final TradeKind fillKind;
         final OrderBook book;
-        final Window[] windows;
+        final InstrumentWindows windows;
+        final TopFlow flow = new TopFlow();
         final WideMath.Acc128 scratch = new WideMath.Acc128();
         String canonical;
-        List<Instrument> group;
+        MarketKind marketKind;
+        int canonicalId = -1;
+        CrossVenueBbo.Group group;
         boolean depth;
         boolean ticker;
         long tickerBid;
         long tickerBidSize;
         long tickerAsk;
         long tickerAskSize;
-        boolean prevValid;
-        long prevBid;
-        long prevBidSize;
-        long prevAsk;
-        long prevAskSize;
         long resets;
+        /** The book or ticker changed since the top features were computed. */
+        boolean topStale = true;
+        long topBid;
+        long topAsk;
+        long microprice;
+        long imbalance;
 
         Instrument(final int venueId, final int instrumentId, final int priceExponent, final int sizeExponent)
         {
@@ -467,20 +474,11 @@ public final class FeatureEngine implements RecordHandler
             this.instrumentId = instrumentId;
             this.priceExponent = priceExponent;
             this.sizeExponent = sizeExponent;
+            this.fillKind = fillSource.kindFor(venueId);
             this.book = new OrderBook(venueId, instrumentId, maxLevels);
-            this.windows = new Window[windowsMs.length];
-            for (int i = 0; i < windows.length; i++)
-            {
-                windows[i] = new Window(windowsMs[i] * 1_000_000L);
-            }
-        }
-
-        void expire(final long nowNs)
-        {
-            for (final Window w : windows)
-            {
-                w.expire(nowNs);
-            }
+            this.windows = new InstrumentWindows(windowsNs, Math.min(RING_INITIAL_EVENTS, ringCeiling), ringCeiling);
+            this.canonical = venueId + ":" + instrumentId;
+            this.group = CrossVenueBbo.singleton(this);
         }
 
         boolean topValid()
@@ -526,6 +524,18 @@ public final class FeatureEngine implements RecordHandler
             return canonical;
         }
 
+        /** @return its market kind, or null before its definition. */
+        public MarketKind marketKind()
+        {
+            return marketKind;
+        }
+
+        /** @return the id of its (canonical symbol, market kind), or -1 before its definition. */
+        public int canonicalId()
+        {
+            return canonicalId;
+        }
+
         /** @return price exponent. */
         public int priceExponent()
         {
@@ -549,150 +559,23 @@ public final class FeatureEngine implements RecordHandler
         {
             return resets;
         }
-    }
 
-    /** Sums over a time window of record receive times, kept exactly by adding and removing events. */
-    static final class Window
-    {
-        final long lengthNs;
-        final long[] tradeTime = new long[RING];
-        final long[] tradePrice = new long[RING];
-        final long[] tradeSize = new long[RING];
-        final int[] tradeSide = new int[RING];
-        int tradeHead;
-        int tradeCount;
-        final long[] ofiTime = new long[RING];
-        final long[] ofiValue = new long[RING];
-        int ofiHead;
-        int ofiCount;
-        final long[] retTime = new long[RING];
-        final long[] retValue = new long[RING];
-        int retHead;
-        int retCount;
-        long buyVolume;
-        long sellVolume;
-        long volume;
-        final WideMath.Acc128 priceVolume = new WideMath.Acc128();
-        long ofiSum;
-        long returnSquares;
-
-        Window(final long lengthNs)
+        /** @return events its windows hold now (memory follows this). */
+        public int eventsKept()
         {
-            this.lengthNs = lengthNs;
+            return windows.eventsKept();
         }
 
-        void addTrade(final long timeNs, final long price, final long size, final int side)
+        /** @return the capacity of its event ring now. */
+        public int eventCapacity()
         {
-            if (tradeCount == RING)
-            {
-                removeTrade();
-            }
-            final int slot = (tradeHead + tradeCount) & (RING - 1);
-            tradeTime[slot] = timeNs;
-            tradePrice[slot] = price;
-            tradeSize[slot] = size;
-            tradeSide[slot] = side;
-            tradeCount++;
-            volume += size;
-            priceVolume.addProduct(price, size);
-            if (side > 0)
-            {
-                buyVolume += size;
-            }
-            else if (side < 0)
-            {
-                sellVolume += size;
-            }
+            return windows.capacity();
         }
 
-        private void removeTrade()
+        /** @return events dropped at the ring's ceiling (each flagged in the features). */
+        public long droppedAtCeiling()
         {
-            final int slot = tradeHead;
-            final long size = tradeSize[slot];
-            volume -= size;
-            priceVolume.subtractProduct(tradePrice[slot], size);
-            if (tradeSide[slot] > 0)
-            {
-                buyVolume -= size;
-            }
-            else if (tradeSide[slot] < 0)
-            {
-                sellVolume -= size;
-            }
-            tradeHead = (tradeHead + 1) & (RING - 1);
-            tradeCount--;
-        }
-
-        void addOfi(final long timeNs, final long value)
-        {
-            if (ofiCount == RING)
-            {
-                removeOfi();
-            }
-            final int slot = (ofiHead + ofiCount) & (RING - 1);
-            ofiTime[slot] = timeNs;
-            ofiValue[slot] = value;
-            ofiCount++;
-            ofiSum += value;
-        }
-
-        private void removeOfi()
-        {
-            ofiSum -= ofiValue[ofiHead];
-            ofiHead = (ofiHead + 1) & (RING - 1);
-            ofiCount--;
-        }
-
-        void addReturn(final long timeNs, final long squared)
-        {
-            if (retCount == RING)
-            {
-                removeReturn();
-            }
-            final int slot = (retHead + retCount) & (RING - 1);
-            retTime[slot] = timeNs;
-            retValue[slot] = squared;
-            retCount++;
-            returnSquares = saturatedAdd(returnSquares, squared);
-        }
-
-        private void removeReturn()
-        {
-            returnSquares -= retValue[retHead];
-            retHead = (retHead + 1) & (RING - 1);
-            retCount--;
-            if (retCount == 0)
-            {
-                returnSquares = 0;
-            }
-        }
-
-        private static long saturatedAdd(final long a, final long b)
-        {
-            final long r = a + b;
-            return r < 0 ? Long.MAX_VALUE : r;
-        }
-
-        void expire(final long nowNs)
-        {
-            final long cutoff = nowNs - lengthNs;
-            while (tradeCount > 0 && tradeTime[tradeHead] <= cutoff)
-            {
-                removeTrade();
-            }
-            while (ofiCount > 0 && ofiTime[ofiHead] <= cutoff)
-            {
-                removeOfi();
-            }
-            while (retCount > 0 && retTime[retHead] <= cutoff)
-            {
-                removeReturn();
-            }
-        }
-
-        int tradeCount()
-        {
-            return tradeCount;
+            return windows.droppedAtCeiling();
         }
     }
 }

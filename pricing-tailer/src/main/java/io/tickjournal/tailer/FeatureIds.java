@@ -32,8 +32,15 @@ public final class FeatureIds
     public static final int VWAP = 2;
     /** Square root of the sum of squared mid returns in the window, exponent -9. */
     public static final int REALIZED_VOL = 3;
+    /** Trades in the window (prints of the venue's fill source only, see {@link FillSource}). */
     public static final int TRADE_COUNT = 4;
     public static final int VOLUME = 5;
+    /** Volume of buyer-initiated trades in the window, at the size exponent. */
+    public static final int BUY_VOLUME = 6;
+    /** Volume of seller-initiated trades in the window, at the size exponent. */
+    public static final int SELL_VOLUME = 7;
+    /** The last per-window offset. */
+    public static final int LAST_WINDOW_OFFSET = SELL_VOLUME;
 
     private FeatureIds()
     {
@@ -76,6 +83,8 @@ public final class FeatureIds
                 case REALIZED_VOL: return "rv" + suffix;
                 case TRADE_COUNT: return "trades" + suffix;
                 case VOLUME: return "volume" + suffix;
+                case BUY_VOLUME: return "buy_volume" + suffix;
+                case SELL_VOLUME: return "sell_volume" + suffix;
                 default: break;
             }
         }

@@ -72,6 +72,23 @@ final class PendingRing
         return minSeq;
     }
 
+    /** @return the highest sequence held, or {@link Long#MIN_VALUE} (a scan: for day ends, not per message). */
+    long maxSeq()
+    {
+        long max = Long.MIN_VALUE;
+        if (count > 0)
+        {
+            for (final long s : seqs)
+            {
+                if (s != EMPTY && s > max)
+                {
+                    max = s;
+                }
+            }
+        }
+        return max;
+    }
+
     /** @return 1 stored, 0 already held (duplicate), -1 no room (another sequence holds the slot). */
     int put(final long seq, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -136,22 +153,6 @@ final class PendingRing
             {
                 used = 0;
                 minSeq = Long.MAX_VALUE;
-            }
-        }
-    }
-
-    /** Drop everything below {@code seq} (already delivered by another path). */
-    void dropBelow(final long seq)
-    {
-        if (count == 0)
-        {
-            return;
-        }
-        for (int i = 0; i < seqs.length; i++)
-        {
-            if (seqs[i] != EMPTY && seqs[i] < seq)
-            {
-                remove(seqs[i]);
             }
         }
     }

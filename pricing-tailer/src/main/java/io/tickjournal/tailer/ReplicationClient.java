@@ -69,11 +69,30 @@ public final class ReplicationClient implements AutoCloseable
         final InetSocketAddress source, final String partition, final int day, final long sequence, final byte[] secret,
         final int bufferBytes) throws IOException
     {
+        this(source, partition, day, sequence, secret, ByteBuffer.allocateDirect(bufferBytes));
+    }
+
+    /**
+     * Start connecting, receiving into a buffer the caller reuses across connections (one at a time):
+     * a client that reconnects does not allocate a new direct buffer each time.
+     *
+     * @param source        the replication source.
+     * @param partition     partition name.
+     * @param day           first day wanted.
+     * @param sequence      first sequence wanted in that day.
+     * @param secret        shared secret, or empty.
+     * @param receiveBuffer direct receive buffer (larger than the largest record plus 16), cleared here.
+     * @throws IOException when the socket cannot be opened.
+     */
+    public ReplicationClient(
+        final InetSocketAddress source, final String partition, final int day, final long sequence, final byte[] secret,
+        final ByteBuffer receiveBuffer) throws IOException
+    {
         final byte[] name = partition.getBytes(StandardCharsets.US_ASCII);
         hello = ByteBuffer.allocate(20 + name.length + secret.length).order(Replication.ORDER);
         hello.putInt(Replication.MAGIC).putShort((short)name.length).put(name).putInt(day).putLong(sequence)
             .putShort((short)secret.length).put(secret).flip();
-        in = ByteBuffer.allocateDirect(bufferBytes).order(Replication.ORDER);
+        in = receiveBuffer.clear().order(Replication.ORDER);
         view = new UnsafeBuffer(in);
         channel = SocketChannel.open();
         channel.configureBlocking(false);

@@ -44,6 +44,8 @@ class LossRecoveryTest
     private static final AtomicInteger PORTS = new AtomicInteger(46_100 + (int)(ProcessHandle.current().pid() % 500) * 4);
     private static final int DAY = TradingDay.parse("2026-11-24");
     private static final byte[] SECRET = "s3cret".getBytes(StandardCharsets.US_ASCII);
+    /** The tailer's wall clock: noon of the journal's day (sessions more than a day from it are refused). */
+    private static final org.agrona.concurrent.EpochClock CLOCK_AT_DAY = () -> TradingDay.startNs(DAY) / 1_000_000L + 43_200_000L;
 
     @TempDir
     Path root;
@@ -215,7 +217,7 @@ class LossRecoveryTest
                 List.of(new ReceiverAgent.Subscription("binance-spot", "BS", new InetSocketAddress(group, port), "lo",
                     withReplica ? replicaDir : null, -1, startSeq)),
                 retransmit.localAddress(), replication.localAddress(), SECRET, Sequencer.Settings.defaults(), observer,
-                System::nanoTime);
+                System::nanoTime, CLOCK_AT_DAY);
             receiver.onStart();
             agents.add(receiver);
             return receiver;
@@ -373,7 +375,7 @@ class LossRecoveryTest
             new ReceiverAgent.Subscription("binance-spot", "BS", new InetSocketAddress(group, port), "lo", null, -1, 1),
             new ReceiverAgent.Subscription("binance-usdm", "BU", new InetSocketAddress(group, port), "lo", null, -1, 1)),
             null, null, new byte[0], Sequencer.Settings.defaults(), (day, seq, buffer, offset, length) -> total[0]++,
-            System::nanoTime);
+            System::nanoTime, CLOCK_AT_DAY);
         receiver.onStart();
         agents.add(receiver);
         final long deadline = System.nanoTime() + 30_000_000_000L;
@@ -437,5 +439,44 @@ class LossRecoveryTest
         assertEquals(expected.featureDigest, observer.featureDigest);
         assertTrue(rig.receiver.malformed > 50, "malformed " + rig.receiver.malformed);
         assertTrue(rig.receiver.foreign > 10, "foreign " + rig.receiver.foreign);
+    }
+
+    @Test
+    void garbageWithTheRightSessionTakesNoSequenceSlotAndFeaturesEqualTheJournal() throws Exception
+    {
+        final Rig rig = new Rig();
+        final long total = writeJournal(rig.journal, 3_000, false, 4);
+        final Observer expected = reference(rig.journal);
+        rig.services();
+        final Observer observer = new Observer();
+        rig.receiver(observer, false, 1);
+        try (DatagramChannel attacker = DatagramChannel.open(java.net.StandardProtocolFamily.INET))
+        {
+            attacker.setOption(java.net.StandardSocketOptions.IP_MULTICAST_IF, java.net.NetworkInterface.getByName("lo"));
+            attacker.setOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL, 0);
+            final SplittableRandom random = new SplittableRandom(9);
+            for (long sequence = 1; sequence <= 40; sequence++)
+            {
+                // the drill's datagram: the right session, a sequence the bridge is about to use, 64 garbage bytes
+                final byte[] garbage = new byte[64];
+                random.nextBytes(garbage);
+                final ByteBuffer packet = ByteBuffer.allocate(20 + 2 + 64);
+                packet.put(io.tickjournal.journal.wire.MoldUdp64.session("BS", DAY)).putLong(sequence).putShort((short)1)
+                    .putShort((short)64).put(garbage).flip();
+                attacker.send(packet, new InetSocketAddress(rig.group, rig.port));
+            }
+            for (int i = 0; i < 100; i++)
+            {
+                rig.receiver.doWork();
+            }
+        }
+        rig.bridge(DatagramSink::new);
+        rig.runUntil(observer, total);
+        final SequencerCounters counters = rig.receiver.sequencers().get(0).counters();
+        assertEquals(total, observer.records, counters.toString());
+        assertEquals(null, observer.violation);
+        assertEquals(expected.recordDigest, observer.recordDigest, "the journal's bytes, not the garbage");
+        assertEquals(expected.featureDigest, observer.featureDigest);
+        assertEquals(40, counters.invalid, counters.toString());
     }
 }

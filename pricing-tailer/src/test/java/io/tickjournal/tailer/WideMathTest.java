@@ -66,4 +66,71 @@ class WideMathTest
         assertEquals(1, WideMath.isqrt(3));
         assertEquals(2, WideMath.isqrt(4));
     }
+
+    @Test
+    void aWideQuotientEqualsBigIntegerDivision()
+    {
+        final SplittableRandom random = new SplittableRandom(6);
+        final BigInteger two64 = BigInteger.ONE.shiftLeft(64);
+        for (int i = 0; i < 300_000; i++)
+        {
+            long divisor = random.nextLong() >>> random.nextInt(64);
+            if (divisor == 0)
+            {
+                divisor = 3;
+            }
+            final long hi = Long.remainderUnsigned(random.nextLong() >>> random.nextInt(64), divisor);
+            final long lo = random.nextLong();
+            final BigInteger value = new BigInteger(Long.toUnsignedString(hi)).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo)));
+            final BigInteger exact = value.divide(new BigInteger(Long.toUnsignedString(divisor)));
+            assertEquals(exact.mod(two64).longValue(), WideMath.divideUnsigned128(hi, lo, divisor), hi + ":" + lo + " / " + divisor);
+            final long signed = WideMath.divide(hi, lo, divisor);
+            assertEquals(divisor > 0 && exact.bitLength() < 64 ? exact.longValue() : Long.MIN_VALUE, signed, hi + ":" + lo + " / " + divisor);
+        }
+    }
+
+    @Test
+    void theWideSquareRootIsTheFloorOfTheRoot()
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 100_000; i++)
+        {
+            final long hi = random.nextLong() >>> (1 + random.nextInt(63));
+            final long lo = random.nextLong();
+            final BigInteger value = BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo)));
+            final BigInteger exact = value.sqrt();
+            assertEquals(exact.bitLength() < 64 ? exact.longValue() : Long.MIN_VALUE, WideMath.isqrt(hi, lo), value.toString());
+            final BigInteger square = exact.multiply(exact);
+            final long root = WideMath.isqrt(square.shiftRight(64).longValue(), square.longValue());
+            assertEquals(exact.bitLength() < 64 ? exact.longValue() : Long.MIN_VALUE, root, "perfect square " + square);
+        }
+        assertEquals(Long.MIN_VALUE, WideMath.isqrt(-1, 0));
+        assertEquals(3_037_000_499L, WideMath.isqrt(0, Long.MAX_VALUE));
+    }
+
+    @Test
+    void aQuotientNearAHintEqualsTheFullDivision()
+    {
+        final SplittableRandom random = new SplittableRandom(8);
+        for (int i = 0; i < 100_000; i++)
+        {
+            final WideMath.Acc128 acc = new WideMath.Acc128();
+            long volume = 0;
+            long price = 0;
+            final int trades = 1 + random.nextInt(50);
+            for (int t = 0; t < trades; t++)
+            {
+                price = random.nextInt(4) == 0 ? random.nextLong() >>> random.nextInt(64) : 6_500_000_000_000L + random.nextLong(-1_000_000, 1_000_000);
+                final long size = 1 + (random.nextLong() >>> (2 + random.nextInt(62)));
+                acc.addProduct(price, size);
+                volume += size;
+            }
+            if (volume <= 0)
+            {
+                continue;
+            }
+            final long near = random.nextInt(3) == 0 ? random.nextLong() : price;
+            assertEquals(acc.divide(volume), acc.divide(volume, near), "near " + near);
+        }
+    }
 }

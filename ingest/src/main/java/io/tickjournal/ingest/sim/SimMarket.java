@@ -9,11 +9,13 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * A generated market for one symbol: a random walk in integer ticks with a book of levels around
- * the mid, trades at the touch, and Binance-style update ids. Deterministic for a seed.
- * Runs on the simulator's thread only. Not the tick path: it may allocate.
+ * A generated market for one symbol, for any venue: a random walk in integer ticks with a book of
+ * levels around the mid, trades at the touch, and update ids that each book event spans (a venue's
+ * protocol renders them in its own id scheme). Deterministic for a seed. Prices are in cents,
+ * sizes in units of 10^-3 ({@code futures}) or 10^-8. Runs on the simulator's thread only. Not the
+ * tick path: it may allocate.
  */
-final class SimMarket
+public final class SimMarket
 {
     final String symbol;
     final boolean futures;
@@ -43,6 +45,7 @@ final class SimMarket
     static final class Trade
     {
         long id;
+        long aggId;
         long priceUnits;
         long sizeUnits;
         boolean buyerMaker;
@@ -200,7 +203,7 @@ final class SimMarket
         trade.priceUnits = trade.buyerMaker ? bids.lastKey() : asks.firstKey();
         trade.sizeUnits = randomSize() / 10 + 1;
         trade.id = ++tradeId;
-        aggId++;
+        trade.aggId = ++aggId;
         trade.timeMs = nowMs;
         return trade;
     }
@@ -215,7 +218,7 @@ final class SimMarket
         return decimal(units, futures ? 3 : 8, sizeDecimals);
     }
 
-    private static String decimal(final long units, final int unitDecimals, final int printDecimals)
+    static String decimal(final long units, final int unitDecimals, final int printDecimals)
     {
         final StringBuilder text = new StringBuilder(24);
         final long whole = units;

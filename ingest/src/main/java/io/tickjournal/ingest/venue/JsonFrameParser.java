@@ -81,6 +81,12 @@ public abstract class JsonFrameParser implements VenueParser
             {
                 return fail(ParseError.TRAILING_BYTES, into);
             }
+            if (rest > 0)
+            {
+                // Consume the trailing whitespace (a pretty-printed frame's newline), or the next frame
+                // would find input left over and rebuild the parser: an allocation per such frame.
+                json.nextToken();
+            }
             return ParseError.OK;
         }
         catch (final Truncated ex)

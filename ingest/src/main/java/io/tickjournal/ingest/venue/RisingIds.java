@@ -65,6 +65,25 @@ public final class RisingIds implements TradeDedup
     }
 
     @Override
+    public int offerRange(final long firstId, final long lastId, final boolean overlapping, final GapListener gaps)
+    {
+        if (firstId == Records.NULL_LONG || firstId >= lastId || lastId - firstId >= WINDOW)
+        {
+            return offer(lastId, overlapping, gaps);
+        }
+        if (highest != Records.NULL_LONG && lastId <= highest && (lastId < floor || marked(lastId)))
+        {
+            return DUPLICATE;
+        }
+        // The first id is checked for a gap before it; the rest of the range follows it without one.
+        for (long id = firstId; id <= lastId; id++)
+        {
+            offer(id, overlapping, gaps);
+        }
+        return NEW;
+    }
+
+    @Override
     public void overlapEnded(final GapListener gaps)
     {
         for (int p = 0; p < pending; p++)

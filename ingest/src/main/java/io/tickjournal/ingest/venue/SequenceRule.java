@@ -29,8 +29,11 @@ public enum SequenceRule
     PREV_CHAIN,
     /**
      * OKX {@code books}: {@code prevSeqId == last} applies; an event with {@code seqId == prevSeqId}
-     * is the documented empty keep-alive (no change); {@code seqId < prevSeqId} is the
-     * documented reset after maintenance (rejoin from the snapshot that follows).
+     * is the documented empty keep-alive (no change). After maintenance OKX may reset the sequence:
+     * an update with {@code seqId < prevSeqId} whose {@code prevSeqId} still names the last applied
+     * id, after which chaining resumes from the new {@code seqId}; as documented it is applied (the
+     * book stays whole). A reset that does not chain is a {@link #RESET}: rejoin. The event just
+     * applied, delivered again by a rotation's other connection, is a duplicate.
      */
     PREV_CHAIN_OKX,
     /** Bybit: each delta's {@code u} is the last + 1; {@code u == 1} is a reset (its snapshot replaces the book). */
@@ -86,15 +89,20 @@ public enum SequenceRule
                 }
                 return prev == lastApplied ? APPLY : GAP;
             case PREV_CHAIN_OKX:
+                if (prev == lastApplied && prev != Records.NULL_LONG)
+                {
+                    // Includes the maintenance reset (seqId < prevSeqId): it chains, so it applies.
+                    return last == prev ? KEEPALIVE : APPLY;
+                }
+                if (last == lastApplied)
+                {
+                    return DUPLICATE;
+                }
                 if (prev != Records.NULL_LONG && last < prev)
                 {
                     return RESET;
                 }
-                if (prev == lastApplied)
-                {
-                    return last == prev ? KEEPALIVE : APPLY;
-                }
-                return last <= lastApplied ? DUPLICATE : GAP;
+                return last < lastApplied ? DUPLICATE : GAP;
             case CONTIGUOUS:
                 if (last == 1)
                 {

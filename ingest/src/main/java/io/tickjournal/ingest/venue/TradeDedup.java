@@ -38,6 +38,22 @@ public interface TradeDedup
     int offer(long id, boolean overlapping, GapListener gaps);
 
     /**
+     * Offer a trade that covers a range of ids: a venue message aggregating several fills names
+     * only the last (OKX {@code tradeId} with {@code count}), and the ids before it were filled,
+     * not lost. By default only the last id is offered.
+     *
+     * @param firstId     the first id covered, or null when the trade covers one id.
+     * @param lastId      the trade id.
+     * @param overlapping see {@link #offer}.
+     * @param gaps        see {@link #offer}.
+     * @return {@link #NEW} or {@link #DUPLICATE} (decided by the last id).
+     */
+    default int offerRange(final long firstId, final long lastId, final boolean overlapping, final GapListener gaps)
+    {
+        return offer(lastId, overlapping, gaps);
+    }
+
+    /**
      * The overlap ended: ids skipped during it that neither connection delivered are gaps now.
      *
      * @param gaps told of each run of missing ids.

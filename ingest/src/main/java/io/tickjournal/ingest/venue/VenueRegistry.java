@@ -2,7 +2,9 @@ package io.tickjournal.ingest.venue;
 
 import io.tickjournal.ingest.binance.BinanceProtocol;
 import io.tickjournal.ingest.bithumb.BithumbProtocol;
+import io.tickjournal.ingest.bybit.BybitProtocol;
 import io.tickjournal.ingest.coinbase.CoinbaseProtocol;
+import io.tickjournal.ingest.okx.OkxProtocol;
 import io.tickjournal.ingest.upbit.UpbitProtocol;
 import io.tickjournal.journal.Venues;
 
@@ -18,6 +20,10 @@ public final class VenueRegistry
     private static final List<Venue> VENUES = List.of(
         BinanceProtocol.spot(),
         BinanceProtocol.usdm(),
+        BybitProtocol.spot(),
+        BybitProtocol.linear(),
+        OkxProtocol.spot(),
+        OkxProtocol.swap(),
         CoinbaseProtocol.venue(),
         BithumbProtocol.venue(),
         UpbitProtocol.venue());

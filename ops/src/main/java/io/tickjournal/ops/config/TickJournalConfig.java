@@ -1,5 +1,6 @@
 package io.tickjournal.ops.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,8 +14,10 @@ import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,10 +37,26 @@ import java.util.Set;
  * @param bridge      the multicast bridge and its re-request server.
  * @param replication the TCP replication source.
  * @param tailer      the pricing tailer.
+ * @param countersDir where each role process keeps its counters and error log file.
  */
 public record TickJournalConfig(
-    Path journalDir, List<Feed> feeds, Bridge bridge, Replication replication, Tailer tailer)
+    Path journalDir, List<Feed> feeds, Bridge bridge, Replication replication, Tailer tailer, Path countersDir)
 {
+    /**
+     * A config with the counters beside the journal ({@code <journalDir>/../counters}).
+     *
+     * @param journalDir  where partitions live.
+     * @param feeds       the venue feeds.
+     * @param bridge      the bridge.
+     * @param replication the replication source.
+     * @param tailer      the tailer.
+     */
+    public TickJournalConfig(
+        final Path journalDir, final List<Feed> feeds, final Bridge bridge, final Replication replication, final Tailer tailer)
+    {
+        this(journalDir, feeds, bridge, replication, tailer, journalDir.toAbsolutePath().resolveSibling("counters"));
+    }
+
     /**
      * One venue feed.
      *
@@ -60,11 +79,14 @@ public record TickJournalConfig(
      * @param cpu                   CPU to pin the bridge thread to (-1: none).
      * @param retransmit            re-request server bind address.
      * @param maxMessagesPerRequest re-request cap.
-     * @param maxRequestsPerSecond  re-request rate limit per requester.
+     * @param maxRequestsPerSecond  re-request rate limit per requester address.
+     * @param maxBytesPerSecond     bytes answered per requester address per second.
+     * @param maxRequesters         requester addresses tracked per second (more get nothing that second).
      */
     public record Bridge(
         Path stateDir, String interfaceName, int ttl, int maxPayload, long heartbeatMs, String idle, int cpu,
-        InetSocketAddress retransmit, int maxMessagesPerRequest, int maxRequestsPerSecond)
+        InetSocketAddress retransmit, int maxMessagesPerRequest, int maxRequestsPerSecond, long maxBytesPerSecond,
+        int maxRequesters)
     {
     }
 
@@ -73,8 +95,12 @@ public record TickJournalConfig(
      * @param secret      shared secret clients must present (empty: none).
      * @param heartbeatMs heartbeat when idle.
      * @param stallMs     a client that takes nothing this long is dropped.
+     * @param maxClients     clients served at once (a valid hello beyond it is refused).
+     * @param maxPending     connections waiting for their hello at once (beyond it the oldest is closed).
+     * @param helloTimeoutMs a connection with no valid hello this long after it was accepted is closed.
      */
-    public record Replication(InetSocketAddress bind, String secret, long heartbeatMs, long stallMs)
+    public record Replication(InetSocketAddress bind, String secret, long heartbeatMs, long stallMs, int maxClients,
+        int maxPending, long helloTimeoutMs)
     {
     }
 
@@ -90,11 +116,22 @@ public record TickJournalConfig(
      * @param idle              idle strategy of the receiver.
      * @param cpu               CPU to pin the receiver to (-1: none).
      * @param fromReplica       run from the replica alone (no multicast): tail the replica as it is written.
+     * @param multicastSource   the bridge host's address: multicast packets from any other are dropped (null: any).
      */
     public record Tailer(
         Path replicaDir, InetSocketAddress replicationSource, InetSocketAddress rerequest, String interfaceName,
-        boolean fromDayStart, long[] windowsMs, int imbalanceLevels, Path featureDir, String idle, int cpu, boolean fromReplica)
+        boolean fromDayStart, long[] windowsMs, int imbalanceLevels, Path featureDir, String idle, int cpu, boolean fromReplica,
+        InetAddress multicastSource)
     {
+        /** A tailer that accepts multicast from any source address (see the canonical constructor). */
+        public Tailer(
+            final Path replicaDir, final InetSocketAddress replicationSource, final InetSocketAddress rerequest,
+            final String interfaceName, final boolean fromDayStart, final long[] windowsMs, final int imbalanceLevels,
+            final Path featureDir, final String idle, final int cpu, final boolean fromReplica)
+        {
+            this(replicaDir, replicationSource, rerequest, interfaceName, fromDayStart, windowsMs, imbalanceLevels, featureDir,
+                idle, cpu, fromReplica, null);
+        }
     }
 
     private static final Set<String> WS = Set.of("ws", "wss");
@@ -133,23 +170,34 @@ public record TickJournalConfig(
         final JsonNode tree;
         try
         {
-            tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            // A key written twice is refused: YAML's "last one wins" would silently drop the first.
+            tree = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(yaml);
         }
         catch (final JsonProcessingException ex)
         {
             final var loc = ex.getLocation();
-            throw new ConfigException("(yaml)", loc == null ? null : "line " + loc.getLineNr() + " column " + loc.getColumnNr(),
-                "not valid YAML: " + ex.getOriginalMessage());
+            final String where = loc == null ? null : "line " + loc.getLineNr() + " column " + loc.getColumnNr();
+            final String message = ex.getOriginalMessage();
+            if (message != null && message.startsWith("Duplicate field"))
+            {
+                throw new ConfigException("(yaml) " + message.substring("Duplicate field ".length()), where,
+                    "key written twice (each key once: YAML would silently keep only the last)");
+            }
+            throw new ConfigException("(yaml)", where, "not valid YAML: " + message);
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull() || (tree.isObject() && tree.isEmpty()))
+        {
+            throw new ConfigException("(file)", null, "empty: a config needs at least journal and feeds");
         }
         final Node root = new Node(tree, "");
-        root.allowOnly("journal", "feeds", "bridge", "replication", "tailer");
+        root.allowOnly("journal", "feeds", "bridge", "replication", "tailer", "counters");
         final Node journal = root.get("journal");
         journal.allowOnly("dir");
         final Path journalDir = journal.path("dir", Path.of("data/journal"), base);
 
         final Node bridgeNode = root.get("bridge");
         bridgeNode.allowOnly("stateDir", "interface", "ttl", "maxPayload", "heartbeatMs", "idle", "cpu", "retransmit",
-            "maxMessagesPerRequest", "maxRequestsPerSecond");
+            "maxMessagesPerRequest", "maxRequestsPerSecond", "maxBytesPerSecond", "maxRequesters");
         final String idle = bridgeNode.text("idle", "backoff");
         checkIdle(bridgeNode.path() + ".idle", idle);
         final Bridge bridge = new Bridge(
@@ -162,11 +210,13 @@ public record TickJournalConfig(
             bridgeNode.integer("cpu", -1, -1, 4095),
             bridgeNode.address("retransmit", "127.0.0.1:40100"),
             bridgeNode.integer("maxMessagesPerRequest", 1024, 1, 65_534),
-            bridgeNode.integer("maxRequestsPerSecond", 100, 1, 1_000_000));
+            bridgeNode.integer("maxRequestsPerSecond", 100, 1, 1_000_000),
+            bridgeNode.number("maxBytesPerSecond", 2L << 20, 1472, 1L << 30),
+            bridgeNode.integer("maxRequesters", 1024, 1, 1 << 20));
 
+        checkInterface(bridgeNode.path() + ".interface", bridge.interfaceName());
         final List<Feed> feeds = new ArrayList<>();
         final Set<String> names = new HashSet<>();
-        final Set<String> codes = new HashSet<>();
         for (final Node f : root.get("feeds").list())
         {
             final Feed feed = feed(f, journalDir);
@@ -174,24 +224,38 @@ public record TickJournalConfig(
             {
                 throw new ConfigException(f.path() + ".partition", feed.partition(), "used by two feeds");
             }
-            if (!codes.add(feed.code()))
+            for (int i = 0; i < feeds.size(); i++)
             {
-                throw new ConfigException(f.path() + ".code", feed.code(), "used by two feeds");
+                final Feed other = feeds.get(i);
+                if (other.code().equals(feed.code()))
+                {
+                    throw new ConfigException(f.path() + ".code", feed.code(), other.group().equals(feed.group()) ?
+                        "used by feeds[" + i + "] on the same group and port " + text(feed.group()) +
+                        ": a receiver could not tell their MoldUDP64 sessions apart" :
+                        "used by two feeds (feeds[" + i + "]): the code names the partition in MoldUDP64 sessions");
+                }
             }
             feeds.add(feed);
         }
+        if (feeds.isEmpty())
+        {
+            throw new ConfigException("feeds", null, "no feeds: at least one is needed (every role works on the feeds' partitions)");
+        }
 
         final Node rep = root.get("replication");
-        rep.allowOnly("bind", "secret", "heartbeatMs", "stallMs");
+        rep.allowOnly("bind", "secret", "heartbeatMs", "stallMs", "maxClients", "maxPending", "helloTimeoutMs");
         final Replication replication = new Replication(
             rep.address("bind", "127.0.0.1:40200"),
             rep.text("secret", ""),
             rep.number("heartbeatMs", 1000, 1, 3_600_000),
-            rep.number("stallMs", 10_000, 1, 3_600_000));
+            rep.number("stallMs", 10_000, 1, 3_600_000),
+            rep.integer("maxClients", 32, 1, 4096),
+            rep.integer("maxPending", 256, 1, 65_536),
+            rep.number("helloTimeoutMs", 3000, 1, 600_000));
 
         final Node t = root.get("tailer");
         t.allowOnly("replicaDir", "replicationSource", "rerequest", "interface", "fromDayStart", "windowsMs",
-            "imbalanceLevels", "featureDir", "idle", "cpu", "source");
+            "imbalanceLevels", "featureDir", "idle", "cpu", "source", "multicastSource");
         final String source = t.text("source", "multicast");
         if (!"multicast".equals(source) && !"replica".equals(source))
         {
@@ -221,6 +285,20 @@ public record TickJournalConfig(
             throw new ConfigException(t.path() + ".windowsMs", windows, "at most 8 windows");
         }
         final String featureDir = t.text("featureDir", "");
+        final String multicastSource = t.text("multicastSource", "");
+        InetAddress multicastSourceAddress = null;
+        if (!multicastSource.isEmpty())
+        {
+            try
+            {
+                multicastSourceAddress = InetAddress.getByName(multicastSource);
+            }
+            catch (final UnknownHostException ex)
+            {
+                throw new ConfigException(t.path() + ".multicastSource", multicastSource, "not an address");
+            }
+        }
+        checkInterface(t.path() + ".interface", t.text("interface", "lo"));
         final Tailer tailer = new Tailer(
             t.path("replicaDir", Path.of("data/replica"), base),
             t.address("replicationSource", "127.0.0.1:40200"),
@@ -232,8 +310,12 @@ public record TickJournalConfig(
             featureDir.isEmpty() ? null : t.path("featureDir", null, base),
             tailerIdle,
             t.integer("cpu", -1, -1, 4095),
-            "replica".equals(source));
-        return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer);
+            "replica".equals(source),
+            multicastSourceAddress);
+        final Node countersNode = root.get("counters");
+        countersNode.allowOnly("dir");
+        final Path countersDir = countersNode.path("dir", Path.of("data/counters"), base);
+        return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer, countersDir);
     }
 
     private static Path trustStore(final Node f, final Path journalDir)
@@ -249,6 +331,27 @@ public record TickJournalConfig(
             throw new ConfigException(f.path() + ".trustStore", text, "no readable file there");
         }
         return store;
+    }
+
+    private static String text(final InetSocketAddress address)
+    {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    /** An interface this host does not have would leave a role retrying to join or send hundreds of times a second. */
+    private static void checkInterface(final String key, final String name)
+    {
+        try
+        {
+            if (java.net.NetworkInterface.getByName(name) == null)
+            {
+                throw new ConfigException(key, name, "no such network interface on this host");
+            }
+        }
+        catch (final java.net.SocketException ex)
+        {
+            throw new ConfigException(key, name, "cannot be looked up: " + ex.getMessage());
+        }
     }
 
     private static void checkIdle(final String key, final String idle)
@@ -287,6 +390,11 @@ public record TickJournalConfig(
             throw new ConfigException(f.path() + ".code", code, "must be 2 ASCII letters or digits");
         }
         final InetSocketAddress group = f.address("group", null);
+        if (!group.getAddress().isMulticastAddress())
+        {
+            throw new ConfigException(f.path() + ".group", f.text("group", null),
+                "not a multicast group (IPv4 224.0.0.0/4, e.g. 239.255.10.1:40001)");
+        }
         final URI ws = f.uri("websocket", null, WS);
         final URI rest = f.uri("rest", null, HTTP);
         final EnumSet<Channel> channels = EnumSet.noneOf(Channel.class);
@@ -307,6 +415,8 @@ public record TickJournalConfig(
             }
         }
         final List<InstrumentSpec> instruments = new ArrayList<>();
+        final Set<Integer> ids = new HashSet<>();
+        final Set<String> symbols = new HashSet<>();
         for (final Node i : f.get("instruments").list())
         {
             i.allowOnly("id", "symbol", "canonical", "kind", "priceExponent", "sizeExponent");
@@ -325,7 +435,16 @@ public record TickJournalConfig(
             {
                 throw new ConfigException(i.path() + ".symbol", symbol, "must be 1-32 letters, digits, '_' or '-'");
             }
-            instruments.add(new InstrumentSpec(i.integer("id", 0, 1, Integer.MAX_VALUE), symbol,
+            final int id = i.integer("id", 0, 1, Integer.MAX_VALUE);
+            if (!ids.add(id))
+            {
+                throw new ConfigException(i.path() + ".id", id, "used by two instruments of this feed (ids name instruments in records)");
+            }
+            if (!symbols.add(symbol))
+            {
+                throw new ConfigException(i.path() + ".symbol", symbol, "listed twice in this feed");
+            }
+            instruments.add(new InstrumentSpec(id, symbol,
                 i.text("canonical", symbol), kind, i.integer("priceExponent", -8, -18, 0), i.integer("sizeExponent", -8, -18, 0)));
         }
         if (instruments.isEmpty())

@@ -25,6 +25,18 @@ public final class ReplicateRole implements AutoCloseable
      */
     public ReplicateRole(final TickJournalConfig config, final Consumer<String> log)
     {
+        this(config, log, null);
+    }
+
+    /**
+     * Start the source; returns once it listens, or throws {@link RoleStartException} (port in use).
+     *
+     * @param config   the config.
+     * @param log      where it reports (as "replicate: ...").
+     * @param counters the process's counters and error log, or null.
+     */
+    public ReplicateRole(final TickJournalConfig config, final Consumer<String> log, final RoleCounters counters)
+    {
         final Map<String, Path> partitions = new HashMap<>();
         for (final TickJournalConfig.Feed feed : config.feeds())
         {
@@ -33,8 +45,16 @@ public final class ReplicateRole implements AutoCloseable
         final TickJournalConfig.Replication r = config.replication();
         source = new ReplicationSource(r.bind(), partitions,
             r.secret().isEmpty() ? null : r.secret().getBytes(StandardCharsets.US_ASCII),
-            r.heartbeatMs() * 1_000_000L, r.stallMs() * 1_000_000L, 4 << 20, SystemNanoClock.INSTANCE, new ErrorReporter(log));
-        thread = new AgentRole("replicate", List.<Agent>of(source), "backoff", -1, log);
+            r.heartbeatMs() * 1_000_000L, r.stallMs() * 1_000_000L, 4 << 20, r.maxClients(), r.maxPending(),
+            r.helloTimeoutMs() * 1_000_000L, SystemNanoClock.INSTANCE,
+            new ErrorReporter("replicate", log, counters == null ? null : counters.errorRecorder()));
+        final RoleCounters.Mirror mirror = counters == null ? null : counters.mirror()
+            .add("replicate: clients", source::clientCount)
+            .add("replicate: clients dropped", source::clientsDropped)
+            .add("replicate: clients refused", source::clientsRefused)
+            .add("replicate: records sent", source::recordsSent);
+        thread = new AgentRole("replicate", List.<Agent>of(source), "backoff", -1, log, RoleCounters.handler(counters, "replicate", log),
+            mirror);
     }
 
     /** @return the source (counters). */
