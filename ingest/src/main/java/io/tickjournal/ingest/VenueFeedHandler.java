@@ -294,7 +294,6 @@ public final class VenueFeedHandler implements FeedHandler
         {
             return;
         }
-        counters.bookGaps++;
         currentConnection = connectionId;
         currentReceiveNs = receiveTimeNs;
         currentRawIndex = rawIndex;
@@ -316,6 +315,7 @@ public final class VenueFeedHandler implements FeedHandler
         }
     }
 
+    /** Last message number per connection id (an entry per connection the feed ever opened: a few a day). */
     private final org.agrona.collections.Long2LongHashMap connectionSequences =
         new org.agrona.collections.Long2LongHashMap(Records.NULL_LONG);
 
