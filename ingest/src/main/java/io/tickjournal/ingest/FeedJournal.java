@@ -309,6 +309,14 @@ public final class FeedJournal implements AutoCloseable
         control(VenueStatusKind.JOURNAL_PAUSED, StreamKind.NONE, 0, receiveTimeNs, why);
     }
 
+    /** @return how many times the journal resumed after a pause (the feed rejoins its books after each). */
+    public long resumes()
+    {
+        return resumes;
+    }
+
+    private long resumes;
+
     private boolean resume(final long receiveTimeNs)
     {
         if (!normalized.checkSpace(receiveTimeNs) || !raw.checkSpace(receiveTimeNs))
@@ -316,6 +324,7 @@ public final class FeedJournal implements AutoCloseable
             return false;
         }
         paused = false;
+        resumes++;
         final long lost = droppedForSpace - droppedAtPause;
         final String why = "journal resumed: " + normalized.diskSpace().describe(normalized.lastUsableBytes()) + "; " + lost +
             " records and frames were dropped in " + (receiveTimeNs - pausedAtNs) / 1_000_000L + " ms";

@@ -55,6 +55,7 @@ public final class VenueFeedHandler implements FeedHandler
     private String lastReply;
     private int lastStreamKey;
     private String lastError;
+    private long journalResumes;
     private int currentConnection;
     private boolean currentOverlapping;
     private long currentReceiveNs;
@@ -609,6 +610,21 @@ public final class VenueFeedHandler implements FeedHandler
     @Override
     public void onTick(final long nowNs)
     {
+        if (journal.resumes() != journalResumes)
+        {
+            // The journal dropped records while paused for disk space: its books are incomplete until a snapshot.
+            journalResumes = journal.resumes();
+            currentReceiveNs = nowNs;
+            currentRawIndex = Records.NULL_LONG;
+            for (final Book book : books)
+            {
+                if (book.checksum != null)
+                {
+                    book.checksum.clear();
+                }
+                book.sync.rejoin();
+            }
+        }
         if (protocol.snapshotSource() != SnapshotSource.REST)
         {
             return;

@@ -65,6 +65,24 @@ class SimulatorIngestTest
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
+    /** The system clock, which throws when read by the feed's timer while {@link #failTicks} is set. */
+    private static final class TickFailingClock extends SystemEpochNanoClock
+    {
+        volatile boolean failTicks;
+
+        @Override
+        public long nanoTime()
+        {
+            if (failTicks && StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("tick"))))
+            {
+                throw new IllegalStateException("clock failure injected into the timer");
+            }
+            return super.nanoTime();
+        }
+    }
+
+    private final TickFailingClock clock = new TickFailingClock();
+
     private void stop()
     {
         if (feed != null)
@@ -92,7 +110,7 @@ class SimulatorIngestTest
         final FeedConfig config = io.tickjournal.ingest.venue.VenueRegistry.byId(venue).defaults( dir.resolve(Venues.name(venue)),
             URI.create(simulator.webSocketUri()), URI.create(simulator.restUri()), specs, channels)
             .withTimers(stallMs * MS, ageMs * MS, marginMs * MS, 50 * MS, 1000 * MS);
-        feed = IngestFeed.start(config, group, new SystemEpochNanoClock());
+        feed = IngestFeed.start(config, group, clock);
         return feed;
     }
 
@@ -334,6 +352,21 @@ class SimulatorIngestTest
         {
             assertTrue(pings.contains(pong), pong + " answers a ping");
         }
+    }
+
+    @Test
+    void anExceptionInTheTimerDoesNotStopStallDetection()
+    {
+        start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE), 500, 3_600_000, 60_000);
+        await("trades", () -> counters().trades > 5);
+        // The timer's step throws for a while (here: its clock read); Netty cancels a periodic task that
+        // throws, which would silently end stall detection, reconnects and rotation for the feed.
+        clock.failTicks = true;
+        await("the timer failed", () -> feed.tickErrors() >= 5);
+        clock.failTicks = false;
+        simulator.stallOpenConnections();
+        await("stall still detected", () -> counters().stalls == 1);
+        await("reconnected", () -> simulator.connectionsAccepted() == 2);
     }
 
     @Test

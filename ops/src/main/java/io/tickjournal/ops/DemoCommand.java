@@ -5,7 +5,11 @@ import io.tickjournal.ingest.Channel;
 import io.tickjournal.ingest.FeedConfig;
 import io.tickjournal.ingest.venue.VenueRegistry;
 import io.tickjournal.ingest.InstrumentSpec;
-import io.tickjournal.ingest.sim.BinanceSimulator;
+import io.tickjournal.ingest.sim.BinanceSimProtocol;
+import io.tickjournal.ingest.sim.BybitSimProtocol;
+import io.tickjournal.ingest.sim.OkxSimProtocol;
+import io.tickjournal.ingest.sim.SimProtocol;
+import io.tickjournal.ingest.sim.VenueSimulator;
 import io.tickjournal.journal.JournalVerifier;
 import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.decimal.Decimals;
@@ -39,6 +43,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,9 +53,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
- * Everything on one machine on loopback: Binance spot and USD-M simulators, ingest, the journal,
+ * Everything on one machine on loopback: a simulator per venue (Binance, Bybit, OKX: spot and
+ * perpetual each), ingest, the journal,
  * the replication source, the multicast bridge (with injected packet loss, so repair is visible)
  * and the pricing tailer with its replica, books and features; a live view once a second.
  */
@@ -81,50 +88,16 @@ public final class DemoCommand implements Callable<Integer>
     private final Map<String, Row> rows = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(3_600_000_000_000L, 3);
 
-    /**
-     * One simulated venue of the demo. The demo's feeds, simulators and view rows all come from
-     * {@link #VENUES}: adding a venue is one more entry there.
-     *
-     * @param partition   its partition.
-     * @param venueId     its venue id.
-     * @param code        its MoldUDP64 partition code.
-     * @param label       its short name in the view.
-     * @param futures     whether the simulator plays the futures (USD-M) protocol.
-     * @param seed        the simulated market's seed.
-     * @param channels    what ingest subscribes to.
-     * @param instruments the instruments.
-     * @param stallTimeoutMs no data for this long: reconnect.
-     */
-    record DemoVenue(String partition, int venueId, String code, String label, boolean futures, long seed,
-        Set<Channel> channels, List<InstrumentSpec> instruments, long stallTimeoutMs)
-    {
-        FeedConfig feed(final Path journalDir, final BinanceSimulator simulator)
-        {
-            final FeedConfig feed = VenueRegistry.byId(venueId).defaults(journalDir.resolve(partition),
-                URI.create(simulator.webSocketUri()), URI.create(simulator.restUri()), instruments, channels);
-            return feed.withTimers(stallTimeoutMs * 1_000_000L, feed.maxConnectionAgeNs(), feed.rotateMarginNs(),
-                feed.reconnectMinNs(), feed.reconnectMaxNs());
-        }
+    /** The whole catalogue (see {@link SimulatedVenue#ALL}). */
+    static final List<SimulatedVenue> VENUES = SimulatedVenue.ALL;
 
-        BinanceSimulator.Options simulator(final int tradesPerSecond)
-        {
-            return BinanceSimulator.Options.defaults(futures).withTradesPerSecond(tradesPerSecond).withSeed(seed);
-        }
-    }
+    @Option(names = "--venues", split = ",", description = "venues to simulate and ingest (default: all: " +
+        "binance-spot, binance-usdm, bybit-spot, bybit-linear, okx-spot, okx-swap)")
+    List<String> venueNames;
 
-    private static List<InstrumentSpec> btcAndEth(final MarketKind kind, final int sizeExponent)
-    {
-        return List.of(new InstrumentSpec(1, "BTCUSDT", "BTC-USDT", kind, -2, sizeExponent),
-            new InstrumentSpec(2, "ETHUSDT", "ETH-USDT", kind, -2, sizeExponent));
-    }
+    /** The venues this run simulates and ingests ({@code --venues}, default all). */
+    private List<SimulatedVenue> venues = VENUES;
 
-    /** The demo's venues, in view order. */
-    static final List<DemoVenue> VENUES = List.of(
-        new DemoVenue("binance-spot", Venues.BINANCE_SPOT, "BS", "spot", false, 42,
-            EnumSet.of(Channel.TRADE, Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER), btcAndEth(MarketKind.SPOT, -8), 30_000),
-        new DemoVenue("binance-usdm", Venues.BINANCE_USDM, "BU", "usdm", true, 4242,
-            EnumSet.of(Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER, Channel.MARK_PRICE), btcAndEth(MarketKind.PERPETUAL, -3),
-            5_000));
 
     /**
      * What the view shows per instrument. Written on the tailer thread, read by the view thread
@@ -207,6 +180,17 @@ public final class DemoCommand implements Callable<Integer>
         FeatureIds.CROSS_BID, FeatureIds.CROSS_ASK,
     };
 
+    private static String kindSuffix(final MarketKind kind)
+    {
+        return switch (kind)
+        {
+            case PERPETUAL -> "-PERP";
+            case FUTURE -> "-FUT";
+            case OPTION -> "-OPT";
+            default -> "";
+        };
+    }
+
     private static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0))
@@ -220,21 +204,23 @@ public final class DemoCommand implements Callable<Integer>
      * loads into), pointing at the simulators on loopback.
      *
      * @param dir             the demo's data directory.
-     * @param simulators      one per {@link #VENUES} entry.
+     * @param venues          the venues run.
+     * @param simulators      one per venue.
      * @param retransmitPort  the bridge's re-request port.
      * @param replicationPort the replication source's port.
      * @param basePort        the first venue's multicast port (the next venues count up).
      * @return the config.
      */
-    static TickJournalConfig demoConfig(final Path dir, final List<BinanceSimulator> simulators, final int retransmitPort,
+    static TickJournalConfig demoConfig(final Path dir, final List<SimulatedVenue> venues, final List<VenueSimulator> simulators,
+        final int retransmitPort,
         final int replicationPort, final int basePort)
     {
         final Path root = dir.toAbsolutePath();
         final Path journalDir = root.resolve("journal");
         final List<TickJournalConfig.Feed> feeds = new ArrayList<>();
-        for (int i = 0; i < VENUES.size(); i++)
+        for (int i = 0; i < venues.size(); i++)
         {
-            final DemoVenue venue = VENUES.get(i);
+            final SimulatedVenue venue = venues.get(i);
             feeds.add(new TickJournalConfig.Feed(venue.partition(), venue.code(), venue.feed(journalDir, simulators.get(i)),
                 new InetSocketAddress("239.255.42." + (i + 1), basePort + i)));
         }
@@ -252,6 +238,15 @@ public final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        try
+        {
+            venues = SimulatedVenue.pick(venueNames);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("demo: " + ex.getMessage());
+            return 2;
+        }
         IoUtil.delete(dir.toFile(), false);
         Files.createDirectories(dir);
         final PrintStream out = System.out;
@@ -259,15 +254,15 @@ public final class DemoCommand implements Callable<Integer>
         final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
         final EpochNanoClock clock = new OffsetEpochNanoClock();
 
-        final List<BinanceSimulator> simulators = new ArrayList<>();
+        final List<VenueSimulator> simulators = new ArrayList<>();
         try
         {
-            for (final DemoVenue venue : VENUES)
+            for (final SimulatedVenue venue : venues)
             {
-                simulators.add(new BinanceSimulator(venue.simulator(tradesPerSecond), 0));
+                simulators.add(venue.start(tradesPerSecond));
             }
             final int basePort = 40_000 + (int)(ProcessHandle.current().pid() % 1000) * 2;
-            final TickJournalConfig config = demoConfig(dir, simulators, freePort(), freePort(), basePort);
+            final TickJournalConfig config = demoConfig(dir, venues, simulators, freePort(), freePort(), basePort);
 
             final FeatureEngine.Listener view = (instrument, features, day, sequence, receiveTimeNs) ->
             {
@@ -276,7 +271,9 @@ public final class DemoCommand implements Callable<Integer>
                 Row row = rows.get(key);
                 if (row == null)
                 {
-                    row = rows.computeIfAbsent(key, k -> new Row(Venues.name(instrument.venueId()) + " " + instrument.canonical()));
+                    // The kind is part of the name: spot and the perpetual are different instruments (and cross-venue groups).
+                    row = rows.computeIfAbsent(key, k -> new Row(Venues.name(instrument.venueId()) + " " + instrument.canonical() +
+                        kindSuffix(instrument.marketKind())));
                 }
                 row.write(features);
             };
@@ -295,7 +292,7 @@ public final class DemoCommand implements Callable<Integer>
 
                 final long start = System.nanoTime();
                 final long end = durationSeconds > 0 ? start + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
-                Snapshot previous = new Snapshot(VENUES.size());
+                Snapshot previous = new Snapshot(venues.size());
                 int second = 0;
                 long journaled = 0;
                 try
@@ -304,7 +301,7 @@ public final class DemoCommand implements Callable<Integer>
                     {
                         second++;
                         injectFaults(second, simulators, log);
-                        final Snapshot now = Snapshot.take(view2, simulators);
+                        final Snapshot now = Snapshot.take(view2, venues, simulators);
                         render(out, redraw, now, previous, System.nanoTime() - start, log);
                         previous = now;
                         if (System.nanoTime() >= end)
@@ -325,7 +322,7 @@ public final class DemoCommand implements Callable<Integer>
                     bridge.close();
                     replicate.close();
                 }
-                final Snapshot last = Snapshot.take(view2, simulators);
+                final Snapshot last = Snapshot.take(view2, venues, simulators);
                 out.println();
                 out.printf("stopped after %d s. journal %s: %,d records journaled, tailer delivered %,d, %d gaps repaired%n",
                     (System.nanoTime() - start) / 1_000_000_000L, config.journalDir(), journaled, last.delivered, last.repairs);
@@ -353,36 +350,37 @@ public final class DemoCommand implements Callable<Integer>
         }
         finally
         {
-            simulators.forEach(BinanceSimulator::close);
+            simulators.forEach(VenueSimulator::close);
         }
         return 0;
     }
 
     /** A depth gap at the spot venues every 10 s, a shutdown notice at the futures venues every 30 s. */
-    private void injectFaults(final int second, final List<BinanceSimulator> simulators, final List<String> log)
+    private void injectFaults(final int second, final List<VenueSimulator> simulators, final List<String> log)
     {
         if (noFaults)
         {
             return;
         }
-        for (int i = 0; i < VENUES.size(); i++)
+        for (int i = 0; i < venues.size(); i++)
         {
-            final DemoVenue venue = VENUES.get(i);
-            if (!venue.futures() && second % 10 == 5)
+            final SimulatedVenue venue = venues.get(i);
+            if (venue.fault() == SimulatedVenue.Fault.BOOK_GAP && second % 10 == 5)
             {
-                simulators.get(i).gapNextDepth("BTCUSDT");
-                log.add("fault: dropped a BTCUSDT depth event at " + venue.partition() + " (expect a gap, then a resync)");
+                simulators.get(i).gapNextBookEvent(venue.faultSymbol());
+                log.add("fault: dropped a " + venue.faultSymbol() + " book event at " + venue.partition() +
+                    " (expect a gap, then a resync of that book only)");
             }
-            if (venue.futures() && second % 30 == 20)
+            if (venue.fault() == SimulatedVenue.Fault.SHUTDOWN_NOTICE && second % 30 == 20)
             {
                 simulators.get(i).serverShutdown(1000);
-                log.add("fault: " + venue.partition() + " announced serverShutdown (expect a make-before-break switch)");
+                log.add("fault: " + venue.partition() + " announced a shutdown (expect a make-before-break switch)");
             }
         }
     }
 
     /** Wait until the tailer has delivered every journaled record (read from its counter), or the time is up. */
-    private static void awaitDelivered(final CountersFile counters, final long journaled, final long timeoutNs)
+    private void awaitDelivered(final CountersFile counters, final long journaled, final long timeoutNs)
     {
         final long deadline = System.nanoTime() + timeoutNs;
         while (deliveredOf(counters) < journaled && System.nanoTime() < deadline)
@@ -391,10 +389,10 @@ public final class DemoCommand implements Callable<Integer>
         }
     }
 
-    private static long deliveredOf(final CountersFile counters)
+    private long deliveredOf(final CountersFile counters)
     {
         long delivered = 0;
-        for (final DemoVenue venue : VENUES)
+        for (final SimulatedVenue venue : venues)
         {
             delivered += Math.max(0, counters.value("tailer " + venue.partition() + ": delivered"));
         }
@@ -429,13 +427,13 @@ public final class DemoCommand implements Callable<Integer>
             perVenueFrames = new long[venues];
         }
 
-        static Snapshot take(final CountersFile c, final List<BinanceSimulator> simulators)
+        static Snapshot take(final CountersFile c, final List<SimulatedVenue> venues, final List<VenueSimulator> simulators)
         {
-            final Snapshot s = new Snapshot(VENUES.size());
-            for (int i = 0; i < VENUES.size(); i++)
+            final Snapshot s = new Snapshot(venues.size());
+            for (int i = 0; i < venues.size(); i++)
             {
-                s.simFrames += simulators.get(i).framesSent();
-                final String ingest = "ingest " + VENUES.get(i).partition() + ": ";
+                s.simFrames += simulators.get(i).recorder().framesSent();
+                final String ingest = "ingest " + venues.get(i).partition() + ": ";
                 s.perVenueFrames[i] = Math.max(0, c.value(ingest + "frames"));
                 s.ingestFrames += s.perVenueFrames[i];
                 s.ingestRecords += Math.max(0, c.value(ingest + "records"));
@@ -444,7 +442,7 @@ public final class DemoCommand implements Callable<Integer>
                 s.bookGaps += Math.max(0, c.value(ingest + "book gaps"));
                 s.resyncs += Math.max(0, c.value(ingest + "resyncs"));
                 s.rotations += Math.max(0, c.value(ingest + "rotations"));
-                final String tailer = "tailer " + VENUES.get(i).partition() + ": ";
+                final String tailer = "tailer " + venues.get(i).partition() + ": ";
                 s.delivered += Math.max(0, c.value(tailer + "delivered"));
                 s.gaps += Math.max(0, c.value(tailer + "gaps"));
                 s.repairs += Math.max(0, c.value(tailer + "repairs"));
@@ -474,9 +472,9 @@ public final class DemoCommand implements Callable<Integer>
         b.append(String.format("tickjournal demo  %ds  (Ctrl-C to stop)%n", elapsedNs / 1_000_000_000L));
         b.append(String.format("%-10s %10s %10s   %s%n", "stage", "per second", "total", "notes"));
         final StringBuilder perVenue = new StringBuilder();
-        for (int i = 0; i < VENUES.size(); i++)
+        for (int i = 0; i < venues.size(); i++)
         {
-            perVenue.append(String.format("%s %,d/s  ", VENUES.get(i).label(), s.perVenueFrames[i] - p.perVenueFrames[i]));
+            perVenue.append(String.format("%s %,d/s  ", venues.get(i).label(), s.perVenueFrames[i] - p.perVenueFrames[i]));
         }
         b.append(String.format("%-10s %,10d %,10d   %sframes received%n", "venues", s.simFrames - p.simFrames, s.simFrames, perVenue));
         b.append(String.format("%-10s %,10d %,10d   records journaled; malformed %d, bad values %d, book gaps %d, resyncs %d, " +
@@ -509,7 +507,7 @@ public final class DemoCommand implements Callable<Integer>
             final String canonical = name.substring(name.indexOf(' ') + 1);
             if (seen.add(canonical) && !"-".equals(v[10]) && !"-".equals(v[11]))
             {
-                b.append(String.format("  %-10s bid %12s  ask %12s%n", canonical, v[10], v[11]));
+                b.append(String.format("  %-14s bid %12s  ask %12s%n", canonical, v[10], v[11]));
             }
         });
         final List<String> recent;

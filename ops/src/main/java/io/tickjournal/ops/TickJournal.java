@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         AuditCommand.class,
         StatsCommand.class,
         ImportCommand.class,
+        SimulateCommand.class,
         RoleCommands.IngestCommand.class,
         RoleCommands.BridgeCommand.class,
         RoleCommands.ReplicateCommand.class,

@@ -167,6 +167,12 @@ class CrashDrillTest
             stopCleanly(bridge, "bridge");
             stopCleanly(replicate, "replicate");
 
+            // Each ingest restart within the day left a trace: RESTARTED, and connection ids that never repeat.
+            final Cli statuses = Cli.run("dump", root.resolve("journal").resolve(PARTITION).toString(), "--limit", "10000000");
+            assertEquals(2, statuses.out.lines().filter(l -> l.contains("RESTARTED")).count(), statuses.out);
+            final java.util.List<String> connected = statuses.out.lines().filter(l -> l.contains(" CONNECTED ")).map(l -> l.replaceAll(".*conn=(-?\\d+).*", "$1")).toList();
+            assertEquals(connected.size(), new java.util.HashSet<>(connected).size(), "connection ids never repeat in a day: " + connected);
+
             // The journal and its raw partition verify (complete frames, dense sequences, times in their day, books).
             final Cli verify = Cli.run("verify", root.resolve("journal").toString());
             assertEquals(0, verify.exit, verify.toString());

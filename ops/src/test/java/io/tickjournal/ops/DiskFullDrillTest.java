@@ -51,6 +51,13 @@ class DiskFullDrillTest
 
             Files.delete(filler);
             assertTrue(ingest.await("journal resumed: ", 60), ingest.output());
+            final Path journal = tmpfs.dir().resolve("journal/binance-spot");
+            final long deadline = System.nanoTime() + 60_000_000_000L;
+            while (resyncedAfterResume(journal) < 2 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(200);
+            }
+            assertEquals(2, resyncedAfterResume(journal), "both books rejoin from a fresh snapshot after the resume");
             ingest.process().destroy();
             assertEquals(0, ingest.exit(60), ingest.output());
 
@@ -64,5 +71,30 @@ class DiskFullDrillTest
             final int resumed = audit.out.indexOf("JOURNAL_RESUMED");
             assertTrue(paused >= 0 && resumed > paused, "paused, then resumed, in the journal: " + audit.out);
         }
+    }
+
+    /** RESYNCED statuses journaled after the (first) JOURNAL_RESUMED. */
+    private static int resyncedAfterResume(final Path partition)
+    {
+        final io.tickjournal.journal.sbe.MessageHeaderDecoder header = new io.tickjournal.journal.sbe.MessageHeaderDecoder();
+        final io.tickjournal.journal.sbe.VenueStatusDecoder status = new io.tickjournal.journal.sbe.VenueStatusDecoder();
+        boolean resumed = false;
+        final java.util.Set<Integer> instruments = new java.util.HashSet<>();
+        for (final byte[] bytes : io.tickjournal.journal.JournalRecords.readAll(partition))
+        {
+            final org.agrona.concurrent.UnsafeBuffer r = new org.agrona.concurrent.UnsafeBuffer(bytes);
+            header.wrap(r, 0);
+            if (header.templateId() != io.tickjournal.journal.sbe.VenueStatusDecoder.TEMPLATE_ID)
+            {
+                continue;
+            }
+            status.wrapAndApplyHeader(r, 0, header);
+            resumed |= status.status() == io.tickjournal.journal.sbe.VenueStatusKind.JOURNAL_RESUMED;
+            if (resumed && status.status() == io.tickjournal.journal.sbe.VenueStatusKind.RESYNCED)
+            {
+                instruments.add(status.instrumentId());
+            }
+        }
+        return instruments.size();
     }
 }

@@ -16,7 +16,8 @@ import org.agrona.DirectBuffer;
  * <li>A BookDelta changes levels of a whole book; on a book that is not whole it is ignored
  *     (the book waits for the next snapshot).</li>
  * <li>A VenueStatus GAP_DETECTED or BOOK_RESET invalidates the book only when its {@code stream}
- *     is BOOK, or NONE (the whole feed; journals written before the field existed read as NONE).
+ *     is BOOK, or NONE (the whole feed; journals written before the field existed read as NONE, and
+ *     a stream value this build does not know is taken as NONE: the safe side for a book).
  *     A trade-id gap (stream TRADE or AGG_TRADE) says nothing about the book and leaves it alone.</li>
  * </ul>
  * Decoders are reused: one instance per thread, no allocation per record.

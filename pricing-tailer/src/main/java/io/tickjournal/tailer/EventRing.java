@@ -39,7 +39,6 @@ final class EventRing
     private int mask;
     private long head;
     private long tail;
-    private long resizes;
 
     /**
      * @param minCapacity initial and smallest capacity, a power of two.
@@ -90,12 +89,6 @@ final class EventRing
     int maxCapacity()
     {
         return maxCapacity;
-    }
-
-    /** @return times the ring grew or shrank. */
-    long resizes()
-    {
-        return resizes;
     }
 
     /** @return true when full at the ceiling: the next {@link #append} needs {@link #dropOldest()} first. */
@@ -165,7 +158,6 @@ final class EventRing
         {
             System.arraycopy(old, ((int)n & oldMask) << 2, events, ((int)n & mask) << 2, 4);
         }
-        resizes++;
     }
 
     long time(final long number)

@@ -28,6 +28,7 @@ import java.util.List;
  * <li>{@link BookRecords} turns snapshots, deltas and book gaps into {@link OrderBook} changes (the
  *     same rule {@code verify} uses); only a gap of the BOOK stream (or the whole feed) invalidates a book;</li>
  * <li>{@link FillSource} decides which trade prints carry a venue's fills, so each fill counts once;</li>
+ * <li>{@link TopFeatures} computes the top's features (mid, spread, microprice, imbalance);</li>
  * <li>{@link TopFlow} turns top-of-book changes into order-flow increments and mid returns;</li>
  * <li>{@link InstrumentWindows} keeps one time-bounded {@link EventRing} per instrument and a
  *     {@link Window} (cursor and exact sums) per configured length;</li>
@@ -208,7 +209,7 @@ public final class FeatureEngine implements RecordHandler
                 final int outcome = bookRecords.apply(instrument.book, template, buffer, offset);
                 if (outcome == BookRecords.SNAPSHOT_APPLIED || outcome == BookRecords.DELTA_APPLIED)
                 {
-                    instrument.topStale = true;
+                    instrument.top.changed();
                     instrument.depth = true;
                     topChanged(instrument, receiveTimeNs);
                     emit(instrument, day, sequence, receiveTimeNs);
@@ -224,7 +225,7 @@ public final class FeatureEngine implements RecordHandler
                 instrument.tickerAsk = top.askPrice();
                 instrument.tickerAskSize = top.askSize();
                 instrument.ticker = true;
-                instrument.topStale = true;
+                instrument.top.changed();
                 if (!instrument.book.valid())
                 {
                     topChanged(instrument, receiveTimeNs);
@@ -238,7 +239,7 @@ public final class FeatureEngine implements RecordHandler
                 if (instrument != null && bookRecords.apply(instrument.book, template, buffer, offset) == BookRecords.INVALIDATED)
                 {
                     instrument.flow.reset();
-                    instrument.topStale = true;
+                    instrument.top.changed();
                     instrument.resets++;
                 }
                 return;
@@ -348,23 +349,10 @@ public final class FeatureEngine implements RecordHandler
         f.clear();
         if (instrument.topValid())
         {
-            addTopFeatures(instrument, f);
+            instrument.top.addTo(instrument, imbalanceLevels, f);
         }
         final InstrumentWindows windows = instrument.windows;
-        final int se = instrument.sizeExponent;
-        for (int w = 0; w < windows.count(); w++)
-        {
-            final Window window = windows.window(w);
-            final int base = FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * w;
-            f.add(base + FeatureIds.OFI, window.ofiSum(), se);
-            f.add(base + FeatureIds.TFI, window.tradeFlowImbalance(), -6);
-            f.add(base + FeatureIds.VWAP, window.vwap(), instrument.priceExponent);
-            f.add(base + FeatureIds.REALIZED_VOL, window.realizedVolatility(), -9);
-            f.add(base + FeatureIds.TRADE_COUNT, window.tradeCount(), 0);
-            f.add(base + FeatureIds.VOLUME, window.volume(), se);
-            f.add(base + FeatureIds.BUY_VOLUME, window.buyVolume(), se);
-            f.add(base + FeatureIds.SELL_VOLUME, window.sellVolume(), se);
-        }
+        windows.addTo(f, instrument.priceExponent, instrument.sizeExponent);
         CrossVenueBbo.addTo(instrument.group, f);
         if (windows.incomplete())
         {
@@ -375,67 +363,6 @@ public final class FeatureEngine implements RecordHandler
         {
             listener.onFeatures(instrument, f, day, sequence, receiveTimeNs);
         }
-    }
-
-    private void addTopFeatures(final Instrument instrument, final FeatureSet f)
-    {
-        if (instrument.topStale)
-        {
-            computeTop(instrument);
-        }
-        final int pe = instrument.priceExponent;
-        f.add(FeatureIds.BEST_BID, instrument.topBid, pe);
-        f.add(FeatureIds.BEST_ASK, instrument.topAsk, pe);
-        f.add(FeatureIds.MID, (instrument.topBid + instrument.topAsk) * 5, pe - 1);
-        f.add(FeatureIds.SPREAD, instrument.topAsk - instrument.topBid, pe);
-        f.add(FeatureIds.MICROPRICE, instrument.microprice, pe);
-        f.add(FeatureIds.IMBALANCE, instrument.imbalance, -6);
-    }
-
-    /**
-     * The top's quotients (microprice, imbalance) change only with the book or ticker, not with
-     * trades: computed again only when the top may have changed.
-     */
-    private void computeTop(final Instrument instrument)
-    {
-        final long bid = instrument.bid();
-        final long ask = instrument.ask();
-        final long bidSize = instrument.bidSize();
-        final long askSize = instrument.askSize();
-        instrument.topBid = bid;
-        instrument.topAsk = ask;
-        instrument.microprice = Long.MIN_VALUE;
-        if (bidSize + askSize > 0)
-        {
-            final WideMath.Acc128 scratch = instrument.scratch;
-            scratch.clear();
-            scratch.addProduct(bid, askSize);
-            scratch.addProduct(ask, bidSize);
-            instrument.microprice = scratch.divide(bidSize + askSize);
-        }
-        long sumBid = 0;
-        long sumAsk = 0;
-        final OrderBook book = instrument.book;
-        if (book.usable())
-        {
-            final int bids = Math.min(imbalanceLevels, book.bidCount());
-            for (int i = 0; i < bids; i++)
-            {
-                sumBid += book.bidSize(i);
-            }
-            final int asks = Math.min(imbalanceLevels, book.askCount());
-            for (int i = 0; i < asks; i++)
-            {
-                sumAsk += book.askSize(i);
-            }
-        }
-        else
-        {
-            sumBid = bidSize;
-            sumAsk = askSize;
-        }
-        instrument.imbalance = sumBid + sumAsk > 0 ? WideMath.mulDiv(sumBid - sumAsk, 1_000_000L, sumBid + sumAsk) : Long.MIN_VALUE;
-        instrument.topStale = false;
     }
 
     /** State of one (venue, instrument). */
@@ -449,7 +376,7 @@ public final class FeatureEngine implements RecordHandler
         final OrderBook book;
         final InstrumentWindows windows;
         final TopFlow flow = new TopFlow();
-        final WideMath.Acc128 scratch = new WideMath.Acc128();
+        final TopFeatures top = new TopFeatures();
         String canonical;
         MarketKind marketKind;
         int canonicalId = -1;
@@ -461,12 +388,6 @@ public final class FeatureEngine implements RecordHandler
         long tickerAsk;
         long tickerAskSize;
         long resets;
-        /** The book or ticker changed since the top features were computed. */
-        boolean topStale = true;
-        long topBid;
-        long topAsk;
-        long microprice;
-        long imbalance;
 
         Instrument(final int venueId, final int instrumentId, final int priceExponent, final int sizeExponent)
         {
@@ -570,6 +491,12 @@ public final class FeatureEngine implements RecordHandler
         public int eventCapacity()
         {
             return windows.capacity();
+        }
+
+        /** @return mid returns too large to square exactly, left out of its windows (each flagged in the features). */
+        public long returnsOutOfRange()
+        {
+            return windows.returnsOutOfRange();
         }
 
         /** @return events dropped at the ring's ceiling (each flagged in the features). */

@@ -36,16 +36,6 @@ final class InstrumentWindows
         }
     }
 
-    int count()
-    {
-        return windows.length;
-    }
-
-    Window window(final int index)
-    {
-        return windows[index];
-    }
-
     /** Move every window to {@code nowNs} and release what none needs. */
     void expire(final long nowNs)
     {
@@ -104,6 +94,30 @@ final class InstrumentWindows
         for (final Window w : windows)
         {
             w.include(ring, n);
+        }
+    }
+
+    /**
+     * Add every window's features: per window {@code FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * index + offset}.
+     *
+     * @param f             where to add.
+     * @param priceExponent the instrument's price exponent (VWAP).
+     * @param sizeExponent  its size exponent (OFI, volumes).
+     */
+    void addTo(final FeatureSet f, final int priceExponent, final int sizeExponent)
+    {
+        for (int w = 0; w < windows.length; w++)
+        {
+            final Window window = windows[w];
+            final int base = FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * w;
+            f.add(base + FeatureIds.OFI, window.ofiSum(), sizeExponent);
+            f.add(base + FeatureIds.TFI, window.tradeFlowImbalance(), -6);
+            f.add(base + FeatureIds.VWAP, window.vwap(), priceExponent);
+            f.add(base + FeatureIds.REALIZED_VOL, window.realizedVolatility(), -9);
+            f.add(base + FeatureIds.TRADE_COUNT, window.tradeCount(), 0);
+            f.add(base + FeatureIds.VOLUME, window.volume(), sizeExponent);
+            f.add(base + FeatureIds.BUY_VOLUME, window.buyVolume(), sizeExponent);
+            f.add(base + FeatureIds.SELL_VOLUME, window.sellVolume(), sizeExponent);
         }
     }
 

@@ -212,4 +212,30 @@ class FeatureRulesTest
         assertEquals(1, instrument.eventsKept());
         assertEquals(FeatureEngine.RING_INITIAL_EVENTS, instrument.eventCapacity(), "memory returned");
     }
+
+    @Test
+    void aReturnTooLargeToSquareExactlyIsLeftOutFlaggedAndCountedNeverSaturated()
+    {
+        final FeatureEngine engine = new FeatureEngine(new long[]{1_000}, 5, 100);
+        final int[] flags = {-1};
+        final String[] rv = {""};
+        engine.addListener((instrument, f, day, sequence, time) ->
+        {
+            flags[0] = f.flags();
+            rv[0] = f.text(windowFeature(0, FeatureIds.REALIZED_VOL));
+        });
+        final TestRecords records = new TestRecords(engine, 0, 0);
+        records.top(1, 1, 100 * MS, 1, 1, 2, 1);
+        // mid from 1.5 to about 1e15: a return of about 6.7e23 at 1e-9, beyond 64 bits
+        records.top(1, 1, 200 * MS, 1_000_000_000_000_000L, 1, 1_000_000_000_000_001L, 1);
+        assertEquals(FeatureSet.FLAG_INCOMPLETE_WINDOW, flags[0]);
+        assertEquals("0.000000000", rv[0], "left out, not saturated");
+        assertEquals(1, engine.instruments().get(0).returnsOutOfRange());
+        // 1.25 s: the return at 0.2 s would have left the 1 s window; an ordinary move is summed again
+        records.top(1, 1, 1_250 * MS, 1_000_000_000_000_000L, 1, 1_100_000_000_000_001L, 1);
+        assertEquals(0, flags[0]);
+        final BigInteger r = BigInteger.valueOf(100_000_000_000_000L).multiply(BigInteger.TEN.pow(9))
+            .divide(BigInteger.valueOf(2_000_000_000_000_001L));
+        assertEquals(rv(r.pow(2)), rv[0]);
+    }
 }

@@ -348,7 +348,25 @@ public final class VenueSimulator implements AutoCloseable
         });
     }
 
-    /** Close every connection abruptly (no close frame). */
+    /**
+     * The venue goes away for a while: every connection is dropped and every request (WebSocket or
+     * REST) is refused with 503 until the time is up, while its market keeps moving (ids go on), so
+     * what was missed is a real gap when it comes back.
+     *
+     * @param durationMs how long it stays down.
+     */
+    public void goDown(final long durationMs)
+    {
+        downUntilMs = System.currentTimeMillis() + durationMs;
+        dropAllConnections();
+    }
+
+    /** Until when (ms since the epoch) the venue refuses every request; 0 when up. */
+    private volatile long downUntilMs;
+
+    /**
+     * Close every connection abruptly (no close frame), as a network failure would.
+     */
     public void dropAllConnections()
     {
         onLoop(() ->
@@ -671,6 +689,11 @@ public final class VenueSimulator implements AutoCloseable
         @Override
         protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
         {
+            if (System.currentTimeMillis() < downUntilMs)
+            {
+                respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"code\":-1,\"msg\":\"venue down\"}");
+                return;
+            }
             final QueryStringDecoder query = new QueryStringDecoder(request.uri());
             if ("websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE)))
             {

@@ -242,6 +242,23 @@ public final class BookSync
     }
 
     /**
+     * Events were lost outside the venue's sequence (the journal was paused for disk space, and its
+     * BOOK_RESET is journaled): rejoin from a fresh snapshot, with no gap status of its own.
+     */
+    public void rejoin()
+    {
+        if (state == State.IDLE)
+        {
+            return;
+        }
+        state = State.AWAITING_SNAPSHOT;
+        lastId = Records.NULL_LONG;
+        count = 0;
+        used = 0;
+        output.requestSnapshot();
+    }
+
+    /**
      * The local book no longer matches the venue's (a checksum mismatch): rejoin.
      *
      * @param why what did not match.

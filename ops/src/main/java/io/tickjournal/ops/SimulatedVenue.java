@@ -1,0 +1,131 @@
+package io.tickjournal.ops;
+
+import io.tickjournal.ingest.Channel;
+import io.tickjournal.ingest.FeedConfig;
+import io.tickjournal.ingest.InstrumentSpec;
+import io.tickjournal.ingest.sim.BinanceSimProtocol;
+import io.tickjournal.ingest.sim.BybitSimProtocol;
+import io.tickjournal.ingest.sim.OkxSimProtocol;
+import io.tickjournal.ingest.sim.SimProtocol;
+import io.tickjournal.ingest.sim.VenueSimulator;
+import io.tickjournal.ingest.venue.VenueRegistry;
+import io.tickjournal.journal.Venues;
+import io.tickjournal.journal.sbe.MarketKind;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * One venue the demo and {@code tickjournal simulate} run a simulator for, with the feed that
+ * ingests it. The demo's feeds, simulators and view rows all come from {@link #ALL}: adding a
+ * venue is one more entry there (and a simulator protocol).
+ *
+ * @param partition      its partition.
+ * @param venueId        its venue id.
+ * @param code           its MoldUDP64 partition code.
+ * @param label          its short name in the view.
+ * @param protocol       makes the simulator's protocol for it.
+ * @param seed           the simulated market's seed.
+ * @param channels       what ingest subscribes to.
+ * @param instruments    the instruments (venue symbols as the venue writes them).
+ * @param stallTimeoutMs no data for this long: reconnect.
+ * @param fault          the fault injected now and then: a book gap, or a shutdown notice.
+ */
+public record SimulatedVenue(String partition, int venueId, String code, String label, Supplier<SimProtocol> protocol, long seed,
+    Set<Channel> channels, List<InstrumentSpec> instruments, long stallTimeoutMs, Fault fault)
+{
+    FeedConfig feed(final Path journalDir, final VenueSimulator simulator)
+    {
+        final FeedConfig feed = VenueRegistry.byId(venueId).defaults(journalDir.resolve(partition),
+            URI.create(simulator.webSocketUri()), URI.create(simulator.restUri()), instruments, channels);
+        return feed.withTimers(stallTimeoutMs * 1_000_000L, feed.maxConnectionAgeNs(), feed.rotateMarginNs(),
+            feed.reconnectMinNs(), feed.reconnectMaxNs());
+    }
+
+    VenueSimulator start(final int tradesPerSecond)
+    {
+        return start(tradesPerSecond, 0);
+    }
+
+    VenueSimulator start(final int tradesPerSecond, final int port)
+    {
+        final Map<String, Long> symbols = new LinkedHashMap<>();
+        for (final InstrumentSpec instrument : instruments)
+        {
+            // Start prices in cents: the same market on every venue, a little apart.
+            symbols.put(instrument.venueSymbol(), (instrument.canonicalSymbol().startsWith("BTC") ? 6_500_000L : 345_000L) + seed % 97);
+        }
+        final SimProtocol simProtocol = protocol.get();
+        return new VenueSimulator(simProtocol, VenueSimulator.Settings.defaults(symbols).withTradesPerSecond(tradesPerSecond)
+            .withSeed(seed).withPingInterval(simProtocol instanceof BinanceSimProtocol ? 20_000 : 0), port);
+    }
+
+    String faultSymbol()
+    {
+        return instruments.get(0).venueSymbol();
+    }
+
+    /** The fault a venue of the demo gets now and then. */
+    enum Fault
+    {
+        /** A book event dropped every 10 s: a gap, then a resync of that instrument. */
+        BOOK_GAP,
+        /** A shutdown notice every 30 s: a make-before-break switch to a new connection. */
+        SHUTDOWN_NOTICE
+    }
+
+    static List<InstrumentSpec> pair(
+        final String btc, final String eth, final MarketKind kind, final int priceExponent, final int sizeExponent)
+    {
+        return List.of(new InstrumentSpec(1, btc, "BTC-USDT", kind, priceExponent, sizeExponent),
+            new InstrumentSpec(2, eth, "ETH-USDT", kind, priceExponent, sizeExponent));
+    }
+
+    /** Every venue the demo simulates, in view order ({@code --venues} picks some). */
+    public static final List<SimulatedVenue> ALL = List.of(
+        new SimulatedVenue("binance-spot", Venues.BINANCE_SPOT, "BS", "binance spot", () -> new BinanceSimProtocol(false, 20_000), 42,
+            EnumSet.of(Channel.TRADE, Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER),
+            pair("BTCUSDT", "ETHUSDT", MarketKind.SPOT, -2, -8), 30_000, Fault.BOOK_GAP),
+        new SimulatedVenue("binance-usdm", Venues.BINANCE_USDM, "BU", "binance usdm", () -> new BinanceSimProtocol(true, 180_000), 4242,
+            EnumSet.of(Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER, Channel.MARK_PRICE),
+            pair("BTCUSDT", "ETHUSDT", MarketKind.PERPETUAL, -2, -3), 5_000, Fault.SHUTDOWN_NOTICE),
+        new SimulatedVenue("bybit-spot", Venues.BYBIT_SPOT, "YS", "bybit spot", () -> new BybitSimProtocol(false), 7,
+            EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("BTCUSDT", "ETHUSDT", MarketKind.SPOT, -2, -8), 30_000, Fault.BOOK_GAP),
+        new SimulatedVenue("bybit-linear", Venues.BYBIT_LINEAR, "YL", "bybit linear", () -> new BybitSimProtocol(true), 77,
+            EnumSet.of(Channel.TRADE, Channel.DEPTH, Channel.MARK_PRICE), pair("BTCUSDT", "ETHUSDT", MarketKind.PERPETUAL, -2, -3),
+            30_000, Fault.SHUTDOWN_NOTICE),
+        new SimulatedVenue("okx-spot", Venues.OKX_SPOT, "OS", "okx spot", () -> new OkxSimProtocol(false), 9,
+            EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("BTC-USDT", "ETH-USDT", MarketKind.SPOT, -2, -8), 30_000, Fault.BOOK_GAP),
+        new SimulatedVenue("okx-swap", Venues.OKX_SWAP, "OW", "okx swap", () -> new OkxSimProtocol(true), 99,
+            EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("BTC-USDT-SWAP", "ETH-USDT-SWAP", MarketKind.PERPETUAL, -2, -8), 30_000,
+            Fault.SHUTDOWN_NOTICE));
+
+    /**
+     * The venues named, in the order given, or all of them.
+     *
+     * @param names partition names, or null/empty for all.
+     * @return the venues.
+     * @throws IllegalArgumentException naming the known venues for an unknown one.
+     */
+    public static List<SimulatedVenue> pick(final List<String> names)
+    {
+        if (names == null || names.isEmpty())
+        {
+            return ALL;
+        }
+        final List<SimulatedVenue> picked = new java.util.ArrayList<>();
+        for (final String name : names)
+        {
+            picked.add(ALL.stream().filter(v -> v.partition().equals(name.trim())).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("unknown venue '" + name + "' (known: " +
+                    String.join(", ", ALL.stream().map(SimulatedVenue::partition).toList()) + ")")));
+        }
+        return List.copyOf(picked);
+    }
+}
