@@ -191,6 +191,7 @@ public final class ReplicationSource implements Agent
     private int accept(final long nowNs)
     {
         int work = 0;
+        boolean polled = false;
         while (work < ACCEPTS_PER_CYCLE)
         {
             final SocketChannel accepted;
@@ -214,6 +215,14 @@ public final class ReplicationSource implements Agent
             }
             work++;
             clientsAccepted++;
+            if (pending.size() >= maxPending && !polled)
+            {
+                // Promote every waiting connection whose hello has arrived before making room (once a
+                // cycle): under a flood of reconnecting idle clients, a replica whose hello is already
+                // in its socket must never be the one closed.
+                polled = true;
+                pollPending(nowNs);
+            }
             if (pending.size() >= maxPending)
             {
                 evictOldestPending();

@@ -4,6 +4,7 @@ import io.tickjournal.ops.config.TickJournalConfig;
 import io.tickjournal.ops.roles.BridgeRole;
 import io.tickjournal.ops.roles.IngestRole;
 import io.tickjournal.ops.roles.ReplicateRole;
+import io.tickjournal.ops.roles.RoleHealth;
 import io.tickjournal.ops.roles.RoleCounters;
 import io.tickjournal.ops.roles.RoleStartException;
 import io.tickjournal.ops.roles.TailerRole;
@@ -49,7 +50,8 @@ final class RoleCommands
         {
             final String name = roleName();
             final TickJournalConfig loaded = TickJournalConfig.load(config);
-            final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+            final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier(stop::countDown);
             final TerminationSignals signals = TerminationSignals.install(barrier::signal);
             try
             {
@@ -75,7 +77,20 @@ final class RoleCommands
                         timer.setDaemon(true);
                         timer.start();
                     }
-                    barrier.await();
+                    String failure = null;
+                    while (!stop.await(1, TimeUnit.SECONDS))
+                    {
+                        failure = role instanceof RoleHealth health ? health.failure() : null;
+                        if (failure != null)
+                        {
+                            break;
+                        }
+                    }
+                    if (failure != null)
+                    {
+                        System.err.println(name + ": " + failure + "; stopping (exit 2)");
+                        return 2;
+                    }
                     System.err.println(name + " stopping");
                 }
                 System.err.println(name + " stopped cleanly");

@@ -188,13 +188,15 @@ class CrashDrillTest
             }
             assertTrue(journaled > 2000, "a real stream: " + journaled);
 
-            // Features: equal to a backfill of the journal (depends on the tailer not repeating features after a restart).
+            // Features: equal to a backfill of the journal (the feature writer resumes instead of repeating the day).
             final Cli backfill = Cli.run("backfill", "--journal", root.resolve("journal").toString(), "--from-day",
                 TradingDay.format(TradingDay.ofEpochNs(System.currentTimeMillis() * 1_000_000L)), "--out",
                 root.resolve("backfill").toString(), "--partition", PARTITION);
             final String featureCheck = backfill.exit == 0 ? compare(JournalRecords.readAll(root.resolve("features")),
                 JournalRecords.readAll(root.resolve("backfill"))) : "backfill failed: " + backfill;
             System.out.println("crash drill: " + journaled + " records journaled and delivered; features vs backfill: " + featureCheck);
+            assertTrue(featureCheck.startsWith("EQUAL"), "after every restart, the feature partition equals a backfill: " +
+                featureCheck);
         }
     }
 

@@ -158,39 +158,6 @@ public final class BinanceSimProtocol implements SimProtocol
         return null;
     }
 
-    private String snapshotJson(final SimMarket market, final int limit)
-    {
-        final StringBuilder json = new StringBuilder(4096).append("{\"lastUpdateId\":").append(market.updateId);
-        if (futures)
-        {
-            final long now = System.currentTimeMillis();
-            json.append(",\"E\":").append(now).append(",\"T\":").append(now);
-        }
-        json.append(",\"bids\":[");
-        int n = 0;
-        for (final Map.Entry<Long, Long> level : market.bids.descendingMap().entrySet())
-        {
-            if (n == limit)
-            {
-                break;
-            }
-            json.append(n++ == 0 ? "[\"" : ",[\"").append(market.price(level.getKey())).append("\",\"")
-                .append(market.size(level.getValue())).append("\"]");
-        }
-        json.append("],\"asks\":[");
-        n = 0;
-        for (final Map.Entry<Long, Long> level : market.asks.entrySet())
-        {
-            if (n == limit)
-            {
-                break;
-            }
-            json.append(n++ == 0 ? "[\"" : ",[\"").append(market.price(level.getKey())).append("\",\"")
-                .append(market.size(level.getValue())).append("\"]");
-        }
-        return json.append("]}").toString();
-    }
-
     // ---------------------------------------------------------------- control
 
     @Override
@@ -274,36 +241,16 @@ public final class BinanceSimProtocol implements SimProtocol
         final String size = market.size(trade.sizeUnits);
         if (!futures)
         {
-            // One trade in four in the older API version's shape, with the buyer's and seller's order
-            // ids b and a (removed in 2024, present in every older capture): a must never be read as the trade id.
-            final String orderIds = trade.id % 4 == 0 ? ",\"b\":" + (trade.id * 2 + 88) + ",\"a\":" + (trade.id * 2 + 89) : "";
-            server.publish(lower + "@trade", "{\"e\":\"trade\",\"E\":" + trade.timeMs + ",\"s\":\"" + market.symbol + "\",\"t\":" +
-                trade.id + ",\"p\":\"" + price + "\",\"q\":\"" + size + "\"" + orderIds + ",\"T\":" + trade.timeMs + ",\"m\":" +
-                trade.buyerMaker + ",\"M\":true}");
+            server.publish(lower + "@trade", tradeJson(market, trade, price, size));
         }
-        server.publish(lower + "@aggTrade", "{\"e\":\"aggTrade\",\"E\":" + trade.timeMs + ",\"s\":\"" + market.symbol + "\",\"a\":" +
-            trade.aggId + ",\"p\":\"" + price + "\",\"q\":\"" + size + "\",\"f\":" + trade.id + ",\"l\":" + trade.id +
-            ",\"T\":" + trade.timeMs + ",\"m\":" + trade.buyerMaker + (futures ? "}" : ",\"M\":true}"));
+        server.publish(lower + "@aggTrade", aggTradeJson(market, trade, price, size));
     }
 
     @Override
     public void publishDepth(final VenueSimulator server, final SimMarket market, final SimMarket.Depth depth, final long now)
     {
-        final StringBuilder json = new StringBuilder(256).append("{\"e\":\"depthUpdate\",\"E\":").append(now);
-        if (futures)
-        {
-            json.append(",\"T\":").append(now);
-        }
-        json.append(",\"s\":\"").append(market.symbol).append("\",\"U\":").append(depth.first).append(",\"u\":").append(depth.last);
-        if (futures)
-        {
-            json.append(",\"pu\":").append(depth.prev);
-        }
-        levels(json.append(",\"b\":"), market, depth.bids);
-        levels(json.append(",\"a\":"), market, depth.asks);
-        json.append('}');
         final String lower = market.symbol.toLowerCase(Locale.ROOT);
-        final String text = json.toString();
+        final String text = depthJson(market, depth, now);
         final int outcome = server.publishBookEvent(market.symbol, depth.last,
             List.of(new String[]{lower + "@depth@100ms", text}, new String[]{lower + "@depth", text}));
         if (outcome != VenueSimulator.HELD)
@@ -314,22 +261,7 @@ public final class BinanceSimProtocol implements SimProtocol
 
     private void publishTicker(final VenueSimulator server, final SimMarket market, final long updateId, final long now)
     {
-        final long bid = market.bids.lastKey();
-        final long ask = market.asks.firstKey();
-        final StringBuilder json = new StringBuilder(200);
-        if (futures)
-        {
-            json.append("{\"e\":\"bookTicker\",\"u\":").append(updateId).append(",\"E\":").append(now).append(",\"T\":").append(now)
-                .append(",\"s\":\"").append(market.symbol).append('"');
-        }
-        else
-        {
-            json.append("{\"u\":").append(updateId).append(",\"s\":\"").append(market.symbol).append('"');
-        }
-        json.append(",\"b\":\"").append(market.price(bid)).append("\",\"B\":\"").append(market.size(market.bids.get(bid)))
-            .append("\",\"a\":\"").append(market.price(ask)).append("\",\"A\":\"").append(market.size(market.asks.get(ask)))
-            .append("\"}");
-        server.publish(market.symbol.toLowerCase(Locale.ROOT) + "@bookTicker", json.toString());
+        server.publish(market.symbol.toLowerCase(Locale.ROOT) + "@bookTicker", tickerJson(market, updateId, now));
     }
 
     @Override
@@ -341,25 +273,172 @@ public final class BinanceSimProtocol implements SimProtocol
         }
         for (final SimMarket market : server.markets().values())
         {
-            final String mark = market.price(market.midUnits);
-            // As the venue prints them: mark and settlement price with 8 decimals, the index price with 8 significant decimals.
-            final String json = "{\"e\":\"markPriceUpdate\",\"E\":" + now + ",\"s\":\"" + market.symbol + "\",\"p\":\"" + mark +
-                "000000\",\"i\":\"" + market.indexPrice() + "\",\"P\":\"" + mark + "000000\",\"r\":\"0.00010000\",\"T\":" +
-                ((now / 28_800_000L) + 1) * 28_800_000L + "}";
+            final String json = markJson(market, market.indexPrice(), now);
             final String lower = market.symbol.toLowerCase(Locale.ROOT);
             server.publish(lower + "@markPrice@1s", json);
             server.publish(lower + "@markPrice", json);
         }
     }
 
-    private static void levels(final StringBuilder json, final SimMarket market, final List<long[]> levels)
+    // ---------------------------------------------------------------- rendering (Jackson)
+
+    private String tradeJson(final SimMarket market, final SimMarket.Trade trade, final String price, final String size)
     {
-        json.append('[');
-        for (int i = 0; i < levels.size(); i++)
+        return SimJson.write(json ->
         {
-            json.append(i == 0 ? "[\"" : ",[\"").append(market.price(levels.get(i)[0])).append("\",\"")
-                .append(market.size(levels.get(i)[1])).append("\"]");
+            json.writeStartObject();
+            json.writeStringField("e", "trade");
+            json.writeNumberField("E", trade.timeMs);
+            json.writeStringField("s", market.symbol);
+            json.writeNumberField("t", trade.id);
+            json.writeStringField("p", price);
+            json.writeStringField("q", size);
+            if (trade.id % 4 == 0)
+            {
+                // The older API version's shape, with the buyer's and seller's order ids b and a
+                // (removed in 2024, present in every older capture): a must never be read as the trade id.
+                json.writeNumberField("b", trade.id * 2 + 88);
+                json.writeNumberField("a", trade.id * 2 + 89);
+            }
+            json.writeNumberField("T", trade.timeMs);
+            json.writeBooleanField("m", trade.buyerMaker);
+            json.writeBooleanField("M", true);
+            json.writeEndObject();
+        });
+    }
+
+    private String aggTradeJson(final SimMarket market, final SimMarket.Trade trade, final String price, final String size)
+    {
+        return SimJson.write(json ->
+        {
+            json.writeStartObject();
+            json.writeStringField("e", "aggTrade");
+            json.writeNumberField("E", trade.timeMs);
+            json.writeStringField("s", market.symbol);
+            json.writeNumberField("a", trade.aggId);
+            json.writeStringField("p", price);
+            json.writeStringField("q", size);
+            json.writeNumberField("f", trade.id);
+            json.writeNumberField("l", trade.id);
+            json.writeNumberField("T", trade.timeMs);
+            json.writeBooleanField("m", trade.buyerMaker);
+            if (!futures)
+            {
+                json.writeBooleanField("M", true);
+            }
+            json.writeEndObject();
+        });
+    }
+
+    private String depthJson(final SimMarket market, final SimMarket.Depth depth, final long now)
+    {
+        return SimJson.write(json ->
+        {
+            json.writeStartObject();
+            json.writeStringField("e", "depthUpdate");
+            json.writeNumberField("E", now);
+            if (futures)
+            {
+                json.writeNumberField("T", now);
+            }
+            json.writeStringField("s", market.symbol);
+            json.writeNumberField("U", depth.first);
+            json.writeNumberField("u", depth.last);
+            if (futures)
+            {
+                json.writeNumberField("pu", depth.prev);
+            }
+            SimJson.levels(json, "b", strings(market, depth.bids));
+            SimJson.levels(json, "a", strings(market, depth.asks));
+            json.writeEndObject();
+        });
+    }
+
+    private static List<String[]> strings(final SimMarket market, final List<long[]> levels)
+    {
+        final List<String[]> out = new ArrayList<>(levels.size());
+        for (final long[] level : levels)
+        {
+            out.add(new String[]{market.price(level[0]), market.size(level[1])});
         }
-        json.append(']');
+        return out;
+    }
+
+    private String tickerJson(final SimMarket market, final long updateId, final long now)
+    {
+        final long bid = market.bids.lastKey();
+        final long ask = market.asks.firstKey();
+        return SimJson.write(json ->
+        {
+            json.writeStartObject();
+            if (futures)
+            {
+                json.writeStringField("e", "bookTicker");
+                json.writeNumberField("u", updateId);
+                json.writeNumberField("E", now);
+                json.writeNumberField("T", now);
+            }
+            else
+            {
+                json.writeNumberField("u", updateId);
+            }
+            json.writeStringField("s", market.symbol);
+            json.writeStringField("b", market.price(bid));
+            json.writeStringField("B", market.size(market.bids.get(bid)));
+            json.writeStringField("a", market.price(ask));
+            json.writeStringField("A", market.size(market.asks.get(ask)));
+            json.writeEndObject();
+        });
+    }
+
+    private String markJson(final SimMarket market, final String index, final long now)
+    {
+        // As the venue prints them: mark and settlement price with 8 decimals, the index price with 8 significant decimals.
+        final String mark = market.price(market.midUnits) + "000000";
+        return SimJson.write(json ->
+        {
+            json.writeStartObject();
+            json.writeStringField("e", "markPriceUpdate");
+            json.writeNumberField("E", now);
+            json.writeStringField("s", market.symbol);
+            json.writeStringField("p", mark);
+            json.writeStringField("i", index);
+            json.writeStringField("P", mark);
+            json.writeStringField("r", "0.00010000");
+            json.writeNumberField("T", ((now / 28_800_000L) + 1) * 28_800_000L);
+            json.writeEndObject();
+        });
+    }
+
+    private String snapshotJson(final SimMarket market, final int limit)
+    {
+        return SimJson.write(json ->
+        {
+            json.writeStartObject();
+            json.writeNumberField("lastUpdateId", market.updateId);
+            if (futures)
+            {
+                final long now = System.currentTimeMillis();
+                json.writeNumberField("E", now);
+                json.writeNumberField("T", now);
+            }
+            SimJson.levels(json, "bids", top(market, market.bids.descendingMap(), limit));
+            SimJson.levels(json, "asks", top(market, market.asks, limit));
+            json.writeEndObject();
+        });
+    }
+
+    private static List<String[]> top(final SimMarket market, final Map<Long, Long> side, final int limit)
+    {
+        final List<String[]> out = new ArrayList<>();
+        for (final Map.Entry<Long, Long> level : side.entrySet())
+        {
+            if (out.size() == limit)
+            {
+                break;
+            }
+            out.add(new String[]{market.price(level.getKey()), market.size(level.getValue())});
+        }
+        return out;
     }
 }

@@ -195,7 +195,7 @@ class BybitSimProtocolTest
     @Test
     void aConnectionThatSendsNoPingIsClosedAndOneThatPingsIsNot() throws Exception
     {
-        try (WsClient silent = start(true, settings().withKeepaliveTimeout(600));
+        try (WsClient silent = start(true, settings().withKeepaliveTimeout(1_000));
             WsClient pinging = new WsClient(simulator.webSocketUri() + "/v5/public/linear"))
         {
             assertEquals(600_000L, BybitSimProtocol.KEEPALIVE_TIMEOUT_MS, "about ten minutes, as Bybit documents");

@@ -184,7 +184,7 @@ class OkxSimProtocolTest
     @Test
     void aConnectionThatSendsNoPingIsClosedAndOneThatPingsIsNot() throws Exception
     {
-        try (WsClient silent = start(false, spot().withKeepaliveTimeout(600));
+        try (WsClient silent = start(false, spot().withKeepaliveTimeout(1_000));
             WsClient pinging = new WsClient(simulator.webSocketUri() + "/ws/v5/public"))
         {
             assertEquals(OkxSimProtocol.KEEPALIVE_TIMEOUT_MS, 30_000L, "OKX documents 30 s");

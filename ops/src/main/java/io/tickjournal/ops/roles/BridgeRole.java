@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * The bridge role: one pinned agent thread tailing every partition and sending its MoldUDP64
  * channel, and the re-request server on a second thread.
  */
-public final class BridgeRole implements AutoCloseable
+public final class BridgeRole implements AutoCloseable, RoleHealth
 {
     private final BridgeAgent bridge;
     private final RetransmitServer retransmit;
@@ -127,6 +127,12 @@ public final class BridgeRole implements AutoCloseable
     public RetransmitServer retransmit()
     {
         return retransmit;
+    }
+
+    @Override
+    public String failure()
+    {
+        return retransmit.isServing() ? null : "the re-request server stopped serving (see its error above); tailers cannot repair by re-request";
     }
 
     @Override

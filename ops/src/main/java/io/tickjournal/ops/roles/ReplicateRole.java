@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** The replicate role: the TCP replication source serving every configured partition. */
-public final class ReplicateRole implements AutoCloseable
+public final class ReplicateRole implements AutoCloseable, RoleHealth
 {
     private final ReplicationSource source;
     private final AgentRole thread;
@@ -55,6 +55,12 @@ public final class ReplicateRole implements AutoCloseable
             .add("replicate: records sent", source::recordsSent);
         thread = new AgentRole("replicate", List.<Agent>of(source), "backoff", -1, log, RoleCounters.handler(counters, "replicate", log),
             mirror);
+    }
+
+    @Override
+    public String failure()
+    {
+        return source.isServing() ? null : "the replication source stopped serving (see its error above); replicas cannot catch up";
     }
 
     /** @return the source (counters). */
