@@ -634,6 +634,21 @@ public final class FeedSession implements AutoCloseable
         }
         final List<String> streams = connection.plan.streams();
         final AckModel ack = protocol.ackModel();
+        if (!connection.preambleSent)
+        {
+            final String preamble = protocol.connectionSubscription(streams, nextRequestId);
+            if (preamble != null)
+            {
+                if (!takeRequest(connection, nowNs))
+                {
+                    return;
+                }
+                nextRequestId++;
+                transport.send(connection.id, preamble);
+                connection.pendingResponses += ack == AckModel.NONE || ack == AckModel.REPLACES ? 0 : 1;
+            }
+            connection.preambleSent = true;
+        }
         while (connection.nextStream < streams.size())
         {
             if (!takeRequest(connection, nowNs))
@@ -641,8 +656,12 @@ public final class FeedSession implements AutoCloseable
                 return;
             }
             // A replacing subscription must carry everything in one message, or it would drop the earlier batches.
-            final int end = ack == AckModel.REPLACES ? streams.size() :
+            int end = ack == AckModel.REPLACES ? streams.size() :
                 Math.min(streams.size(), connection.nextStream + config.argsPerRequest());
+            if (protocol.oneChannelPerRequest())
+            {
+                end = sameChannelEnd(connection.plan, connection.nextStream, end);
+            }
             transport.send(connection.id, protocol.subscribe(streams.subList(connection.nextStream, end), nextRequestId++));
             switch (ack)
             {
@@ -666,6 +685,34 @@ public final class FeedSession implements AutoCloseable
             slots[connection.slot].attempts = 0;
         }
     }
+
+    private static int sameChannelEnd(final ConnectionPlan plan, final int from, final int end)
+    {
+        final int channels = Channel.values().length;
+        final int channel = plan.streamKeys()[from] % channels;
+        for (int i = from + 1; i < end; i++)
+        {
+            if (plan.streamKeys()[i] % channels != channel)
+            {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * The streams a connection carries (the handler rejoins them when the connection loses a message).
+     *
+     * @param connectionId a connection.
+     * @return their stream keys (not to be modified), or an empty array when the connection is unknown.
+     */
+    public int[] streamKeysOf(final int connectionId)
+    {
+        final VenueConnection connection = connections.get(connectionId);
+        return connection == null ? NO_KEYS : connection.plan.streamKeys();
+    }
+
+    private static final int[] NO_KEYS = new int[0];
 
     private void pumpResubscriptions(final VenueConnection connection, final long nowNs)
     {

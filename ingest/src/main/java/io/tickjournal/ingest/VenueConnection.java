@@ -25,6 +25,7 @@ public final class VenueConnection
     long liveSinceNs;
     long lastDataNs;
     int nextStream;
+    boolean preambleSent;
     int pendingResponses;
     long windowStartNs;
     int sentInWindow;

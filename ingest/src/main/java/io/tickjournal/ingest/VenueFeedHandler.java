@@ -149,22 +149,24 @@ public final class VenueFeedHandler implements FeedHandler
         {
             final List<String> streams = new ArrayList<>();
             final List<Integer> keys = new ArrayList<>();
-            for (int i = 0; i < instruments.size(); i++)
+            // Instrument by instrument; channel by channel where a request may name only one channel.
+            final Channel[] channels = config.channels().toArray(new Channel[0]);
+            final boolean byChannel = protocol.oneChannelPerRequest();
+            for (int k = 0, n = instruments.size() * channels.length; k < n; k++)
             {
-                for (final Channel channel : config.channels())
+                final int i = byChannel ? k % instruments.size() : k / channels.length;
+                final Channel channel = channels[byChannel ? k / instruments.size() : k % channels.length];
+                if (!protocol.supports(channel) || !protocol.path(channel).equals(path))
                 {
-                    if (!protocol.supports(channel) || !protocol.path(channel).equals(path))
-                    {
-                        continue;
-                    }
-                    streams.add(protocol.streamName(instruments.get(i), channel));
-                    keys.add(key(i, channel));
-                    if (streams.size() == config.streamsPerConnection())
-                    {
-                        plans.add(new ConnectionPlan(path, streams, keys.stream().mapToInt(Integer::intValue).toArray()));
-                        streams.clear();
-                        keys.clear();
-                    }
+                    continue;
+                }
+                streams.add(protocol.streamName(instruments.get(i), channel));
+                keys.add(key(i, channel));
+                if (streams.size() == config.streamsPerConnection())
+                {
+                    plans.add(new ConnectionPlan(path, streams, keys.stream().mapToInt(Integer::intValue).toArray()));
+                    streams.clear();
+                    keys.clear();
                 }
             }
             if (!streams.isEmpty())
@@ -208,6 +210,10 @@ public final class VenueFeedHandler implements FeedHandler
             journal.status(VenueStatusKind.MALFORMED_FRAME, StreamKind.NONE, 0, connectionId, Records.NULL_LONG,
                 Records.NULL_LONG, rawIndex, receiveTimeNs, lastError);
             return MALFORMED;
+        }
+        if (protocol.connectionSequenced() && frame.connectionSequence() != Records.NULL_LONG)
+        {
+            checkConnectionSequence(connectionId, frame.connectionSequence(), receiveTimeNs, rawIndex);
         }
         switch (frame.kind())
         {
@@ -256,6 +262,43 @@ public final class VenueFeedHandler implements FeedHandler
         }
         return DATA;
     }
+
+    /**
+     * A venue that numbers every message of a connection: any step other than +1 lost a message, of
+     * unknown content, so every book this connection feeds rejoins (its stream is resubscribed for a
+     * new snapshot) and the loss is journaled for the feed; books fed by other connections go on.
+     */
+    private void checkConnectionSequence(final int connectionId, final long sequence, final long receiveTimeNs, final long rawIndex)
+    {
+        final long last = connectionSequences.put(connectionId, sequence);
+        if (last == Records.NULL_LONG || sequence == last + 1)
+        {
+            return;
+        }
+        currentConnection = connectionId;
+        currentReceiveNs = receiveTimeNs;
+        currentRawIndex = rawIndex;
+        final String why = "message sequence broken on connection " + connectionId + ": expected " + (last + 1) +
+            ", received " + sequence;
+        journal.status(VenueStatusKind.GAP_DETECTED, StreamKind.NONE, 0, connectionId, last + 1, sequence, rawIndex,
+            receiveTimeNs, why);
+        if (session == null)
+        {
+            return;
+        }
+        for (final int key : session.streamKeysOf(connectionId))
+        {
+            final Book book = books[key / CHANNELS];
+            if (key % CHANNELS == Channel.DEPTH.ordinal() && book.connection == connectionId)
+            {
+                book.sync.invalidate(why);
+            }
+        }
+    }
+
+    /** Last message number per connection id (an entry per connection the feed ever opened: a few a day). */
+    private final org.agrona.collections.Long2LongHashMap connectionSequences =
+        new org.agrona.collections.Long2LongHashMap(Records.NULL_LONG);
 
     private static String detail(final String detail)
     {
@@ -379,6 +422,12 @@ public final class VenueFeedHandler implements FeedHandler
     private void onBookDelta(final InstrumentSpec spec, final int instrument, final MarketEvent e)
     {
         final Book book = books[instrument];
+        if (protocol.connectionSequenced() && book.connection != currentConnection)
+        {
+            // No venue-wide id: a book follows only the connection of its snapshot.
+            counters.duplicates++;
+            return;
+        }
         final MutableDirectBuffer buffer = journal.recordBuffer();
         final int length = encoder.bookDelta(spec, e, currentReceiveNs, currentRawIndex, buffer, 0);
         if (length == RecordEncoder.REFUSED)
@@ -405,6 +454,7 @@ public final class VenueFeedHandler implements FeedHandler
             return;
         }
         book.sync.onStreamSnapshot(buffer, 0, length, e.lastId());
+        book.connection = currentConnection;
         counters.snapshots++;
         if (book.checksum != null)
         {
@@ -621,6 +671,7 @@ public final class VenueFeedHandler implements FeedHandler
         final BookChecksum checksum;
         boolean snapshotPending;
         boolean budgetDeferred;
+        int connection;
         long snapshotRequestedNs;
         long applied;
 

@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
  * Venue frames through the real ingest path on one thread: raw capture, Jackson parse,
  * sequencing, encoding and append into real partitions on disk. Frames are pre-rendered the way
  * each venue sends them (Binance's combined-stream wrapper, Bybit's topic envelope with a UUID
- * trade id, OKX's arg/data envelope with four-element levels); only the id digits are rewritten in
+ * trade id, OKX's arg/data envelope with four-element levels, Coinbase's level objects, Upbit's and
+ * Bithumb's whole books of JSON numbers); only the id digits are rewritten in
  * place per frame so every frame is new to the dedup and book checks.
  */
 @Command(name = "parse", mixinStandardHelpOptions = true,
@@ -45,7 +46,7 @@ public final class ParseBench implements Callable<Integer>
     int depths;
 
     @Option(names = "--venues", split = ",", description = "venues whose frames to measure (default: ${DEFAULT-VALUE})",
-        defaultValue = "binance-spot,bybit-spot,okx-spot")
+        defaultValue = "binance-spot,bybit-spot,okx-spot,coinbase,bithumb,upbit")
     List<String> venues;
 
     @Option(names = "--dir", description = "where to put the scratch journals (default: a temporary directory)")
@@ -161,6 +162,14 @@ public final class ParseBench implements Callable<Integer>
         {
             return okxFrames(depth);
         }
+        if (venue.equals("coinbase"))
+        {
+            return coinbaseFrames(depth);
+        }
+        if (venue.equals("upbit") || venue.equals("bithumb"))
+        {
+            return upbitFamilyFrames(venue.equals("bithumb"), depth);
+        }
         final SplittableRandom random = new SplittableRandom(7);
         final Frame[] frames = new Frame[POOL];
         final String id = "9".repeat(ID_DIGITS);
@@ -260,9 +269,110 @@ public final class ParseBench implements Callable<Integer>
         return frames;
     }
 
+    /**
+     * Coinbase Advanced Trade as it sends them: {@code market_trades} with one trade (digit-string
+     * {@code trade_id}), and an {@code l2_data} update with 10 levels a side, each an object with its
+     * side, {@code event_time}, {@code price_level} and {@code new_quantity}; {@code sequence_num}
+     * rises by one a message, as on one connection.
+     */
+    private static Frame[] coinbaseFrames(final boolean depth)
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        final Frame[] frames = new Frame[POOL];
+        final String id = "9".repeat(ID_DIGITS);
+        for (int i = 0; i < POOL; i++)
+        {
+            if (!depth)
+            {
+                frames[i] = new Frame("{\"channel\":\"market_trades\",\"client_id\":\"\",\"timestamp\":\"2026-01-01T00:00:00.39625135Z\"," +
+                    "\"sequence_num\":" + id + ",\"events\":[{\"type\":\"update\",\"trades\":[{\"trade_id\":\"" + id +
+                    "\",\"product_id\":\"BTC-USD\",\"price\":\"" + price(random) + "\",\"size\":\"" + size(random) + "\",\"side\":\"" +
+                    (random.nextBoolean() ? "BUY" : "SELL") + "\",\"time\":\"2026-01-01T00:00:00.265123Z\"}]}]}");
+            }
+            else
+            {
+                final StringBuilder json = new StringBuilder(2560).append("{\"channel\":\"l2_data\",\"client_id\":\"\",")
+                    .append("\"timestamp\":\"2026-01-01T00:00:00.714964855Z\",\"sequence_num\":").append(id)
+                    .append(",\"events\":[{\"type\":\"update\",\"product_id\":\"BTC-USD\",\"updates\":[");
+                for (int l = 0; l < 20; l++)
+                {
+                    json.append(l == 0 ? "" : ",").append("{\"side\":\"").append(l < 10 ? "bid" : "offer")
+                        .append("\",\"event_time\":\"2026-01-01T00:00:00.712345Z\",\"price_level\":\"").append(price(random))
+                        .append("\",\"new_quantity\":\"").append(size(random)).append("\"}");
+                }
+                frames[i] = new Frame(json.append("]}]}").toString());
+            }
+        }
+        return frames;
+    }
+
+    /** A KRW price or size as Upbit's JSON doubles spell them: exponent form when that is shorter. */
+    private static String krwPrice(final SplittableRandom random)
+    {
+        return "1.16" + (100 + random.nextInt(899)) + "E8";
+    }
+
+    /**
+     * Upbit and Bithumb v2 as they send them (JSON numbers, some in exponent form): a {@code trade}
+     * with every documented field and an 18-digit {@code sequential_id} (a string on Bithumb), and an
+     * {@code orderbook} that is a whole book of 30 units (one ask and one bid each), the documented
+     * default.
+     */
+    private static Frame[] upbitFamilyFrames(final boolean bithumb, final boolean depth)
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        final Frame[] frames = new Frame[POOL];
+        final String id = "9".repeat(ID_DIGITS);
+        final String code = "KRW-BTC";
+        for (int i = 0; i < POOL; i++)
+        {
+            if (!depth)
+            {
+                final String sequentialId = bithumb ? "\"86268" + id + "\"" : "17303" + id;
+                frames[i] = new Frame("{\"type\":\"trade\",\"code\":\"" + code + "\",\"timestamp\":1767225600123," +
+                    "\"trade_date\":\"2026-01-01\",\"trade_time\":\"00:00:00\",\"trade_timestamp\":1767225600122," +
+                    "\"trade_price\":" + krwPrice(random) + ",\"trade_volume\":" + size(random) + ",\"ask_bid\":\"" +
+                    (random.nextBoolean() ? "ASK" : "BID") + "\",\"prev_closing_price\":1.00571E8,\"change\":\"RISE\"," +
+                    "\"change_price\":98000.0,\"sequential_id\":" + sequentialId + ",\"best_ask_price\":" + krwPrice(random) +
+                    ",\"best_ask_size\":0.43139478,\"best_bid_price\":" + krwPrice(random) + ",\"best_bid_size\":0.01990656," +
+                    "\"stream_type\":\"REALTIME\"}");
+            }
+            else
+            {
+                final StringBuilder json = new StringBuilder(4096).append("{\"type\":\"orderbook\",\"code\":\"").append(code)
+                    .append("\",\"timestamp\":").append(bithumb ? "\"1767225600123456\"" : "1767225600123")
+                    .append(",\"total_ask_size\":2.51469375,\"total_bid_size\":1.63815297,\"orderbook_units\":[");
+                for (int u = 0; u < 30; u++)
+                {
+                    json.append(u == 0 ? "{" : ",{").append("\"ask_price\":").append(116_539_000 + u * 1000).append(".0,\"bid_price\":")
+                        .append("1.16").append(538 - u).append("E8,\"ask_size\":")
+                        .append(size(random)).append(",\"bid_size\":").append(u % 3 == 0 ? "7.9276E-4" : size(random)).append('}');
+                }
+                frames[i] = new Frame(json.append("],\"stream_type\":\"REALTIME\",\"level\":0}").toString());
+            }
+        }
+        return frames;
+    }
+
     /** The book snapshot a pass joins on, at id {@code id}, as the venue sends it. */
     private static void join(final String venue, final FeedSession session, final EpochNanoClock clock, final Frame first, final long id)
     {
+        if (venue.equals("coinbase"))
+        {
+            final byte[] snapshot = ("{\"channel\":\"l2_data\",\"client_id\":\"\",\"timestamp\":\"2026-01-01T00:00:00.714964855Z\"," +
+                "\"sequence_num\":" + id + ",\"events\":[{\"type\":\"snapshot\",\"product_id\":\"BTC-USD\",\"updates\":[" +
+                "{\"side\":\"bid\",\"event_time\":\"1970-01-01T00:00:00Z\",\"price_level\":\"65000.00\",\"new_quantity\":\"1.0\"}," +
+                "{\"side\":\"offer\",\"event_time\":\"1970-01-01T00:00:00Z\",\"price_level\":\"65001.00\",\"new_quantity\":\"1.0\"}]}]}")
+                .getBytes(StandardCharsets.US_ASCII);
+            session.onFrame(1, snapshot, snapshot.length, clock.nanoTime());
+            return;
+        }
+        if (venue.equals("upbit") || venue.equals("bithumb"))
+        {
+            // Every orderbook frame is a whole book: the first one makes the book live.
+            session.onFrame(1, first.bytes, first.bytes.length, clock.nanoTime());
+            return;
+        }
         if (venue.startsWith("bybit") || venue.startsWith("okx"))
         {
             final String text = venue.startsWith("bybit") ?
@@ -317,7 +427,7 @@ public final class ParseBench implements Callable<Integer>
     {
         final FeedConfig config = VenueRegistry.byName(venue).defaults(partition, URI.create("ws://127.0.0.1:1"),
             URI.create("http://127.0.0.1:1"),
-            List.of(new InstrumentSpec(1, venue.startsWith("okx") ? "BTC-USDT" : "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8)),
+            List.of(instrument(venue)),
             EnumSet.of(depth ? Channel.DEPTH : Channel.TRADE));
         final EpochNanoClock clock = new OffsetEpochNanoClock();
         final FeedJournal journal = new FeedJournal(partition, config.venueId());
@@ -328,7 +438,8 @@ public final class ParseBench implements Callable<Integer>
         }
         final FeedSession session = new FeedSession(config, journal, IngestFeed.handlerFor(config, journal), new NoTransport(), clock, 1);
         final Frame[] frames = frames(venue, depth);
-        final String label = venue + " " + (depth ? "depth (10 a side)" : "trade") + (withPretouch ? " +pretouch" : "");
+        final String book = venue.equals("upbit") || venue.equals("bithumb") ? "book (30 units)" : "depth (10 a side)";
+        final String label = venue + " " + (depth ? book : "trade") + (withPretouch ? " +pretouch" : "");
         try
         {
             session.start(clock.nanoTime());
@@ -387,6 +498,17 @@ public final class ParseBench implements Callable<Integer>
                 pretoucher.close();
             }
         }
+    }
+
+    private static InstrumentSpec instrument(final String venue)
+    {
+        return switch (venue)
+        {
+            case "coinbase" -> new InstrumentSpec(1, "BTC-USD", "BTC-USD", MarketKind.SPOT, -8, -8);
+            // KRW prices are whole won: their own exponent.
+            case "upbit", "bithumb" -> new InstrumentSpec(1, "KRW-BTC", "BTC-KRW", MarketKind.SPOT, 0, -8);
+            default -> new InstrumentSpec(1, venue.startsWith("okx") ? "BTC-USDT" : "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8);
+        };
     }
 
     private static long pass(

@@ -36,6 +36,7 @@ public final class MarketFrame
     private String replyText;
     private MarketEvent[] events = {new MarketEvent(), new MarketEvent()};
     private int eventCount;
+    private long connectionSequence;
 
     /** Clear for a new frame. */
     public void reset()
@@ -47,6 +48,7 @@ public final class MarketFrame
         channelText.setLength(0);
         replyText = null;
         eventCount = 0;
+        connectionSequence = Records.NULL_LONG;
     }
 
     /**
@@ -81,6 +83,39 @@ public final class MarketFrame
         {
             kind = IGNORED;
         }
+    }
+
+    /**
+     * Reverse the order of events {@code from..to-1} (a venue that batches newest first: journal oldest first).
+     *
+     * @param from first event.
+     * @param to   one past the last event.
+     */
+    public void reverseEvents(final int from, final int to)
+    {
+        for (int i = from, j = to - 1; i < j; i++, j--)
+        {
+            final MarketEvent swap = events[i];
+            events[i] = events[j];
+            events[j] = swap;
+        }
+    }
+
+    /**
+     * @param sequence the frame's number in its connection's message sequence, for venues that number
+     *                 every message of a connection ({@link VenueProtocol#connectionSequenced()}).
+     * @return this.
+     */
+    public MarketFrame connectionSequence(final long sequence)
+    {
+        this.connectionSequence = sequence;
+        return this;
+    }
+
+    /** @return the frame's number in its connection's message sequence, or null when it has none. */
+    public long connectionSequence()
+    {
+        return connectionSequence;
     }
 
     /**

@@ -120,4 +120,41 @@ public interface VenueProtocol
     {
         return null;
     }
+
+    /**
+     * Whether the venue numbers every message of a connection ({@link MarketFrame#connectionSequence()},
+     * Coinbase's {@code sequence_num}): any step other than +1 is a lost message, so the books carried
+     * by that connection are rejoined. Such a venue's book events carry no venue-wide id, so a book
+     * also follows only the connection of its latest snapshot (a rotation switches at a snapshot).
+     *
+     * @return true when frames carry a per-connection message sequence.
+     */
+    default boolean connectionSequenced()
+    {
+        return false;
+    }
+
+    /**
+     * Whether one subscribe message may name only one channel (Coinbase): streams are then planned
+     * channel by channel and each request is cut where the channel changes.
+     *
+     * @return true when a request carries one channel.
+     */
+    default boolean oneChannelPerRequest()
+    {
+        return false;
+    }
+
+    /**
+     * A message sent once on every connection before its stream subscriptions (Coinbase's
+     * {@code heartbeats} subscription, which keeps quiet channels open), or null.
+     *
+     * @param streams   the connection's streams.
+     * @param requestId a request id.
+     * @return the message text, or null.
+     */
+    default String connectionSubscription(final List<String> streams, final long requestId)
+    {
+        return null;
+    }
 }

@@ -1,8 +1,11 @@
 package io.tickjournal.ingest.venue;
 
 import io.tickjournal.ingest.binance.BinanceProtocol;
+import io.tickjournal.ingest.bithumb.BithumbProtocol;
 import io.tickjournal.ingest.bybit.BybitProtocol;
+import io.tickjournal.ingest.coinbase.CoinbaseProtocol;
 import io.tickjournal.ingest.okx.OkxProtocol;
+import io.tickjournal.ingest.upbit.UpbitProtocol;
 import io.tickjournal.journal.Venues;
 
 import java.util.ArrayList;
@@ -20,7 +23,10 @@ public final class VenueRegistry
         BybitProtocol.spot(),
         BybitProtocol.linear(),
         OkxProtocol.spot(),
-        OkxProtocol.swap());
+        OkxProtocol.swap(),
+        CoinbaseProtocol.venue(),
+        BithumbProtocol.venue(),
+        UpbitProtocol.venue());
 
     private VenueRegistry()
     {

@@ -1,0 +1,301 @@
+package io.tickjournal.ingest.upbit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonToken;
+import io.tickjournal.ingest.Channel;
+import io.tickjournal.ingest.venue.JsonFrameParser;
+import io.tickjournal.ingest.venue.MarketEvent;
+import io.tickjournal.ingest.venue.MarketFrame;
+import io.tickjournal.ingest.venue.ParseError;
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.sbe.Side;
+
+import java.io.IOException;
+
+/**
+ * Upbit and Bithumb v2 (the same protocol family) WebSocket messages in the {@code DEFAULT} format
+ * into a {@link MarketFrame}, whether they came in text or binary WebSocket frames (both are UTF-8
+ * JSON):
+ * <ul>
+ * <li>{@code trade}: a TRADE with {@code sequential_id} as the trade id, kept exactly whether it is a
+ * JSON number or a string (it exceeds 2^53, so it never goes through a double); {@code ask_bid}
+ * {@code ASK} is a seller-initiated trade (aggressor SELL), {@code BID} a buyer-initiated one.</li>
+ * <li>{@code orderbook}: every frame is a whole top-N book, a BOOK_SNAPSHOT; each of
+ * {@code orderbook_units} holds one ask and one bid at the same rank, and the zero slots that pad a
+ * thin book are dropped.</li>
+ * <li>{@code ticker}: recognised and not journaled (it carries no top of book).</li>
+ * <li>{@code {"status":"UP"}} answers the {@code PING} keep-alive; {@code {"error":{"name":..,"message":..}}}
+ * ({@code WRONG_FORMAT}, {@code INVALID_PARAM}, ...) is an error answer.</li>
+ * </ul>
+ * Prices and sizes are JSON numbers, some in exponent form ({@code 1.16539E8}, {@code 7.9276E-4}),
+ * read exactly from their text. Times are milliseconds or microseconds, numbers or strings, read by
+ * magnitude. Field order does not matter: the message is classified at its end. One instance per
+ * connection; not thread safe.
+ */
+public final class UpbitParser extends JsonFrameParser
+{
+    /** Most units a book may carry (30 today; 15 in older documents). */
+    public static final int MAX_UNITS = 1_000;
+
+    private static final int T_NONE = 0;
+    private static final int T_TRADE = 1;
+    private static final int T_ORDERBOOK = 2;
+    private static final int T_TICKER = 3;
+    private static final int T_OTHER = 4;
+
+    private MarketEvent event;
+    private int type;
+    private long sequentialId;
+    private boolean hasSequentialId;
+    private boolean statusUp;
+    private boolean hasError;
+
+    /**
+     * @param factory the Jackson factory (shareable).
+     */
+    public UpbitParser(final JsonFactory factory)
+    {
+        super(factory);
+    }
+
+    @Override
+    protected int parseText(final byte[] bytes, final int offset, final int length, final MarketFrame into)
+    {
+        if (length == 4 && bytes[offset] == 'P' && bytes[offset + 1] == 'O' && bytes[offset + 2] == 'N' && bytes[offset + 3] == 'G')
+        {
+            into.control(MarketFrame.PONG);
+            return ParseError.OK;
+        }
+        return -1;
+    }
+
+    @Override
+    protected int parseRoot(final JsonToken first, final MarketFrame into) throws IOException
+    {
+        if (first != JsonToken.START_OBJECT)
+        {
+            skip(first);
+            return ParseError.NOT_AN_OBJECT;
+        }
+        event = into.nextEvent();
+        type = T_NONE;
+        sequentialId = Records.NULL_LONG;
+        hasSequentialId = false;
+        statusUp = false;
+        hasError = false;
+        JsonToken token;
+        while ((token = next()) != JsonToken.END_OBJECT)
+        {
+            final String name = json.currentName();
+            token = next();
+            final int result = field(name, token, into);
+            if (result != ParseError.OK)
+            {
+                return result;
+            }
+        }
+        return classify(into);
+    }
+
+    private int field(final String name, final JsonToken token, final MarketFrame into) throws IOException
+    {
+        final MarketEvent e = event;
+        switch (name)
+        {
+            case "type":
+                if (token == JsonToken.VALUE_STRING)
+                {
+                    type = textIs("trade") ? T_TRADE : textIs("orderbook") ? T_ORDERBOOK : textIs("ticker") ? T_TICKER : T_OTHER;
+                }
+                return skip(token);
+            case "code":
+                if (token == JsonToken.VALUE_STRING)
+                {
+                    symbolInto(e);
+                }
+                return skip(token);
+            case "timestamp":
+                e.eventTimeNs(timeNs(token, name));
+                return badLong() ? ParseError.BAD_TIME : ParseError.OK;
+            case "trade_timestamp":
+                e.tradeTimeNs(timeNs(token, name));
+                return badLong() ? ParseError.BAD_TIME : ParseError.OK;
+            case "trade_price":
+                return decimalInto(token, name, e, MarketEvent.PRICE);
+            case "trade_volume":
+                return decimalInto(token, name, e, MarketEvent.SIZE);
+            case "ask_bid":
+                if (token == JsonToken.VALUE_STRING)
+                {
+                    e.side(textIs("ASK") ? Side.SELL : textIs("BID") ? Side.BUY : Side.UNKNOWN);
+                }
+                return skip(token);
+            case "sequential_id":
+                sequentialId = longValue(token, name);
+                hasSequentialId = !badLong();
+                return badLong() ? ParseError.BAD_FIELD : ParseError.OK;
+            case "orderbook_units":
+                return token == JsonToken.START_ARRAY ? units() : skip(token);
+            case "status":
+                statusUp = token == JsonToken.VALUE_STRING && textIs("UP");
+                return skip(token);
+            case "error":
+                hasError = true;
+                return token == JsonToken.START_OBJECT ? error(into) : skip(token);
+            default:
+                return skip(token);
+        }
+    }
+
+    private int error(final MarketFrame into) throws IOException
+    {
+        JsonToken token;
+        while ((token = next()) != JsonToken.END_OBJECT)
+        {
+            final String name = json.currentName();
+            token = next();
+            if (token == JsonToken.VALUE_STRING && ("name".equals(name) || "message".equals(name)))
+            {
+                if (into.errorText().length() > 0)
+                {
+                    into.errorText().append(": ");
+                }
+                appendText(into.errorText(), 200);
+            }
+            skip(token);
+        }
+        return ParseError.OK;
+    }
+
+    /** {@code [{"ask_price":..,"bid_price":..,"ask_size":..,"bid_size":..}, ...]}, best first. */
+    private int units() throws IOException
+    {
+        final MarketEvent.Levels asks = event.asks();
+        final MarketEvent.Levels bids = event.bids();
+        int count = 0;
+        JsonToken token;
+        while ((token = next()) != JsonToken.END_ARRAY)
+        {
+            if (token != JsonToken.START_OBJECT)
+            {
+                skip(token);
+                return error("orderbook_units", ParseError.BAD_LEVEL);
+            }
+            if (++count > MAX_UNITS)
+            {
+                return error("orderbook_units", ParseError.TOO_MANY_LEVELS);
+            }
+            long askPrice = 0;
+            int askPriceExp = 0;
+            long askSize = 0;
+            int askSizeExp = 0;
+            long bidPrice = 0;
+            int bidPriceExp = 0;
+            long bidSize = 0;
+            int bidSizeExp = 0;
+            while ((token = next()) != JsonToken.END_OBJECT)
+            {
+                final String name = json.currentName();
+                token = next();
+                final int slot;
+                switch (name)
+                {
+                    case "ask_price":
+                        slot = 0;
+                        break;
+                    case "ask_size":
+                        slot = 1;
+                        break;
+                    case "bid_price":
+                        slot = 2;
+                        break;
+                    case "bid_size":
+                        slot = 3;
+                        break;
+                    default:
+                        skip(token);
+                        continue;
+                }
+                final int result = decimal(token, name);
+                if (result != ParseError.OK)
+                {
+                    return result;
+                }
+                switch (slot)
+                {
+                    case 0:
+                        askPrice = decimal.mantissa();
+                        askPriceExp = decimal.exponent();
+                        break;
+                    case 1:
+                        askSize = decimal.mantissa();
+                        askSizeExp = decimal.exponent();
+                        break;
+                    case 2:
+                        bidPrice = decimal.mantissa();
+                        bidPriceExp = decimal.exponent();
+                        break;
+                    default:
+                        bidSize = decimal.mantissa();
+                        bidSizeExp = decimal.exponent();
+                        break;
+                }
+            }
+            // A thin book is padded with zero slots: they are no levels.
+            if (askPrice != 0 && askSize != 0)
+            {
+                asks.add(askPrice, askPriceExp, askSize, askSizeExp);
+            }
+            if (bidPrice != 0 && bidSize != 0)
+            {
+                bids.add(bidPrice, bidPriceExp, bidSize, bidSizeExp);
+            }
+        }
+        return ParseError.OK;
+    }
+
+    private int classify(final MarketFrame into)
+    {
+        final MarketEvent e = event;
+        if (hasError)
+        {
+            into.dropLastEvent();
+            into.control(MarketFrame.ERROR);
+            return ParseError.OK;
+        }
+        if (statusUp && type == T_NONE)
+        {
+            into.dropLastEvent();
+            into.control(MarketFrame.PONG);
+            return ParseError.OK;
+        }
+        switch (type)
+        {
+            case T_TRADE:
+                if (e.symbolLength() == 0)
+                {
+                    return error("code", ParseError.MISSING_FIELD);
+                }
+                if (!hasSequentialId)
+                {
+                    return error("sequential_id", ParseError.MISSING_FIELD);
+                }
+                if (!e.has(MarketEvent.PRICE) || !e.has(MarketEvent.SIZE))
+                {
+                    return error(e.has(MarketEvent.PRICE) ? "trade_volume" : "trade_price", ParseError.MISSING_FIELD);
+                }
+                e.kind(MarketEvent.TRADE, Channel.TRADE).tradeId(sequentialId);
+                return ParseError.OK;
+            case T_ORDERBOOK:
+                if (e.symbolLength() == 0)
+                {
+                    return error("code", ParseError.MISSING_FIELD);
+                }
+                e.kind(MarketEvent.BOOK_SNAPSHOT, Channel.DEPTH);
+                return ParseError.OK;
+            default:
+                into.dropLastEvent();
+                return ParseError.OK;
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.tickjournal.ingest.upbit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import io.tickjournal.ingest.Channel;
+import io.tickjournal.ingest.FeedConfig;
+import io.tickjournal.ingest.InstrumentSpec;
+import io.tickjournal.ingest.venue.AckModel;
+import io.tickjournal.ingest.venue.Keepalive;
+import io.tickjournal.ingest.venue.RecentIds;
+import io.tickjournal.ingest.venue.SequenceRule;
+import io.tickjournal.ingest.venue.SnapshotSource;
+import io.tickjournal.ingest.venue.TradeDedup;
+import io.tickjournal.ingest.venue.Venue;
+import io.tickjournal.ingest.venue.VenueParser;
+import io.tickjournal.ingest.venue.VenueProtocol;
+import io.tickjournal.journal.Venues;
+import io.tickjournal.journal.sbe.MarketKind;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * The Upbit protocol family, spoken by Upbit ({@code wss://api.upbit.com/websocket/v1}) and by
+ * Bithumb's v2 API ({@code wss://ws-api.bithumb.com/websocket/v1}), as documented (see
+ * fixtures/venues/SOURCES.md sections 6 and 7):
+ * <ul>
+ * <li>One request names everything: {@code [{"ticket":..},{"type":"trade","codes":[..]},
+ * {"type":"orderbook","codes":[..]},{"format":"DEFAULT"}]}, and a second request on the same socket
+ * REPLACES the first, with no acknowledgement ({@link AckModel#REPLACES}): the session sends the
+ * whole list in one message, and again whole on any change. Codes are upper case, quote first
+ * ({@code KRW-BTC}). Stream names here are {@code <type>:<code>}.</li>
+ * <li>Keep-alive: the text {@code PING} every 30 s (the venue closes idle sockets after about 120 s,
+ * a probe saw 60 s); Upbit answers {@code {"status":"UP"}}. Data may come in binary frames of UTF-8
+ * JSON.</li>
+ * <li>Every orderbook frame is a whole top-N book ({@link SnapshotSource#EVERY_MESSAGE},
+ * {@link SequenceRule#NONE}): nothing to join, nothing to resync.</li>
+ * <li>{@code sequential_id} is unique but not ordered: duplicates across a rotation's two connections
+ * are dropped by a set of recent ids ({@link RecentIds}); no gap can be seen in such ids.</li>
+ * <li>Price grouping ({@code level}, KRW markets) is a subscription option, off by default; with a
+ * level the venue sends grouped prices, so such a feed's instruments need a price exponent that
+ * holds them (see {@link #UpbitProtocol(int, int)}).</li>
+ * </ul>
+ */
+public final class UpbitProtocol implements VenueProtocol
+{
+    private static final long SECOND = 1_000_000_000L;
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final int RECENT_TRADE_IDS = 8192;
+
+    private final int venueId;
+    private final int orderbookLevel;
+
+    /**
+     * @param venueId        {@link Venues#UPBIT} or {@link Venues#BITHUMB}.
+     * @param orderbookLevel the orderbook's price grouping ({@code level}), or 0 for none (the default).
+     */
+    public UpbitProtocol(final int venueId, final int orderbookLevel)
+    {
+        if (orderbookLevel < 0)
+        {
+            throw new IllegalArgumentException("orderbook level must not be negative: " + orderbookLevel);
+        }
+        this.venueId = venueId;
+        this.orderbookLevel = orderbookLevel;
+    }
+
+    /**
+     * Upbit (KRW markets) with its documented limits: 5 messages a second and 100 a minute per
+     * connection (one a second kept for the PING), no documented cap on codes per subscription (one
+     * message carries them all), no documented connection age (rotated daily).
+     *
+     * @return the venue.
+     */
+    public static Venue venue()
+    {
+        return new Venue(Venues.UPBIT, "upbit", new UpbitProtocol(Venues.UPBIT, 0),
+            URI.create("wss://api.upbit.com"), URI.create("https://api.upbit.com"),
+            EnumSet.of(Channel.TRADE, Channel.DEPTH), MarketKind.SPOT, limits());
+    }
+
+    /**
+     * The limits both venues of the family run with (Bithumb documents none of its own).
+     *
+     * @return the limits.
+     */
+    public static Venue.Limits limits()
+    {
+        return new Venue.Limits(1000, 1000, 5, 6000, 24 * 3600 * SECOND, 60, 10 * SECOND, 30 * SECOND);
+    }
+
+    @Override
+    public int venueId()
+    {
+        return venueId;
+    }
+
+    @Override
+    public VenueParser newParser()
+    {
+        return new UpbitParser(JSON);
+    }
+
+    @Override
+    public boolean supports(final Channel channel)
+    {
+        // The ticker carries no top of book: the orderbook's first unit is it.
+        return channel == Channel.TRADE || channel == Channel.DEPTH;
+    }
+
+    @Override
+    public String path(final Channel channel)
+    {
+        return "/websocket/v1";
+    }
+
+    @Override
+    public String streamName(final InstrumentSpec spec, final Channel channel)
+    {
+        return (channel == Channel.DEPTH ? "orderbook" : channel == Channel.BOOK_TICKER ? "ticker" : "trade") + ":" +
+            spec.venueSymbol();
+    }
+
+    @Override
+    public String subscribe(final List<String> streams, final long requestId)
+    {
+        final List<String> types = new ArrayList<>();
+        for (final String stream : streams)
+        {
+            final String type = stream.substring(0, stream.indexOf(':'));
+            if (!types.contains(type))
+            {
+                types.add(type);
+            }
+        }
+        final StringBuilder text = new StringBuilder(64 + streams.size() * 16)
+            .append("[{\"ticket\":\"tickjournal-").append(requestId).append("\"}");
+        for (final String type : types)
+        {
+            text.append(",{\"type\":\"").append(type).append("\",\"codes\":[");
+            boolean first = true;
+            for (final String stream : streams)
+            {
+                final int colon = stream.indexOf(':');
+                if (colon == type.length() && stream.startsWith(type))
+                {
+                    text.append(first ? "\"" : ",\"").append(stream, colon + 1, stream.length()).append('"');
+                    first = false;
+                }
+            }
+            text.append(']');
+            if ("orderbook".equals(type) && orderbookLevel > 0)
+            {
+                text.append(",\"level\":").append(orderbookLevel);
+            }
+            text.append('}');
+        }
+        return text.append(",{\"format\":\"DEFAULT\"}]").toString();
+    }
+
+    @Override
+    public String unsubscribe(final List<String> streams, final long requestId)
+    {
+        return null;
+    }
+
+    @Override
+    public AckModel ackModel()
+    {
+        return AckModel.REPLACES;
+    }
+
+    @Override
+    public int reservedMessagesPerSecond()
+    {
+        return 1;
+    }
+
+    @Override
+    public Keepalive keepalive()
+    {
+        return Keepalive.message("PING");
+    }
+
+    @Override
+    public boolean caseInsensitiveSymbols()
+    {
+        return false;
+    }
+
+    @Override
+    public SequenceRule bookRule()
+    {
+        return SequenceRule.NONE;
+    }
+
+    @Override
+    public SnapshotSource snapshotSource()
+    {
+        return SnapshotSource.EVERY_MESSAGE;
+    }
+
+    @Override
+    public URI snapshotUri(final FeedConfig config, final InstrumentSpec spec)
+    {
+        throw new UnsupportedOperationException("every orderbook message is a whole book");
+    }
+
+    @Override
+    public TradeDedup newTradeDedup(final Channel channel)
+    {
+        return new RecentIds(RECENT_TRADE_IDS);
+    }
+}
