@@ -177,6 +177,12 @@ public final class VenueFeedHandler implements FeedHandler
         return plans;
     }
 
+    /** @return why the last frame, record or snapshot was refused, or null (diagnostics and tests). */
+    public String lastError()
+    {
+        return lastError;
+    }
+
     @Override
     public int onFrame(
         final int connectionId, final byte[] bytes, final int length, final long receiveTimeNs, final long rawIndex)
