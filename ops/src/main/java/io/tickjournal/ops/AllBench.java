@@ -34,10 +34,10 @@ public final class AllBench implements Callable<Integer>
     @Option(names = "--out", description = "the Markdown file to write (default: ${DEFAULT-VALUE})", defaultValue = "bench-all.md")
     Path out;
 
-    @Option(names = "--parse-trades", description = "trade frames per parse pass (default: ${DEFAULT-VALUE})", defaultValue = "500000")
+    @Option(names = "--parse-trades", description = "trade frames per parse pass (default: ${DEFAULT-VALUE})", defaultValue = "300000")
     int parseTrades;
 
-    @Option(names = "--parse-depths", description = "depth frames per parse pass (default: ${DEFAULT-VALUE})", defaultValue = "200000")
+    @Option(names = "--parse-depths", description = "depth frames per parse pass (default: ${DEFAULT-VALUE})", defaultValue = "100000")
     int parseDepths;
 
     @Override
