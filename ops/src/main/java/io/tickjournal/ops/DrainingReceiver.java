@@ -33,7 +33,7 @@ final class DrainingReceiver implements AutoCloseable
         channel = DatagramChannel.open(StandardProtocolFamily.INET);
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         channel.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
-        channel.bind(new InetSocketAddress(port));
+        channel.bind(new InetSocketAddress(InetAddress.getByName(group), port)); // this group only
         channel.join(InetAddress.getByName(group), NetworkInterface.getByName("lo"));
         thread = new Thread(this::drain, "bench-receiver");
         thread.setDaemon(true);

@@ -52,7 +52,7 @@ final class NioOneWayReference
         {
             receive.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             receive.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            receive.bind(new InetSocketAddress(port));
+            receive.bind(new InetSocketAddress(InetAddress.getByName(group), port)); // this group only
             receive.join(InetAddress.getByName(group), lo);
             receive.configureBlocking(false);
             send.configureBlocking(false);

@@ -202,7 +202,7 @@ class RustReceiverTest
         {
             receiver.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             receiver.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
-            receiver.bind(new InetSocketAddress(port));
+            receiver.bind(new InetSocketAddress(InetAddress.getByName(GROUP), port)); // this group only, not every group on the port
             receiver.join(InetAddress.getByName(GROUP), lo);
             receiver.configureBlocking(false);
             final ByteBuffer packet = ByteBuffer.allocateDirect(65536);
