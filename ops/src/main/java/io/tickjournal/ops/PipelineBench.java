@@ -33,7 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * One-way latency through the whole pipeline on loopback at a fixed rate: records appended to a
  * journal (stamped with the append time), tailed and multicast by the bridge thread, received,
  * sequenced and turned into features by the tailer thread. Reports append-to-receive and
- * append-to-features percentiles for each idle strategy, in one run.
+ * append-to-features percentiles for each idle strategy, in one run, beside the reference measured
+ * in the same run: a bare NIO one-way send and receive of the same records at the same rate on the
+ * same path ({@link NioOneWayReference}).
  */
 @Command(name = "latency", mixinStandardHelpOptions = true,
     description = "Append -> bridge -> multicast -> tailer -> features one-way latency at a fixed rate, per idle strategy.")
@@ -42,7 +44,7 @@ public final class PipelineBench implements Callable<Integer>
     @Option(names = "--rate", description = "records per second (default: ${DEFAULT-VALUE})", defaultValue = "100000")
     int rate;
 
-    @Option(names = "--seconds", description = "measured seconds per idle strategy (default: ${DEFAULT-VALUE})", defaultValue = "5")
+    @Option(names = "--seconds", description = "measured seconds per idle strategy (default: ${DEFAULT-VALUE})", defaultValue = "2")
     int seconds;
 
     @Option(names = "--idle", split = ",", description = "idle strategies to compare (default: busy-spin,yielding,backoff)")
@@ -50,6 +52,9 @@ public final class PipelineBench implements Callable<Integer>
 
     @Option(names = "--port", description = "UDP port on 239.255.89.1 via lo (default: ${DEFAULT-VALUE})", defaultValue = "45700")
     int port;
+
+    /** What this run measured beside its references; {@code bench all} collects it. */
+    final BenchReport report = new BenchReport();
 
     @Override
     public Integer call() throws Exception
@@ -59,12 +64,21 @@ public final class PipelineBench implements Callable<Integer>
         int run = 0;
         for (final String idle : idles)
         {
-            measure(idle, port + 2 * run++);
+            final Histogram features = measure(idle, port + 3 * run);
+            final Histogram nio = NioOneWayReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 2);
+            System.out.printf("%-9s bare NIO one-way             %s%n", "", BenchSupport.percentiles(nio));
+            report.add(BenchRow.latency(String.format("latency p50, append -> features, %,d/s, %s", rate, idle),
+                features.getValueAtPercentile(50) / 1000.0, "bare NIO one-way p50, same rate and idle",
+                nio.getValueAtPercentile(50) / 1000.0, Double.NaN, "yielding".equals(idle) ? 2.0 : Double.NaN));
+            report.add(BenchRow.latency(String.format("latency p99, append -> features, %,d/s, %s", rate, idle),
+                features.getValueAtPercentile(99) / 1000.0, "bare NIO one-way p99, same rate and idle",
+                nio.getValueAtPercentile(99) / 1000.0, Double.NaN, Double.NaN));
+            run++;
         }
         return 0;
     }
 
-    private void measure(final String idle, final int udpPort) throws Exception
+    private Histogram measure(final String idle, final int udpPort) throws Exception
     {
         final Path root = Files.createTempDirectory("tickjournal-latency");
         final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
@@ -134,6 +148,7 @@ public final class PipelineBench implements Callable<Integer>
                         total * 1e9 / wrote, delivered[0]);
                     System.out.printf("%-9s append -> tailer in order  %s%n", "", BenchSupport.percentiles(r));
                     System.out.printf("%-9s append -> features out     %s%n", "", BenchSupport.percentiles(f));
+                    return f;
                 }
             }
         }
