@@ -67,7 +67,21 @@ public final class QuestDb implements AutoCloseable
      */
     public static QuestDb embedded(final Path root, final int httpPort, final int pgPort) throws IOException
     {
-        Files.createDirectories(root);
+        Files.createDirectories(root.resolve("conf"));
+        final Path logConf = root.resolve("conf").resolve("log.conf");
+        if (!Files.exists(logConf))
+        {
+            // QuestDB's log goes to its own file, never to our stdout (where sql and audit print their answers)
+            Files.writeString(logConf, String.join("\n",
+                "writers=file",
+                "w.file.class=io.questdb.log.LogRollingFileWriter",
+                "w.file.location=${log.dir}/questdb-rolling.log.${date:yyyyMMdd}",
+                "w.file.level=INFO,ERROR,CRITICAL",
+                "w.file.rollEvery=day",
+                "w.file.rollSize=128m",
+                "w.file.lifeDuration=1M",
+                "w.file.sizeLimit=1g", ""));
+        }
         final Map<String, String> env = new HashMap<>(System.getenv());
         env.put("QDB_HTTP_BIND_TO", "127.0.0.1:" + httpPort);
         env.put("QDB_PG_NET_BIND_TO", "127.0.0.1:" + pgPort);
@@ -221,7 +235,18 @@ public final class QuestDb implements AutoCloseable
     {
         if (server != null)
         {
-            server.close();
+            // ServerMain.close() prints "QuestDB is shutting down..." on stdout, where sql's CSV or JSON lines went:
+            // send it to stderr for the moment of the close
+            final java.io.PrintStream out = System.out;
+            System.setOut(System.err);
+            try
+            {
+                server.close();
+            }
+            finally
+            {
+                System.setOut(out);
+            }
         }
     }
 }

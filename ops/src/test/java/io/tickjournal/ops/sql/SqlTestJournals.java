@@ -19,13 +19,13 @@ import java.util.SplittableRandom;
  * one record per ms cycling trade, book delta, top of book; a gap and a resync every 200 records and a
  * feature snapshot every 50.
  */
-final class SqlTestJournals
+public final class SqlTestJournals
 {
     private SqlTestJournals()
     {
     }
 
-    static long write(final Path dir, final int venueId, final int instrumentId, final String symbol, final long startNs,
+    public static long write(final Path dir, final int venueId, final int instrumentId, final String symbol, final long startNs,
         final int records, final long seed)
     {
         final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
