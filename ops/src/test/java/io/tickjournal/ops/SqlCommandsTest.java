@@ -1,7 +1,10 @@
 package io.tickjournal.ops;
 
+import io.tickjournal.journal.Fixtures;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.Venues;
+import io.tickjournal.ops.config.ConfigException;
+import io.tickjournal.ops.config.TickJournalConfig;
 import io.tickjournal.ops.sql.SqlTestJournals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -54,6 +58,23 @@ class SqlCommandsTest
 
         final Cli bad = Cli.run(concat(List.of("sql", "SELECT nothing FROM nowhere"), where));
         assertTrue(bad.exit != 0 && bad.err.contains("nowhere"), bad.toString());
+    }
+
+    @Test
+    void shouldReadTheQuestDbSectionOfTheConfigAndRefuseAnUnknownKey() throws Exception
+    {
+        final Path shippedFile = Fixtures.root().getParent().getParent().resolve("config/tickjournal.yaml");
+        final String shipped = Files.readString(shippedFile);
+        final TickJournalConfig defaults = TickJournalConfig.parse(shipped, shippedFile.getParent());
+        assertEquals(TickJournalConfig.QuestDb.EMBEDDED, defaults.questDb(), "the shipped config runs QuestDB in-process");
+        final String server = shipped.replace("  address: \"\"                   # host:port", "  address: db.example:9000   # host:port")
+            .replace("  token: \"\"                     # bearer", "  token: s3cret   # bearer");
+        final TickJournalConfig.QuestDb configured = TickJournalConfig.parse(server, shippedFile.getParent()).questDb();
+        assertEquals("db.example:9000", configured.address());
+        assertEquals("s3cret", configured.token());
+        final String typo = shipped.replace("  batchRecords: 1000", "  batchRecord: 1000");
+        final ConfigException refused = assertThrows(ConfigException.class, () -> TickJournalConfig.parse(typo, shippedFile.getParent()));
+        assertTrue(refused.getMessage().contains("batchRecord"), refused.getMessage());
     }
 
     private static String[] concat(final List<String> head, final String[] tail)

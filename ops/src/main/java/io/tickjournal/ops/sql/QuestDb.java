@@ -82,6 +82,11 @@ public final class QuestDb implements AutoCloseable
                 "w.file.lifeDuration=1M",
                 "w.file.sizeLimit=1g", ""));
         }
+        if (System.getProperty("out") == null)
+        {
+            // QuestDB's LogFactory reads its config from the file named by the "out" property, once per JVM
+            System.setProperty("out", logConf.toAbsolutePath().toString());
+        }
         final Map<String, String> env = new HashMap<>(System.getenv());
         env.put("QDB_HTTP_BIND_TO", "127.0.0.1:" + httpPort);
         env.put("QDB_PG_NET_BIND_TO", "127.0.0.1:" + pgPort);
