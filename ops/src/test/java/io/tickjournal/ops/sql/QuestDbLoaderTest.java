@@ -70,10 +70,12 @@ class QuestDbLoaderTest
 
     private void loadAll(final QuestDbLoader loader)
     {
-        for (int i = 0; i < 100_000 && !loader.isCaughtUp(); i++)
+        int steps = 0;
+        do
         {
             loader.doWork();
         }
+        while (!loader.isCaughtUp() && ++steps < 100_000);
         assertTrue(loader.isCaughtUp(), "caught up: " + log);
         assertTrue(db.awaitApplied(30_000), "QuestDB applied its WAL");
     }
@@ -289,6 +291,24 @@ class QuestDbLoaderTest
             assertEquals(size.longValueExact(), db.scalar("SELECT sum(size_m) FROM trades WHERE journal_partition = '" + name + "'").asLong());
         }
         first.close();
+    }
+
+    @Test
+    void shouldKeepUpWithRecordsAppendedWhileItFollowsTheJournal()
+    {
+        final Path partition = root.resolve("live").resolve("live-spot");
+        SqlTestJournals.write(partition, Venues.BINANCE_SPOT, 1, "BTCUSDT", START, 300, 9);
+        try (QuestDbLoader loader = new QuestDbLoader(db, List.of(partition), -1, -1, 100, System::nanoTime, log::add))
+        {
+            loadAll(loader);
+            assertEquals(100, count("live-spot", "trades"));
+            // ingest goes on writing the same partition (a second writer session appends after the first)
+            SqlTestJournals.append(partition, Venues.BINANCE_SPOT, 1, START + 1_000_000_000L, 300, 10);
+            loadAll(loader);
+        }
+        assertRows(expected(partition, "trades"), actual("live-spot", "trades"), "trades");
+        assertRows(expected(partition, "book_levels"), actual("live-spot", "book_levels"), "book_levels");
+        assertEquals(100 + 150, count("live-spot", "trades"));
     }
 
     @Test

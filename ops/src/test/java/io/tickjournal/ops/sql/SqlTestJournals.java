@@ -25,6 +25,23 @@ public final class SqlTestJournals
     {
     }
 
+    /** More trades and deltas (no definition or snapshot), as a writer that reopened the partition would append them. */
+    static void append(final Path dir, final int venueId, final int instrumentId, final long startNs, final int records,
+        final long seed)
+    {
+        final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+        final SyntheticMarket market = new SyntheticMarket(seed, venueId, instrumentId, 6_500_000, 1_000_000L);
+        long t = startNs;
+        try (PartitionWriter writer = new PartitionWriter(dir))
+        {
+            for (int i = 0; i < records; i++)
+            {
+                t += 1_000_000L;
+                writer.append(buffer, 0, (i & 1) == 0 ? market.encodeTrade(buffer, 0, t) : market.encodeDelta(buffer, 0, t, 10));
+            }
+        }
+    }
+
     public static long write(final Path dir, final int venueId, final int instrumentId, final String symbol, final long startNs,
         final int records, final long seed)
     {
