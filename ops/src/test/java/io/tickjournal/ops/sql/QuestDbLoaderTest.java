@@ -294,6 +294,22 @@ class QuestDbLoaderTest
     }
 
     @Test
+    void shouldListenOnLoopbackOnlyWhenEmbedded()
+    {
+        final JsonNode rows = db.exec("SELECT property_path, value FROM (SHOW PARAMETERS) WHERE property_path IN " +
+            "('http.bind.to', 'pg.net.bind.to', 'line.tcp.enabled', 'line.udp.enabled', 'http.min.enabled')").get("dataset");
+        final java.util.Map<String, String> values = new java.util.TreeMap<>();
+        rows.forEach(r -> values.put(r.get(0).asText(), r.get(1).asText()));
+        assertEquals(5, values.size(), values.toString());
+        assertTrue(values.get("http.bind.to").startsWith("127.0.0.1:"), values.toString());
+        assertTrue(values.get("pg.net.bind.to").startsWith("127.0.0.1:"), values.toString());
+        assertEquals("false", values.get("line.tcp.enabled"), values.toString());
+        assertEquals("false", values.get("line.udp.enabled"), values.toString());
+        assertEquals("false", values.get("http.min.enabled"), values.toString());
+        assertTrue(db.isEmbedded() && db.httpAddress().startsWith("127.0.0.1:") && db.pgPort() > 0);
+    }
+
+    @Test
     void shouldKeepUpWithRecordsAppendedWhileItFollowsTheJournal()
     {
         final Path partition = root.resolve("live").resolve("live-spot");
