@@ -68,6 +68,7 @@ public final class QuestDb implements AutoCloseable
     public static QuestDb embedded(final Path root, final int httpPort, final int pgPort) throws IOException
     {
         Files.createDirectories(root.resolve("conf"));
+        Files.createDirectories(root.resolve("log"));
         final Path logConf = root.resolve("conf").resolve("log.conf");
         if (!Files.exists(logConf))
         {
@@ -75,7 +76,8 @@ public final class QuestDb implements AutoCloseable
             Files.writeString(logConf, String.join("\n",
                 "writers=file",
                 "w.file.class=io.questdb.log.LogRollingFileWriter",
-                "w.file.location=${log.dir}/questdb-rolling.log.${date:yyyyMMdd}",
+                // an absolute path: QuestDB's ${log.dir} is not known yet when its log is configured
+                "w.file.location=" + root.toAbsolutePath().resolve("log") + "/questdb-rolling.log.${date:yyyyMMdd}",
                 "w.file.level=INFO,ERROR,CRITICAL",
                 "w.file.rollEvery=day",
                 "w.file.rollSize=128m",
