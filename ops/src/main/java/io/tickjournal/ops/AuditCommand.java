@@ -11,6 +11,8 @@ import io.tickjournal.journal.sbe.MessageHeaderDecoder;
 import io.tickjournal.journal.sbe.RawFrameDecoder;
 import io.tickjournal.journal.sbe.VenueStatusDecoder;
 import io.tickjournal.journal.sbe.VenueStatusKind;
+import io.tickjournal.ops.sql.TypedRecord;
+import io.tickjournal.ops.sql.TypedRows;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +34,9 @@ import java.util.concurrent.Callable;
 /**
  * Queries over the journal: records or summaries by partition, venue, instrument, record type and
  * time range, and the raw frame behind any record; as a table, CSV or JSON lines.
+ * <p>
+ * {@code records} in csv and jsonl is typed ({@link TypedRows}): one column per field, exact decimals as
+ * text; the table keeps one readable line per record.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Query the journal: 'records' lists records, 'summary' counts them (rates, gaps, resyncs, exchange-to-receive latency), " +
@@ -138,7 +143,14 @@ public final class AuditCommand implements Callable<Integer>
         final long[] listed = {0};
         final long[] scanned = {0};
         final Progress progress = new Progress(System.err, "audit", 0);
-        if (!summarize)
+        final boolean typed = !summarize && !"table".equals(format);
+        final TypedRecord typedRecord = new TypedRecord();
+        final TypedRows typedRows = new TypedRows(out, "csv".equals(format));
+        if (typed)
+        {
+            typedRows.header();
+        }
+        else if (!summarize)
         {
             header("partition", "day", "seq", "receive_time", "type", "venue", "instrument", "venue_seq", "record");
         }
@@ -151,6 +163,10 @@ public final class AuditCommand implements Callable<Integer>
                 final int v = Records.venueId(b, o);
                 final int id = Records.instrumentId(b, o);
                 final String partition = dirs.get(p).getFileName().toString();
+                if (typed)
+                {
+                    typedRecord.decode(b, o);
+                }
                 if (template == InstrumentDefinitionDecoder.TEMPLATE_ID)
                 {
                     definition.wrapAndApplyHeader(b, o, header);
@@ -196,6 +212,11 @@ public final class AuditCommand implements Callable<Integer>
                 else if (listed[0] < limit)
                 {
                     listed[0]++;
+                    if (typed)
+                    {
+                        typedRows.write(partition, d, s, typedRecord);
+                        return;
+                    }
                     row(partition, TradingDay.format(d), String.valueOf(s), instant(time), type, Venues.name(v), symbol,
                         String.valueOf(Records.venueSeq(b, o) == Records.NULL_LONG ? "" : Records.venueSeq(b, o)),
                         formatter.format(b, o, l));

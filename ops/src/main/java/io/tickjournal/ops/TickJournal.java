@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         ReplayCommand.class,
         BackfillCommand.class,
         AuditCommand.class,
+        SqlCommand.class,
+        LoadCommand.class,
         StatsCommand.class,
         ImportCommand.class,
         SimulateCommand.class,

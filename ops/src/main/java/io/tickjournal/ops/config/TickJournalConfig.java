@@ -38,10 +38,43 @@ import java.util.Set;
  * @param replication the TCP replication source.
  * @param tailer      the pricing tailer.
  * @param countersDir where each role process keeps its counters and error log file.
+ * @param questDb     the QuestDB that {@code sql}, {@code load} and the demo use.
  */
 public record TickJournalConfig(
-    Path journalDir, List<Feed> feeds, Bridge bridge, Replication replication, Tailer tailer, Path countersDir)
+    Path journalDir, List<Feed> feeds, Bridge bridge, Replication replication, Tailer tailer, Path countersDir, QuestDb questDb)
 {
+    /**
+     * A config with the embedded QuestDB defaults.
+     *
+     * @param journalDir  where partitions live.
+     * @param feeds       the venue feeds.
+     * @param bridge      the bridge.
+     * @param replication the replication source.
+     * @param tailer      the tailer.
+     * @param countersDir where each role process keeps its counters.
+     */
+    public TickJournalConfig(
+        final Path journalDir, final List<Feed> feeds, final Bridge bridge, final Replication replication, final Tailer tailer,
+        final Path countersDir)
+    {
+        this(journalDir, feeds, bridge, replication, tailer, countersDir, QuestDb.EMBEDDED);
+    }
+
+    /**
+     * Where SQL over the journal runs.
+     *
+     * @param address      host:port of a QuestDB server's HTTP endpoint; empty: start QuestDB in-process.
+     * @param token        bearer token for that server (empty: none).
+     * @param httpPort     HTTP port of the embedded QuestDB on 127.0.0.1.
+     * @param pgPort       PostgreSQL wire port of the embedded QuestDB on 127.0.0.1.
+     * @param batchRecords records per partition per line-protocol request of the loader.
+     */
+    public record QuestDb(String address, String token, int httpPort, int pgPort, int batchRecords)
+    {
+        /** No server configured: QuestDB runs in-process, beside the journal. */
+        public static final QuestDb EMBEDDED = new QuestDb("", "", 9000, 8812, 1000);
+    }
+
     /**
      * A config with the counters beside the journal ({@code <journalDir>/../counters}).
      *
@@ -190,7 +223,7 @@ public record TickJournalConfig(
             throw new ConfigException("(file)", null, "empty: a config needs at least journal and feeds");
         }
         final Node root = new Node(tree, "");
-        root.allowOnly("journal", "feeds", "bridge", "replication", "tailer", "counters");
+        root.allowOnly("journal", "feeds", "bridge", "replication", "tailer", "counters", "questdb");
         final Node journal = root.get("journal");
         journal.allowOnly("dir");
         final Path journalDir = journal.path("dir", Path.of("data/journal"), base);
@@ -315,7 +348,11 @@ public record TickJournalConfig(
         final Node countersNode = root.get("counters");
         countersNode.allowOnly("dir");
         final Path countersDir = countersNode.path("dir", Path.of("data/counters"), base);
-        return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer, countersDir);
+        final Node q = root.get("questdb");
+        q.allowOnly("address", "token", "httpPort", "pgPort", "batchRecords");
+        final QuestDb questDb = new QuestDb(q.text("address", ""), q.text("token", ""), q.integer("httpPort", 9000, 0, 65_535),
+            q.integer("pgPort", 8812, 0, 65_535), q.integer("batchRecords", 1000, 1, 1_000_000));
+        return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer, countersDir, questDb);
     }
 
     private static Path trustStore(final Node f, final Path journalDir)

@@ -1,0 +1,534 @@
+package io.tickjournal.ops.sql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.questdb.client.Sender;
+import io.tickjournal.journal.JournalTailer;
+import io.tickjournal.journal.Partition;
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.TradingDay;
+import io.tickjournal.journal.Venues;
+import io.tickjournal.journal.decimal.Decimals;
+import io.tickjournal.journal.sbe.BookDeltaDecoder;
+import io.tickjournal.journal.sbe.BookSnapshotDecoder;
+import io.tickjournal.journal.sbe.FeatureSnapshotDecoder;
+import io.tickjournal.journal.sbe.TopOfBookDecoder;
+import io.tickjournal.journal.sbe.TradeDecoder;
+import io.tickjournal.journal.sbe.VenueStatusDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochNanoClock;
+
+import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Follows journal partitions by position and writes their records into QuestDB's tables
+ * ({@link QuestDbSchema}) over the line protocol, on its own thread: a reader of the journal like any
+ * tailer, so it never slows ingest, the bridge or the pricing tailer.
+ * <p>
+ * Each {@link #doWork()} reads up to {@code batchRecords} records per partition, writes their rows and
+ * flushes them in one HTTP request; only then is the batch acknowledged. When QuestDB is down or refuses
+ * a request the loader says so once, rewinds every partition to its last acknowledged record, and retries
+ * after {@link #RETRY_AFTER_NS}: it falls behind and catches up, it never blocks anyone. At start each
+ * partition resumes from what the tables hold (the highest (day, seq) in any table, rewound by one batch
+ * in case the last request was half-applied); the tables' dedup keys make the rewind and any re-load
+ * upserts, never duplicates.
+ * <p>
+ * Threading: {@link #doWork()} and {@link #close()} from one thread (its agent runner's); the counters
+ * ({@link #recordsLoaded()}, {@link #rowsLoaded()}, {@link #isDown()}) may be read from any thread.
+ */
+public final class QuestDbLoader implements Agent, AutoCloseable
+{
+    /** Wait before retrying a QuestDB that failed: long enough not to spin on a dead server. */
+    public static final long RETRY_AFTER_NS = 1_000_000_000L;
+
+    private final QuestDb db;
+    private final int fromDay;
+    private final int toDay;
+    private final int batchRecords;
+    private final EpochNanoClock clock;
+    private final Consumer<String> log;
+    private final List<Source> sources = new ArrayList<>();
+    private Sender sender;
+    private boolean started;
+    private long retryAtNs;
+    private volatile boolean down;
+    private volatile long recordsLoaded;
+    private volatile long rowsLoaded;
+    private long pendingRecords;
+    private long pendingRows;
+    private int lastWork = -1;
+
+    /** One partition being followed. */
+    private final class Source
+    {
+        final String name;
+        final Path dir;
+        final JournalTailer tailer;
+        final TypedRecord typed = new TypedRecord();
+        long skipBelowIndex = Long.MIN_VALUE;
+        long ackedIndex = -1;
+        long readIndex = -1;
+        long startIndex = -1;
+        int dayCached = Integer.MIN_VALUE;
+        String dayText;
+        boolean finished;
+
+        Source(final Path dir)
+        {
+            this.dir = dir;
+            this.name = dir.getFileName().toString();
+            this.tailer = JournalTailer.open(dir, null);
+        }
+
+        void onRecord(final int day, final long seq, final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (toDay >= 0 && day > toDay)
+            {
+                finished = true;
+                return;
+            }
+            final long index = Partition.index(day, seq);
+            readIndex = index;
+            typed.decode(buffer, offset);
+            if (index < skipBelowIndex || day < fromDay)
+            {
+                return;
+            }
+            if (day != dayCached)
+            {
+                dayCached = day;
+                dayText = TradingDay.format(day);
+            }
+            pendingRows += write(this, seq, typed);
+            pendingRecords++;
+        }
+    }
+
+    /**
+     * A loader over some partitions.
+     *
+     * @param db           where to load.
+     * @param partitions   partition directories.
+     * @param fromDay      first trading day to load, or -1 for every day.
+     * @param toDay        last trading day to load, or -1 to follow the journal for ever.
+     * @param batchRecords most records per partition per request.
+     * @param clock        clock for the retry back-off.
+     * @param log          where to say what happens (falling behind, catching up).
+     */
+    public QuestDbLoader(
+        final QuestDb db, final List<Path> partitions, final int fromDay, final int toDay, final int batchRecords,
+        final EpochNanoClock clock, final Consumer<String> log)
+    {
+        this.db = db;
+        this.fromDay = fromDay;
+        this.toDay = toDay;
+        this.batchRecords = batchRecords;
+        this.clock = clock;
+        this.log = log;
+        for (final Path dir : partitions)
+        {
+            sources.add(new Source(dir));
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "questdb-loader";
+    }
+
+    @Override
+    public int doWork()
+    {
+        final long nowNs = clock.nanoTime();
+        if (sender == null)
+        {
+            if (nowNs < retryAtNs)
+            {
+                return 0;
+            }
+            try
+            {
+                if (!started)
+                {
+                    QuestDbSchema.create(db);
+                    for (final Source source : sources)
+                    {
+                        resume(source);
+                    }
+                    started = true;
+                }
+                sender = db.newSender(Math.max(10_000, batchRecords * 50));
+            }
+            catch (final RuntimeException ex)
+            {
+                fail(nowNs, ex);
+                return 0;
+            }
+        }
+        int work = 0;
+        for (final Source source : sources)
+        {
+            if (!source.finished)
+            {
+                work += source.tailer.poll(source::onRecord, batchRecords);
+            }
+        }
+        lastWork = work;
+        if (pendingRecords > 0 || work > 0)
+        {
+            try
+            {
+                sender.flush();
+            }
+            catch (final RuntimeException ex)
+            {
+                lastWork = -1;
+                fail(nowNs, ex);
+                return work;
+            }
+            for (final Source source : sources)
+            {
+                source.ackedIndex = source.readIndex;
+            }
+            recordsLoaded += pendingRecords;
+            rowsLoaded += pendingRows;
+            pendingRecords = 0;
+            pendingRows = 0;
+            if (down)
+            {
+                down = false;
+                log.accept("questdb at " + db.httpAddress() + " answers again: catching up");
+            }
+        }
+        return work;
+    }
+
+    /**
+     * @return whether every partition is read to its end (or past {@code toDay}) and acknowledged.
+     */
+    public boolean isCaughtUp()
+    {
+        return sender != null && !down && pendingRecords == 0 && lastWork == 0;
+    }
+
+    /**
+     * @return records written and acknowledged since start.
+     */
+    public long recordsLoaded()
+    {
+        return recordsLoaded;
+    }
+
+    /**
+     * @return rows written and acknowledged since start.
+     */
+    public long rowsLoaded()
+    {
+        return rowsLoaded;
+    }
+
+    /**
+     * @return whether the last attempt to reach QuestDB failed (the loader is falling behind).
+     */
+    public boolean isDown()
+    {
+        return down;
+    }
+
+    /**
+     * Records in the journal after the last acknowledged one, summed over partitions (the current day of
+     * each; an estimate across days).
+     *
+     * @return how far behind the loader is.
+     */
+    public long behindRecords()
+    {
+        long behind = 0;
+        for (final Source source : sources)
+        {
+            final long last = source.tailer.queue().lastIndex();
+            final long acked = source.ackedIndex >= 0 ? source.ackedIndex : source.startIndex;
+            if (last >= 0)
+            {
+                behind += acked < 0 || Partition.day(last) != Partition.day(acked) ? Partition.sequence(last) :
+                    Partition.sequence(last) - Partition.sequence(acked);
+            }
+        }
+        return behind;
+    }
+
+    @Override
+    public void onClose()
+    {
+        close();
+    }
+
+    @Override
+    public void close()
+    {
+        if (sender != null)
+        {
+            try
+            {
+                sender.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                log.accept("questdb loader: unflushed rows dropped on close (" + ex.getMessage() + "); a restart re-loads them");
+            }
+            sender = null;
+        }
+        for (final Source source : sources)
+        {
+            source.tailer.close();
+        }
+    }
+
+    private void fail(final long nowNs, final RuntimeException ex)
+    {
+        if (!down)
+        {
+            log.accept("questdb at " + db.httpAddress() + " failed (" + ex.getMessage() + "): loader falling behind, " +
+                behindRecords() + " records behind; retrying every " + RETRY_AFTER_NS / 1_000_000 + " ms");
+        }
+        down = true;
+        retryAtNs = nowNs + RETRY_AFTER_NS;
+        if (sender != null)
+        {
+            try
+            {
+                sender.close();
+            }
+            catch (final RuntimeException ignore)
+            {
+                // the rows it held are re-read from the journal below
+            }
+            sender = null;
+        }
+        pendingRecords = 0;
+        pendingRows = 0;
+        for (final Source source : sources)
+        {
+            rewind(source);
+        }
+    }
+
+    private void rewind(final Source source)
+    {
+        source.finished = false;
+        final long index = source.ackedIndex >= 0 ? source.ackedIndex : source.startIndex;
+        source.readIndex = source.ackedIndex;
+        if (index < 0)
+        {
+            source.tailer.toStart();
+            return;
+        }
+        source.tailer.moveTo(Partition.day(index), Partition.sequence(index));
+        if (source.ackedIndex >= 0)
+        {
+            source.tailer.readOne((d, s, b, o, l) ->
+            {
+            });
+        }
+    }
+
+    private void resume(final Source source)
+    {
+        final String range = (fromDay >= 0 ? " AND day >= '" + TradingDay.format(fromDay) + "'" : "") +
+            (toDay >= 0 ? " AND day <= '" + TradingDay.format(toDay) + "'" : "");
+        String bestDay = null;
+        long bestSeq = 0;
+        for (final String table : QuestDbSchema.TABLES)
+        {
+            final JsonNode dataset = db.exec("SELECT day, max(seq) FROM " + table + " WHERE journal_partition = '" + source.name + "'" +
+                range + " ORDER BY day DESC LIMIT 1").get("dataset");
+            if (dataset != null && !dataset.isEmpty())
+            {
+                final String day = dataset.get(0).get(0).asText();
+                final long seq = dataset.get(0).get(1).asLong();
+                if (bestDay == null || day.compareTo(bestDay) > 0 || (day.equals(bestDay) && seq > bestSeq))
+                {
+                    bestDay = day;
+                    bestSeq = seq;
+                }
+            }
+        }
+        final int startDay;
+        if (bestDay != null)
+        {
+            startDay = TradingDay.parse(bestDay);
+            source.skipBelowIndex = Partition.index(startDay, Math.max(1, bestSeq - batchRecords));
+            log.accept("questdb loader: " + source.name + " resumes at " + bestDay + "/" + Math.max(1, bestSeq - batchRecords) +
+                " (tables hold up to seq " + bestSeq + ")");
+        }
+        else if (fromDay >= 0)
+        {
+            startDay = fromDay;
+        }
+        else
+        {
+            source.tailer.toStart();
+            return;
+        }
+        // from the day's first record, so the day's instrument definitions are seen before its rows
+        if (source.tailer.moveTo(startDay, 1))
+        {
+            source.startIndex = Partition.index(startDay, 1);
+            return;
+        }
+        final int next = source.tailer.nextDay(startDay);
+        if (next >= 0 && source.tailer.moveTo(next, 1))
+        {
+            source.startIndex = Partition.index(next, 1);
+        }
+        else
+        {
+            source.tailer.toEnd();
+        }
+    }
+
+    private int write(final Source source, final long seq, final TypedRecord r)
+    {
+        switch (r.templateId)
+        {
+            case TradeDecoder.TEMPLATE_ID:
+                symbols(source, "trades", r).symbol("side", r.side).symbol("trade_kind", r.tradeKind);
+                columns(seq, r);
+                sender.doubleColumn("price", toDouble(r.price, r.priceExponent))
+                    .doubleColumn("size", toDouble(r.size, r.sizeExponent))
+                    .longColumn("price_m", r.price).longColumn("price_e", r.priceExponent)
+                    .longColumn("size_m", r.size).longColumn("size_e", r.sizeExponent);
+                if (r.tradeTimeNs != Records.NULL_LONG)
+                {
+                    sender.longColumn("trade_time_ns", r.tradeTimeNs);
+                }
+                sender.at(r.receiveTimeNs, ChronoUnit.NANOS);
+                return 1;
+            case TopOfBookDecoder.TEMPLATE_ID:
+                symbols(source, "top_of_book", r);
+                columns(seq, r);
+                decimal("bid_price", r.bidPrice, r.priceExponent);
+                decimal("bid_size", r.bidSize, r.sizeExponent);
+                decimal("ask_price", r.askPrice, r.priceExponent);
+                decimal("ask_size", r.askSize, r.sizeExponent);
+                sender.longColumn("price_e", r.priceExponent).longColumn("size_e", r.sizeExponent);
+                sender.at(r.receiveTimeNs, ChronoUnit.NANOS);
+                return 1;
+            case BookSnapshotDecoder.TEMPLATE_ID:
+            case BookDeltaDecoder.TEMPLATE_ID:
+            {
+                final String recordType = r.templateId == BookSnapshotDecoder.TEMPLATE_ID ? "snapshot" : "delta";
+                for (int i = 0; i < r.levelCount(); i++)
+                {
+                    symbols(source, "book_levels", r).symbol("record_type", recordType)
+                        .symbol("side", r.levelSide(i) == TypedRecord.BID ? "bid" : "ask");
+                    columns(seq, r);
+                    if (r.firstUpdateId != Records.NULL_LONG)
+                    {
+                        sender.longColumn("first_update_id", r.firstUpdateId);
+                    }
+                    if (r.prevUpdateId != Records.NULL_LONG)
+                    {
+                        sender.longColumn("prev_update_id", r.prevUpdateId);
+                    }
+                    sender.longColumn("level", r.levelIndex(i))
+                        .doubleColumn("price", toDouble(r.levelPrice(i), r.priceExponent))
+                        .doubleColumn("size", toDouble(r.levelSize(i), r.levelExponent(i)))
+                        .longColumn("price_m", r.levelPrice(i)).longColumn("price_e", r.priceExponent)
+                        .longColumn("size_m", r.levelSize(i)).longColumn("size_e", r.levelExponent(i))
+                        .at(r.receiveTimeNs, ChronoUnit.NANOS);
+                }
+                return r.levelCount();
+            }
+            case VenueStatusDecoder.TEMPLATE_ID:
+                symbols(source, "venue_status", r).symbol("status", r.status);
+                if (!r.stream.isEmpty())
+                {
+                    sender.symbol("stream", r.stream);
+                }
+                columns(seq, r);
+                sender.longColumn("connection", r.connectionId);
+                if (r.expectedSeq != Records.NULL_LONG)
+                {
+                    sender.longColumn("expected_seq", r.expectedSeq);
+                }
+                if (r.receivedSeq != Records.NULL_LONG)
+                {
+                    sender.longColumn("received_seq", r.receivedSeq);
+                }
+                sender.stringColumn("detail", r.detail).at(r.receiveTimeNs, ChronoUnit.NANOS);
+                return 1;
+            case FeatureSnapshotDecoder.TEMPLATE_ID:
+                for (int i = 0; i < r.levelCount(); i++)
+                {
+                    symbols(source, "features", r);
+                    columns(seq, r);
+                    sender.longColumn("feature_id", r.levelIndex(i))
+                        .doubleColumn("value", toDouble(r.levelSize(i), r.levelExponent(i)))
+                        .longColumn("value_m", r.levelSize(i)).longColumn("value_e", r.levelExponent(i))
+                        .at(r.receiveTimeNs, ChronoUnit.NANOS);
+                }
+                return r.levelCount();
+            default:
+                return 0;
+        }
+    }
+
+    private Sender symbols(final Source source, final String table, final TypedRecord r)
+    {
+        sender.table(table).symbol("journal_partition", source.name).symbol("day", source.dayText).symbol("venue", Venues.name(r.venueId));
+        if (!r.symbol.isEmpty())
+        {
+            sender.symbol("symbol", r.symbol);
+        }
+        if (!r.canonical.isEmpty())
+        {
+            sender.symbol("canonical", r.canonical);
+        }
+        if (!r.kind.isEmpty())
+        {
+            sender.symbol("kind", r.kind);
+        }
+        return sender;
+    }
+
+    private void columns(final long seq, final TypedRecord r)
+    {
+        sender.longColumn("seq", seq).longColumn("instrument_id", r.instrumentId).longColumn("receive_time_ns", r.receiveTimeNs)
+            .longColumn("flags", r.flags);
+        if (r.eventTimeNs != Records.NULL_LONG)
+        {
+            sender.timestampColumn("event_ts", r.eventTimeNs, ChronoUnit.NANOS).longColumn("event_time_ns", r.eventTimeNs);
+        }
+        if (r.venueSeq != Records.NULL_LONG)
+        {
+            sender.longColumn("venue_seq", r.venueSeq);
+        }
+    }
+
+    private void decimal(final String name, final long mantissa, final int exponent)
+    {
+        if (mantissa != Records.NULL_LONG)
+        {
+            sender.doubleColumn(name, toDouble(mantissa, exponent)).longColumn(name + "_m", mantissa);
+        }
+    }
+
+    /**
+     * The nearest double to mantissa * 10^exponent (one correctly rounded division while both fit in 53 bits),
+     * for SQL convenience only: the exact value is in the {@code _m}/{@code _e} columns.
+     */
+    static double toDouble(final long mantissa, final int exponent)
+    {
+        if (exponent >= 0)
+        {
+            return (double)mantissa * Decimals.pow10(Math.min(exponent, Decimals.MAX_POW10));
+        }
+        return (double)mantissa / Decimals.pow10(Math.min(-exponent, Decimals.MAX_POW10));
+    }
+}
