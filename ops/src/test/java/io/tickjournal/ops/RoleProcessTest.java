@@ -160,9 +160,20 @@ class RoleProcessTest
         assertTrue(errors.out.contains("replicate pid " + replicate.process().pid() + ": 1 distinct error(s)"), errors.out);
         assertTrue(errors.out.contains("1 observation(s)") && errors.out.contains("replication hello from"), errors.out);
 
-        final Cli counters = Cli.run("counters", "--config", config.toString());
-        final Matcher refused = Pattern.compile("\\s+(\\d+)\\s+replicate: clients refused").matcher(counters.out);
-        final Matcher errorCount = Pattern.compile("\\s+(\\d+)\\s+replicate: errors").matcher(counters.out);
+        // The role's own counters are mirrored into the file on its thread every few milliseconds: read until they show.
+        Cli counters = Cli.run("counters", "--config", config.toString());
+        Matcher refused = Pattern.compile("\\s+(\\d+)\\s+replicate: clients refused").matcher(counters.out);
+        Matcher errorCount = Pattern.compile("\\s+(\\d+)\\s+replicate: errors").matcher(counters.out);
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!(refused.find() && errorCount.find() && "1".equals(refused.group(1))) && System.nanoTime() < deadline)
+        {
+            Thread.sleep(50);
+            counters = Cli.run("counters", "--config", config.toString());
+            refused = Pattern.compile("\\s+(\\d+)\\s+replicate: clients refused").matcher(counters.out);
+            errorCount = Pattern.compile("\\s+(\\d+)\\s+replicate: errors").matcher(counters.out);
+        }
+        refused.reset();
+        errorCount.reset();
         assertTrue(refused.find() && errorCount.find(), counters.out);
         assertEquals("1", refused.group(1), counters.out);
         assertEquals("1", errorCount.group(1), counters.out);
