@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -594,7 +595,9 @@ public final class VenueSimulator implements AutoCloseable
             return;
         }
         recorder.sent();
-        c.channel.writeAndFlush(new TextWebSocketFrame(text));
+        final String out = protocol.outgoing(c, text);
+        c.channel.writeAndFlush(protocol.binaryFrames() ?
+            new BinaryWebSocketFrame(Unpooled.copiedBuffer(out, StandardCharsets.UTF_8)) : new TextWebSocketFrame(out));
     }
 
     /**
