@@ -595,9 +595,14 @@ public final class VenueSimulator implements AutoCloseable
             return;
         }
         recorder.sent();
-        final String out = protocol.outgoing(c, text);
-        c.channel.writeAndFlush(protocol.binaryFrames() ?
-            new BinaryWebSocketFrame(Unpooled.copiedBuffer(out, StandardCharsets.UTF_8)) : new TextWebSocketFrame(out));
+        if (protocol.binaryFrames())
+        {
+            c.channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.copiedBuffer(protocol.outgoing(c, text), StandardCharsets.UTF_8)));
+        }
+        else
+        {
+            c.channel.writeAndFlush(new TextWebSocketFrame(protocol.outgoing(c, text)));
+        }
     }
 
     /**
