@@ -88,14 +88,14 @@ public final class DemoCommand implements Callable<Integer>
     private final Map<String, Row> rows = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(3_600_000_000_000L, 3);
 
-    /** The whole catalogue (see {@link SimulatedVenue#ALL}). */
-    static final List<SimulatedVenue> VENUES = SimulatedVenue.ALL;
+    /** What runs by default (see {@link SimulatedVenue#DEFAULT}: six feeds fit a 120x40 view). */
+    static final List<SimulatedVenue> VENUES = SimulatedVenue.DEFAULT;
 
-    @Option(names = "--venues", split = ",", description = "venues to simulate and ingest (default: all: " +
-        "binance-spot, binance-usdm, bybit-spot, bybit-linear, okx-spot, okx-swap)")
+    @Option(names = "--venues", split = ",", description = "venues to simulate and ingest (default: " +
+        "binance-spot, binance-usdm, bybit-spot, bybit-linear, okx-spot, okx-swap; also coinbase, upbit, bithumb)")
     List<String> venueNames;
 
-    /** The venues this run simulates and ingests ({@code --venues}, default all). */
+    /** The venues this run simulates and ingests ({@code --venues}, default {@link SimulatedVenue#DEFAULT}). */
     private List<SimulatedVenue> venues = VENUES;
 
 

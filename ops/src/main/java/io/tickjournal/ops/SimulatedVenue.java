@@ -5,8 +5,10 @@ import io.tickjournal.ingest.FeedConfig;
 import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.sim.BinanceSimProtocol;
 import io.tickjournal.ingest.sim.BybitSimProtocol;
+import io.tickjournal.ingest.sim.CoinbaseSimProtocol;
 import io.tickjournal.ingest.sim.OkxSimProtocol;
 import io.tickjournal.ingest.sim.SimProtocol;
+import io.tickjournal.ingest.sim.UpbitSimProtocol;
 import io.tickjournal.ingest.sim.VenueSimulator;
 import io.tickjournal.ingest.venue.VenueRegistry;
 import io.tickjournal.journal.Venues;
@@ -58,8 +60,10 @@ public record SimulatedVenue(String partition, int venueId, String code, String 
         final Map<String, Long> symbols = new LinkedHashMap<>();
         for (final InstrumentSpec instrument : instruments)
         {
-            // Start prices in cents: the same market on every venue, a little apart.
-            symbols.put(instrument.venueSymbol(), (instrument.canonicalSymbol().startsWith("BTC") ? 6_500_000L : 345_000L) + seed % 97);
+            // Start prices in cents (whole won for KRW markets): the same market on every venue, a little apart.
+            final boolean btc = instrument.canonicalSymbol().startsWith("BTC");
+            final long start = instrument.canonicalSymbol().endsWith("-KRW") ? (btc ? 95_000_000L : 5_100_000L) : btc ? 6_500_000L : 345_000L;
+            symbols.put(instrument.venueSymbol(), start + seed % 97);
         }
         final SimProtocol simProtocol = protocol.get();
         return new VenueSimulator(simProtocol, VenueSimulator.Settings.defaults(symbols).withTradesPerSecond(tradesPerSecond)
@@ -83,8 +87,14 @@ public record SimulatedVenue(String partition, int venueId, String code, String 
     static List<InstrumentSpec> pair(
         final String btc, final String eth, final MarketKind kind, final int priceExponent, final int sizeExponent)
     {
-        return List.of(new InstrumentSpec(1, btc, "BTC-USDT", kind, priceExponent, sizeExponent),
-            new InstrumentSpec(2, eth, "ETH-USDT", kind, priceExponent, sizeExponent));
+        return pair(btc, eth, "USDT", kind, priceExponent, sizeExponent);
+    }
+
+    static List<InstrumentSpec> pair(
+        final String btc, final String eth, final String quote, final MarketKind kind, final int priceExponent, final int sizeExponent)
+    {
+        return List.of(new InstrumentSpec(1, btc, "BTC-" + quote, kind, priceExponent, sizeExponent),
+            new InstrumentSpec(2, eth, "ETH-" + quote, kind, priceExponent, sizeExponent));
     }
 
     /** Every venue the demo simulates, in view order ({@code --venues} picks some). */
@@ -104,12 +114,30 @@ public record SimulatedVenue(String partition, int venueId, String code, String 
             EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("BTC-USDT", "ETH-USDT", MarketKind.SPOT, -2, -8), 30_000, Fault.BOOK_GAP),
         new SimulatedVenue("okx-swap", Venues.OKX_SWAP, "OW", "okx swap", () -> new OkxSimProtocol(true), 99,
             EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("BTC-USDT-SWAP", "ETH-USDT-SWAP", MarketKind.PERPETUAL, -2, -8), 30_000,
-            Fault.SHUTDOWN_NOTICE));
+            Fault.SHUTDOWN_NOTICE),
+        // No venue-wide book id: a dropped level2 message shows as a skipped sequence_num, then level2 is resubscribed.
+        new SimulatedVenue("coinbase", Venues.COINBASE, "CB", "coinbase", CoinbaseSimProtocol::new, 11,
+            EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("BTC-USD", "ETH-USD", "USD", MarketKind.SPOT, -2, -8), 30_000,
+            Fault.BOOK_GAP),
+        // Whole books every frame: a dropped one is just a missed picture, nothing to resync. Prices in whole won.
+        new SimulatedVenue("upbit", Venues.UPBIT, "UB", "upbit", () -> new UpbitSimProtocol(false), 13,
+            EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("KRW-BTC", "KRW-ETH", "KRW", MarketKind.SPOT, 0, -8), 30_000,
+            Fault.BOOK_GAP),
+        new SimulatedVenue("bithumb", Venues.BITHUMB, "BH", "bithumb", () -> new UpbitSimProtocol(true), 17,
+            EnumSet.of(Channel.TRADE, Channel.DEPTH), pair("KRW-BTC", "KRW-ETH", "KRW", MarketKind.SPOT, 0, -8), 30_000,
+            Fault.BOOK_GAP));
 
     /**
-     * The venues named, in the order given, or all of them.
+     * What runs when no venue is named: the first six of {@link #ALL}. With all nine the demo's view is
+     * 45 lines and its venues row about 200 columns, past a 120x40 terminal; Coinbase, Upbit and
+     * Bithumb are added by naming them ({@code --venues}).
+     */
+    public static final List<SimulatedVenue> DEFAULT = ALL.subList(0, 6);
+
+    /**
+     * The venues named, in the order given, or the {@link #DEFAULT} ones.
      *
-     * @param names partition names, or null/empty for all.
+     * @param names partition names, or null/empty for the default ones.
      * @return the venues.
      * @throws IllegalArgumentException naming the known venues for an unknown one.
      */
@@ -117,7 +145,7 @@ public record SimulatedVenue(String partition, int venueId, String code, String 
     {
         if (names == null || names.isEmpty())
         {
-            return ALL;
+            return DEFAULT;
         }
         final List<SimulatedVenue> picked = new java.util.ArrayList<>();
         for (final String name : names)

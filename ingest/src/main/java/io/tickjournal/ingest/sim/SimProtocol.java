@@ -97,6 +97,28 @@ public interface SimProtocol
     long keepaliveTimeoutMs();
 
     /**
+     * The last word on a frame to one connection, for what a venue numbers per connection (Coinbase's
+     * {@code sequence_num}): a message published to many connections is rendered once, then made each
+     * connection's own here.
+     *
+     * @param connection where it goes.
+     * @param text       the frame as rendered.
+     * @return the frame to send.
+     */
+    default String outgoing(final SimConnection connection, final String text)
+    {
+        return text;
+    }
+
+    /**
+     * @return whether the venue sends its JSON in binary WebSocket frames (Upbit) rather than text.
+     */
+    default boolean binaryFrames()
+    {
+        return false;
+    }
+
+    /**
      * A REST answer.
      *
      * @param status   HTTP status.

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -594,7 +595,14 @@ public final class VenueSimulator implements AutoCloseable
             return;
         }
         recorder.sent();
-        c.channel.writeAndFlush(new TextWebSocketFrame(text));
+        if (protocol.binaryFrames())
+        {
+            c.channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.copiedBuffer(protocol.outgoing(c, text), StandardCharsets.UTF_8)));
+        }
+        else
+        {
+            c.channel.writeAndFlush(new TextWebSocketFrame(protocol.outgoing(c, text)));
+        }
     }
 
     /**

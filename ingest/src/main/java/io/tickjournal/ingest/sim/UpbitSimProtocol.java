@@ -1,0 +1,323 @@
+package io.tickjournal.ingest.sim;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Upbit protocol family as the simulator speaks it: Upbit ({@code /websocket/v1}, binary frames
+ * of UTF-8 JSON) and Bithumb v2 (same path and messages, text frames, {@code sequential_id} written as
+ * a string as in the {@code bithumb/v2_real_trade.json} fixture). From SOURCES.md sections 6 and 7
+ * and the {@code upbit/} and {@code bithumb/} fixtures:
+ * <ul>
+ * <li>One request names everything: {@code [{"ticket":..},{"type":"trade","codes":[..]},
+ * {"type":"orderbook","codes":[..]},{"format":"DEFAULT"}]}; a later request replaces the connection's
+ * whole subscription. No acknowledgement; a request that cannot be read gets
+ * {@code {"error":{"name":"WRONG_FORMAT",..}}}, an unknown code is ignored.</li>
+ * <li>{@code orderbook}: every frame the whole top {@link #UNITS} of the book as
+ * {@code orderbook_units} pairs (ask and bid of one rank), a {@code SNAPSHOT} right after subscribing,
+ * then {@code REALTIME} frames on each book event.</li>
+ * <li>{@code trade}: one frame per trade, its {@code sequential_id} large and unique
+ * ({@code trade_timestamp * 10000 + n}), {@code ask_bid} the taker's side.</li>
+ * <li>Numbers as JSON numbers, KRW prices whole won (a market's price units are won).</li>
+ * <li>Text {@code PING} answered by {@code {"status":"UP"}}; a connection quiet for 120 s is closed.</li>
+ * </ul>
+ */
+public final class UpbitSimProtocol implements SimProtocol
+{
+    /** Units a side of each orderbook frame (the venue's default). */
+    public static final int UNITS = 15;
+    /** The venue closes an idle socket after about 120 s. */
+    public static final long KEEPALIVE_TIMEOUT_MS = 120_000L;
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private final boolean bithumb;
+    private final Map<String, long[]> tradeCounter = new HashMap<>();
+
+    /**
+     * @param bithumb Bithumb v2 (text frames, string ids) else Upbit (binary frames).
+     */
+    public UpbitSimProtocol(final boolean bithumb)
+    {
+        this.bithumb = bithumb;
+    }
+
+    @Override
+    public String name()
+    {
+        return bithumb ? "bithumb" : "upbit";
+    }
+
+    /**
+     * @return the WebSocket path both venues serve.
+     */
+    public String path()
+    {
+        return "/websocket/v1";
+    }
+
+    @Override
+    public SimMarket newMarket(final String code, final long startPriceWon, final long seed)
+    {
+        tradeCounter.put(code, new long[1]);
+        return new SimMarket(code, false, startPriceWon, seed);
+    }
+
+    @Override
+    public boolean binaryFrames()
+    {
+        return !bithumb;
+    }
+
+    @Override
+    public long keepaliveTimeoutMs()
+    {
+        return KEEPALIVE_TIMEOUT_MS;
+    }
+
+    @Override
+    public String shutdownNotice(final SimConnection connection, final long nowMs)
+    {
+        return null;
+    }
+
+    @Override
+    public boolean accept(final VenueSimulator server, final SimConnection connection, final QueryStringDecoder query)
+    {
+        return query.path().equals(path());
+    }
+
+    @Override
+    public RestAnswer rest(final VenueSimulator server, final String path, final Map<String, List<String>> params)
+    {
+        return null;
+    }
+
+    private static String size(final long units)
+    {
+        return SimJson.stripped(units, 8);
+    }
+
+    // ---------------------------------------------------------------- control
+
+    /** @return the request's streams ({@code type:code}), or null if it cannot be read. */
+    private static Set<String> read(final String text)
+    {
+        try (JsonParser json = JSON.createParser(text))
+        {
+            if (json.nextToken() != JsonToken.START_ARRAY)
+            {
+                return null;
+            }
+            final Set<String> streams = new LinkedHashSet<>();
+            boolean ticket = false;
+            while (json.nextToken() == JsonToken.START_OBJECT)
+            {
+                String type = null;
+                final List<String> codes = new ArrayList<>();
+                while (json.nextToken() == JsonToken.FIELD_NAME)
+                {
+                    final String name = json.currentName();
+                    final JsonToken value = json.nextToken();
+                    switch (name)
+                    {
+                        case "ticket" -> ticket = value == JsonToken.VALUE_STRING;
+                        case "type" -> type = value == JsonToken.VALUE_STRING ? json.getText() : null;
+                        case "codes" ->
+                        {
+                            if (value != JsonToken.START_ARRAY)
+                            {
+                                return null;
+                            }
+                            while (json.nextToken() == JsonToken.VALUE_STRING)
+                            {
+                                codes.add(json.getText());
+                            }
+                        }
+                        default -> json.skipChildren();
+                    }
+                }
+                if (type != null)
+                {
+                    for (final String code : codes)
+                    {
+                        streams.add(type + ":" + code);
+                    }
+                }
+            }
+            return ticket && json.currentToken() == JsonToken.END_ARRAY ? streams : null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    @Override
+    public void onText(final VenueSimulator server, final SimConnection connection, final String text)
+    {
+        if ("PING".equals(text))
+        {
+            server.keepalive(connection, text);
+            server.send(connection, "{\"status\":\"UP\"}");
+            return;
+        }
+        final Set<String> streams = read(text);
+        if (streams == null)
+        {
+            server.send(connection, "{\"error\":{\"name\":\"WRONG_FORMAT\",\"message\":\"요청 형식이 올바르지 않습니다.\"}}");
+            return;
+        }
+        server.recorder().subscribeRequest();
+        final Set<String> before = Set.copyOf(connection.streams);
+        connection.streams.clear();
+        final long now = System.currentTimeMillis();
+        for (final String stream : streams)
+        {
+            final int colon = stream.indexOf(':');
+            final String type = stream.substring(0, colon);
+            final SimMarket market = server.market(stream.substring(colon + 1));
+            if (market == null || !market.symbol.equals(stream.substring(colon + 1)) ||
+                !type.equals("trade") && !type.equals("orderbook"))
+            {
+                continue;
+            }
+            connection.streams.add(stream);
+            if (type.equals("orderbook") && !before.contains(stream))
+            {
+                server.recorder().snapshot(market.updateId);
+                server.send(connection, orderbook(market, "SNAPSHOT", now));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- market data
+
+    @Override
+    public void publishTrades(final VenueSimulator server, final SimMarket market, final List<SimMarket.Trade> trades, final long nowMs)
+    {
+        final long[] counter = tradeCounter.get(market.symbol);
+        for (final SimMarket.Trade trade : trades)
+        {
+            final long id = trade.timeMs * 10_000 + (counter[0]++ % 10_000);
+            server.recordTrade(market.symbol, Long.toString(id));
+            server.publish("trade:" + market.symbol, SimJson.write(json ->
+            {
+                json.writeStartObject();
+                json.writeStringField("type", "trade");
+                json.writeStringField("code", market.symbol);
+                json.writeNumberField("timestamp", nowMs);
+                json.writeStringField("trade_date", DATE.format(Instant.ofEpochMilli(trade.timeMs)));
+                json.writeStringField("trade_time", TIME.format(Instant.ofEpochMilli(trade.timeMs)));
+                json.writeNumberField("trade_timestamp", trade.timeMs);
+                json.writeNumberField("trade_price", trade.priceUnits);
+                json.writeFieldName("trade_volume");
+                json.writeNumber(size(trade.sizeUnits));
+                // The taker's side: a buyer-maker trade was a taker's sell (ASK).
+                json.writeStringField("ask_bid", trade.buyerMaker ? "ASK" : "BID");
+                if (bithumb)
+                {
+                    json.writeStringField("sequential_id", Long.toString(id));
+                }
+                else
+                {
+                    json.writeNumberField("sequential_id", id);
+                }
+                json.writeStringField("stream_type", "REALTIME");
+                json.writeEndObject();
+            }));
+        }
+    }
+
+    @Override
+    public void publishDepth(final VenueSimulator server, final SimMarket market, final SimMarket.Depth depth, final long nowMs)
+    {
+        final List<String[]> frames = new ArrayList<>(1);
+        frames.add(new String[]{"orderbook:" + market.symbol, orderbook(market, "REALTIME", nowMs)});
+        server.publishBookEvent(market.symbol, depth.last, frames);
+    }
+
+    /**
+     * The top {@link #UNITS} ranks of the book, as many as both sides have.
+     *
+     * @param market the market.
+     * @return {@code {askPrice, askSize, bidPrice, bidSize}} per rank, best first.
+     */
+    static List<long[]> units(final SimMarket market)
+    {
+        final List<long[]> units = new ArrayList<>(UNITS);
+        final var asks = market.asks.entrySet().iterator();
+        final var bids = market.bids.descendingMap().entrySet().iterator();
+        while (units.size() < UNITS && asks.hasNext() && bids.hasNext())
+        {
+            final Map.Entry<Long, Long> ask = asks.next();
+            final Map.Entry<Long, Long> bid = bids.next();
+            units.add(new long[]{ask.getKey(), ask.getValue(), bid.getKey(), bid.getValue()});
+        }
+        return units;
+    }
+
+    private static String orderbook(final SimMarket market, final String streamType, final long nowMs)
+    {
+        final List<long[]> units = units(market);
+        long totalAsk = 0;
+        long totalBid = 0;
+        for (final long[] unit : units)
+        {
+            totalAsk += unit[1];
+            totalBid += unit[3];
+        }
+        final long askTotal = totalAsk;
+        final long bidTotal = totalBid;
+        return SimJson.write(json ->
+        {
+            json.writeStartObject();
+            json.writeStringField("type", "orderbook");
+            json.writeStringField("code", market.symbol);
+            json.writeNumberField("timestamp", nowMs);
+            number(json, "total_ask_size", askTotal);
+            number(json, "total_bid_size", bidTotal);
+            json.writeArrayFieldStart("orderbook_units");
+            for (final long[] unit : units)
+            {
+                json.writeStartObject();
+                json.writeNumberField("ask_price", unit[0]);
+                json.writeNumberField("bid_price", unit[2]);
+                number(json, "ask_size", unit[1]);
+                number(json, "bid_size", unit[3]);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeStringField("stream_type", streamType);
+            json.writeNumberField("level", 0);
+            json.writeEndObject();
+        });
+    }
+
+    private static void number(final JsonGenerator json, final String name, final long units) throws IOException
+    {
+        json.writeFieldName(name);
+        json.writeNumber(size(units));
+    }
+
+    @Override
+    public void everySecond(final VenueSimulator server, final long nowMs)
+    {
+    }
+}

@@ -1,0 +1,259 @@
+package io.tickjournal.ingest.sim;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.tickjournal.ingest.Channel;
+import io.tickjournal.ingest.FeedConfig;
+import io.tickjournal.ingest.FeedCounters;
+import io.tickjournal.ingest.IngestFeed;
+import io.tickjournal.ingest.InstrumentSpec;
+import io.tickjournal.ingest.JournalContents;
+import io.tickjournal.ingest.VenueFeedHandler;
+import io.tickjournal.ingest.venue.Venue;
+import io.tickjournal.ingest.venue.VenueRegistry;
+import io.tickjournal.journal.Records;
+import io.tickjournal.journal.sbe.BookDeltaDecoder;
+import io.tickjournal.journal.sbe.BookSnapshotDecoder;
+import io.tickjournal.journal.sbe.MarketKind;
+import io.tickjournal.journal.sbe.MessageHeaderDecoder;
+import io.tickjournal.journal.sbe.TradeDecoder;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Upbit and Bithumb v2 end to end: the real {@link IngestFeed} against {@link UpbitSimProtocol} on
+ * loopback (binary frames for Upbit, text for Bithumb). Every orderbook frame is a whole top-15 book,
+ * so the journal's book equals the venue's top 15; every trade is journaled once; the feed's
+ * {@code PING}s keep the connection past the venue's idle timeout and are answered without a
+ * malformed frame. Expected values come from the simulator's market model, not its messages.
+ */
+class UpbitSimProtocolIngestTest
+{
+    private static final long MS = 1_000_000L;
+    private static final String[] SYMBOLS = {"KRW-BTC", "KRW-ETH"};
+
+    @TempDir
+    Path dir;
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private Venue venue;
+    private VenueSimulator simulator;
+    private IngestFeed feed;
+
+    @AfterEach
+    void close()
+    {
+        if (feed != null)
+        {
+            feed.close();
+        }
+        if (simulator != null)
+        {
+            simulator.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    /** The venue closes a connection after 1.5 s without a PING; the feed sends one every 300 ms. */
+    private void start(final String name)
+    {
+        venue = VenueRegistry.byName(name);
+        final Map<String, Long> prices = new LinkedHashMap<>();
+        prices.put(SYMBOLS[0], 100_473_000L);
+        prices.put(SYMBOLS[1], 5_120_000L);
+        simulator = new VenueSimulator(new UpbitSimProtocol(name.equals("bithumb")),
+            VenueSimulator.Settings.defaults(prices).withKeepaliveTimeout(1_500), 0);
+        final List<InstrumentSpec> specs = List.of(
+            new InstrumentSpec(1, SYMBOLS[0], "BTC-KRW", MarketKind.SPOT, 0, -8),
+            new InstrumentSpec(2, SYMBOLS[1], "ETH-KRW", MarketKind.SPOT, 0, -8));
+        final FeedConfig c = venue.defaults(dir.resolve(venue.name()), URI.create(simulator.webSocketUri()),
+            URI.create(simulator.restUri()), specs, EnumSet.of(Channel.TRADE, Channel.DEPTH))
+            .withTimers(5_000 * MS, 3_600_000 * MS, 60_000 * MS, 50 * MS, 1000 * MS);
+        final FeedConfig config = new FeedConfig(c.venueId(), c.partitionDir(), c.webSocketUri(), c.restUri(), c.instruments(),
+            c.channels(), c.streamsPerConnection(), c.argsPerRequest(), c.controlMessagesPerSecond(), c.requestsPerHour(),
+            c.stallTimeoutNs(), c.maxConnectionAgeNs(), c.rotateMarginNs(), c.overlapTimeoutNs(), c.reconnectMinNs(),
+            c.reconnectMaxNs(), c.snapshotLimit(), c.snapshotsPerMinute(), c.snapshotTimeoutNs(), c.subscribeTimeoutNs(),
+            300 * MS, c.trustStore(), c.trustStorePassword());
+        feed = IngestFeed.start(config, group, new SystemEpochNanoClock());
+    }
+
+    private static void await(final String what, final BooleanSupplier condition)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(ex);
+            }
+        }
+    }
+
+    private FeedCounters counters()
+    {
+        return feed.session().counters();
+    }
+
+    private boolean bookLive(final int instrumentIndex)
+    {
+        final boolean[] live = new boolean[1];
+        feed.runOnLoop(() -> live[0] = ((VenueFeedHandler)feed.session().handler()).bookLive(instrumentIndex));
+        return live[0];
+    }
+
+    /** Stop the market (heartbeats stop too) and wait until the feed has read every frame sent. */
+    private void pauseAndCatchUp()
+    {
+        simulator.pause(true);
+        final long sent = simulator.onLoop(() -> simulator.recorder().framesSent());
+        await("feed read all " + sent + " frames", () -> counters().frames >= sent);
+    }
+
+    private List<UnsafeBuffer> journal()
+    {
+        feed.close();
+        feed = null;
+        return JournalContents.read(dir.resolve(venue.name()));
+    }
+
+    /** The book of one instrument rebuilt from the journal alone, as exact decimals. */
+    private static Map<String, Map<BigDecimal, BigDecimal>> rebuild(final List<UnsafeBuffer> records, final int instrumentId)
+    {
+        final TreeMap<BigDecimal, BigDecimal> bids = new TreeMap<>();
+        final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final BookSnapshotDecoder snapshot = new BookSnapshotDecoder();
+        final BookDeltaDecoder delta = new BookDeltaDecoder();
+        for (final UnsafeBuffer r : records)
+        {
+            if (Records.instrumentId(r, 0) != instrumentId)
+            {
+                continue;
+            }
+            final int template = Records.templateId(r, 0);
+            if (template == BookSnapshotDecoder.TEMPLATE_ID)
+            {
+                snapshot.wrapAndApplyHeader(r, 0, header);
+                bids.clear();
+                asks.clear();
+                snapshot.bids().forEach(l -> apply(bids, l.price(), l.size()));
+                snapshot.asks().forEach(l -> apply(asks, l.price(), l.size()));
+            }
+            else if (template == BookDeltaDecoder.TEMPLATE_ID)
+            {
+                delta.wrapAndApplyHeader(r, 0, header);
+                delta.bids().forEach(l -> apply(bids, l.price(), l.size()));
+                delta.asks().forEach(l -> apply(asks, l.price(), l.size()));
+            }
+        }
+        return Map.of("bids", bids, "asks", asks);
+    }
+
+    private static void apply(final TreeMap<BigDecimal, BigDecimal> side, final long price, final long size)
+    {
+        final BigDecimal p = BigDecimal.valueOf(price, 0).stripTrailingZeros();
+        if (size == 0)
+        {
+            side.remove(p);
+        }
+        else
+        {
+            side.put(p, BigDecimal.valueOf(size, 8).stripTrailingZeros());
+        }
+    }
+
+    /** The top ranks of the simulator's market model (whole won, 10^-8 units), as exact decimals. */
+    private Map<String, Map<BigDecimal, BigDecimal>> venueBook(final String symbol)
+    {
+        return simulator.onLoop(() ->
+        {
+            final SimMarket market = simulator.market(symbol);
+            final TreeMap<BigDecimal, BigDecimal> bids = new TreeMap<>();
+            final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
+            final var askLevels = market.asks.entrySet().iterator();
+            final var bidLevels = market.bids.descendingMap().entrySet().iterator();
+            while (asks.size() < UpbitSimProtocol.UNITS && askLevels.hasNext() && bidLevels.hasNext())
+            {
+                final Map.Entry<Long, Long> ask = askLevels.next();
+                final Map.Entry<Long, Long> bid = bidLevels.next();
+                asks.put(BigDecimal.valueOf(ask.getKey()), BigDecimal.valueOf(ask.getValue(), 8).stripTrailingZeros());
+                bids.put(BigDecimal.valueOf(bid.getKey()), BigDecimal.valueOf(bid.getValue(), 8).stripTrailingZeros());
+            }
+            return Map.of("bids", bids, "asks", asks);
+        });
+    }
+
+    private static List<Long> journaledTrades(final List<UnsafeBuffer> records, final int instrumentId)
+    {
+        final TradeDecoder trade = new TradeDecoder();
+        final List<Long> out = new ArrayList<>();
+        for (final UnsafeBuffer r : JournalContents.ofTemplate(records, TradeDecoder.TEMPLATE_ID))
+        {
+            trade.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
+            if (trade.instrumentId() == instrumentId)
+            {
+                out.add(trade.venueSeq());
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"upbit", "bithumb"})
+    void theJournalsBookEqualsTheVenuesTopEveryTradeIsJournaledOnceAndPingsKeepTheConnection(final String name)
+    {
+        start(name);
+        await("books live", () -> bookLive(0) && bookLive(1));
+        await("some books", () -> counters().deltas + counters().snapshots > 40);
+        await("pings answered past the idle timeout", () -> simulator.recorder().keepalivesReceived().size() >= 8);
+        pauseAndCatchUp();
+        final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(SYMBOLS[0]);
+        final Map<String, Map<BigDecimal, BigDecimal>> eth = venueBook(SYMBOLS[1]);
+        final List<Long> sent = simulator.recorder().tradeIds(SYMBOLS[0]).stream().map(Long::valueOf).toList();
+        final FeedCounters counters = counters();
+        assertTrue(simulator.recorder().keepalivesReceived().stream().allMatch("PING"::equals));
+        assertEquals(0, simulator.recorder().keepaliveCloses(), "no connection closed for silence");
+        assertEquals(1, counters.connects, "one connection all along");
+        assertEquals(0, counters.malformed, "the UP answers and every frame were read");
+        final List<UnsafeBuffer> records = journal();
+        assertEquals(btc, rebuild(records, 1), "the book from the journal alone equals the venue's top ranks");
+        assertEquals(eth, rebuild(records, 2));
+        final List<Long> journaled = journaledTrades(records, 1);
+        assertFalse(journaled.isEmpty());
+        assertEquals(journaled.size(), new HashSet<>(journaled).size(), "no trade journaled twice");
+        final int from = sent.indexOf(journaled.get(0));
+        assertTrue(from >= 0);
+        assertEquals(sent.subList(from, sent.size()), journaled, "every trade sent since the first seen, once, in order");
+    }
+}
