@@ -471,12 +471,21 @@ public final class DemoCommand implements Callable<Integer>
         }
         b.append(String.format("tickjournal demo  %ds  (Ctrl-C to stop)%n", elapsedNs / 1_000_000_000L));
         b.append(String.format("%-10s %10s %10s   %s%n", "stage", "per second", "total", "notes"));
-        final StringBuilder perVenue = new StringBuilder();
+        // The per-venue rates on lines of their own, wrapped to stay within 120 columns.
+        b.append(String.format("%-10s %,10d %,10d   frames received%n", "venues", s.simFrames - p.simFrames, s.simFrames));
+        final StringBuilder perVenue = new StringBuilder("           ");
         for (int i = 0; i < venues.size(); i++)
         {
-            perVenue.append(String.format("%s %,d/s  ", venues.get(i).label(), s.perVenueFrames[i] - p.perVenueFrames[i]));
+            final String one = String.format("%s %,d/s   ", venues.get(i).label(), s.perVenueFrames[i] - p.perVenueFrames[i]);
+            if (perVenue.length() + one.length() > 118)
+            {
+                b.append(perVenue.toString().stripTrailing()).append(System.lineSeparator());
+                perVenue.setLength(0);
+                perVenue.append("           ");
+            }
+            perVenue.append(one);
         }
-        b.append(String.format("%-10s %,10d %,10d   %sframes received%n", "venues", s.simFrames - p.simFrames, s.simFrames, perVenue));
+        b.append(perVenue.toString().stripTrailing()).append(System.lineSeparator());
         b.append(String.format("%-10s %,10d %,10d   records journaled; malformed %d, bad values %d, book gaps %d, resyncs %d, " +
             "rotations %d%n", "ingest", s.ingestRecords - p.ingestRecords, s.ingestRecords, s.malformed, s.badValues, s.bookGaps,
             s.resyncs, s.rotations));
