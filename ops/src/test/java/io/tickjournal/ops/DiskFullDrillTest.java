@@ -46,7 +46,14 @@ class DiskFullDrillTest
             final RoleProcesses.Role ingest = roles.start("ingest", "--config", config.toString());
             assertTrue(ingest.await("journal paused: ", 90), "the disk fills within seconds at 2,000 trades/s: " + ingest.output());
             assertTrue(ingest.process().isAlive(), ingest.output());
-            final Cli counters = Cli.run("counters", "--config", config.toString());
+            // The feed's counters are mirrored into the file on its own thread a few times a second: read until they show.
+            Cli counters = Cli.run("counters", "--config", config.toString());
+            final long shownBy = System.nanoTime() + 10_000_000_000L;
+            while (!counters.out.matches("(?s).*\\s1\\s+ingest binance-spot: journal paused.*") && System.nanoTime() < shownBy)
+            {
+                Thread.sleep(50);
+                counters = Cli.run("counters", "--config", config.toString());
+            }
             assertTrue(counters.out.matches("(?s).*\\s1\\s+ingest binance-spot: journal paused.*"), counters.out);
 
             Files.delete(filler);
