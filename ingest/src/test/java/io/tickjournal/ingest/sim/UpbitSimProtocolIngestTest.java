@@ -12,9 +12,6 @@ import io.tickjournal.ingest.JournalContents;
 import io.tickjournal.ingest.VenueFeedHandler;
 import io.tickjournal.ingest.venue.Venue;
 import io.tickjournal.ingest.venue.VenueRegistry;
-import io.tickjournal.journal.Records;
-import io.tickjournal.journal.sbe.BookDeltaDecoder;
-import io.tickjournal.journal.sbe.BookSnapshotDecoder;
 import io.tickjournal.journal.sbe.MarketKind;
 import io.tickjournal.journal.sbe.MessageHeaderDecoder;
 import io.tickjournal.journal.sbe.TradeDecoder;
@@ -147,52 +144,6 @@ class UpbitSimProtocolIngestTest
         return JournalContents.read(dir.resolve(venue.name()));
     }
 
-    /** The book of one instrument rebuilt from the journal alone, as exact decimals. */
-    private static Map<String, Map<BigDecimal, BigDecimal>> rebuild(final List<UnsafeBuffer> records, final int instrumentId)
-    {
-        final TreeMap<BigDecimal, BigDecimal> bids = new TreeMap<>();
-        final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
-        final MessageHeaderDecoder header = new MessageHeaderDecoder();
-        final BookSnapshotDecoder snapshot = new BookSnapshotDecoder();
-        final BookDeltaDecoder delta = new BookDeltaDecoder();
-        for (final UnsafeBuffer r : records)
-        {
-            if (Records.instrumentId(r, 0) != instrumentId)
-            {
-                continue;
-            }
-            final int template = Records.templateId(r, 0);
-            if (template == BookSnapshotDecoder.TEMPLATE_ID)
-            {
-                snapshot.wrapAndApplyHeader(r, 0, header);
-                bids.clear();
-                asks.clear();
-                snapshot.bids().forEach(l -> apply(bids, l.price(), l.size()));
-                snapshot.asks().forEach(l -> apply(asks, l.price(), l.size()));
-            }
-            else if (template == BookDeltaDecoder.TEMPLATE_ID)
-            {
-                delta.wrapAndApplyHeader(r, 0, header);
-                delta.bids().forEach(l -> apply(bids, l.price(), l.size()));
-                delta.asks().forEach(l -> apply(asks, l.price(), l.size()));
-            }
-        }
-        return Map.of("bids", bids, "asks", asks);
-    }
-
-    private static void apply(final TreeMap<BigDecimal, BigDecimal> side, final long price, final long size)
-    {
-        final BigDecimal p = BigDecimal.valueOf(price, 0).stripTrailingZeros();
-        if (size == 0)
-        {
-            side.remove(p);
-        }
-        else
-        {
-            side.put(p, BigDecimal.valueOf(size, 8).stripTrailingZeros());
-        }
-    }
-
     /** The top ranks of the simulator's market model (whole won, 10^-8 units), as exact decimals. */
     private Map<String, Map<BigDecimal, BigDecimal>> venueBook(final String symbol)
     {
@@ -247,8 +198,8 @@ class UpbitSimProtocolIngestTest
         assertEquals(1, counters.connects, "one connection all along");
         assertEquals(0, counters.malformed, "the UP answers and every frame were read");
         final List<UnsafeBuffer> records = journal();
-        assertEquals(btc, rebuild(records, 1), "the book from the journal alone equals the venue's top ranks");
-        assertEquals(eth, rebuild(records, 2));
+        assertEquals(btc, JournalContents.book(records, 1), "the book from the journal alone equals the venue's top ranks");
+        assertEquals(eth, JournalContents.book(records, 2));
         final List<Long> journaled = journaledTrades(records, 1);
         assertFalse(journaled.isEmpty());
         assertEquals(journaled.size(), new HashSet<>(journaled).size(), "no trade journaled twice");

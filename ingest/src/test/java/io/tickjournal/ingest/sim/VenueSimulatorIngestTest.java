@@ -14,7 +14,6 @@ import io.tickjournal.ingest.venue.Venue;
 import io.tickjournal.ingest.venue.VenueRegistry;
 import io.tickjournal.journal.Partition;
 import io.tickjournal.journal.Records;
-import io.tickjournal.journal.sbe.BookDeltaDecoder;
 import io.tickjournal.journal.sbe.BookSnapshotDecoder;
 import io.tickjournal.journal.sbe.MarketKind;
 import io.tickjournal.journal.sbe.MessageHeaderDecoder;
@@ -221,52 +220,6 @@ class VenueSimulatorIngestTest
         return out;
     }
 
-    /** The book of one instrument rebuilt from the journal alone, as exact decimals. */
-    private static Map<String, Map<BigDecimal, BigDecimal>> rebuild(final List<UnsafeBuffer> records, final int instrumentId, final int sizeExp)
-    {
-        final TreeMap<BigDecimal, BigDecimal> bids = new TreeMap<>();
-        final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
-        final MessageHeaderDecoder header = new MessageHeaderDecoder();
-        final BookSnapshotDecoder snapshot = new BookSnapshotDecoder();
-        final BookDeltaDecoder delta = new BookDeltaDecoder();
-        for (final UnsafeBuffer r : records)
-        {
-            if (Records.instrumentId(r, 0) != instrumentId)
-            {
-                continue;
-            }
-            final int template = Records.templateId(r, 0);
-            if (template == BookSnapshotDecoder.TEMPLATE_ID)
-            {
-                snapshot.wrapAndApplyHeader(r, 0, header);
-                bids.clear();
-                asks.clear();
-                snapshot.bids().forEach(l -> apply(bids, l.price(), l.size(), sizeExp));
-                snapshot.asks().forEach(l -> apply(asks, l.price(), l.size(), sizeExp));
-            }
-            else if (template == BookDeltaDecoder.TEMPLATE_ID)
-            {
-                delta.wrapAndApplyHeader(r, 0, header);
-                delta.bids().forEach(l -> apply(bids, l.price(), l.size(), sizeExp));
-                delta.asks().forEach(l -> apply(asks, l.price(), l.size(), sizeExp));
-            }
-        }
-        return Map.of("bids", bids, "asks", asks);
-    }
-
-    private static void apply(final TreeMap<BigDecimal, BigDecimal> side, final long price, final long size, final int sizeExp)
-    {
-        final BigDecimal p = BigDecimal.valueOf(price, 8).stripTrailingZeros();
-        if (size == 0)
-        {
-            side.remove(p);
-        }
-        else
-        {
-            side.put(p, BigDecimal.valueOf(size, sizeExp).stripTrailingZeros());
-        }
-    }
-
     /** The simulator's own book of a symbol (its market model, not a message), as exact decimals. */
     private Map<String, Map<BigDecimal, BigDecimal>> venueBook(final String symbol)
     {
@@ -313,8 +266,8 @@ class VenueSimulatorIngestTest
         await("trades caught up", () -> counters().trades >= sent.size());
         final FeedCounters counters = counters();
         final List<UnsafeBuffer> records = journal();
-        assertEquals(btc, rebuild(records, 1, sizeUnitDecimals), "the book rebuilt from the journal alone equals the venue's");
-        assertEquals(eth, rebuild(records, 2, sizeUnitDecimals));
+        assertEquals(btc, JournalContents.book(records, 1), "the book rebuilt from the journal alone equals the venue's");
+        assertEquals(eth, JournalContents.book(records, 2));
         assertEquals(0, counters.bookGaps);
         final List<Long> journaled = journaledTrades(records, 1);
         if (!name.equals("bybit-linear"))
@@ -356,7 +309,7 @@ class VenueSimulatorIngestTest
         assertEquals(2, Collections.frequency(statuses(records, 1), "RESYNCED"), "joined, then resynced once");
         assertFalse(statuses(records, 2).contains("GAP_DETECTED"), "the other instrument saw no gap");
         assertEquals(1, Collections.frequency(statuses(records, 2), "RESYNCED"));
-        assertEquals(btc, rebuild(records, 1, sizeUnitDecimals), "the resynced book equals the venue's");
+        assertEquals(btc, JournalContents.book(records, 1), "the resynced book equals the venue's");
     }
 
     @Test
@@ -378,7 +331,7 @@ class VenueSimulatorIngestTest
         assertEquals(0, counters.bookGaps, "neither the keep-alive nor the reset is a gap");
         assertFalse(statuses(records, 1).contains("GAP_DETECTED"));
         assertEquals(1, Collections.frequency(statuses(records, 1), "RESYNCED"), "no resync");
-        assertEquals(btc, rebuild(records, 1, sizeUnitDecimals));
+        assertEquals(btc, JournalContents.book(records, 1));
     }
 
     private static boolean hasRepeat(final List<Long> ids)
@@ -422,7 +375,7 @@ class VenueSimulatorIngestTest
         assertFalse(statuses(records, 1).contains("GAP_DETECTED"));
         assertTrue(JournalContents.ofTemplate(records, BookSnapshotDecoder.TEMPLATE_ID).stream()
             .filter(r -> Records.instrumentId(r, 0) == 1).count() >= 2, "the reset snapshot was journaled");
-        assertEquals(btc, rebuild(records, 1, sizeUnitDecimals));
+        assertEquals(btc, JournalContents.book(records, 1));
     }
 
     @ParameterizedTest
