@@ -307,30 +307,13 @@ public abstract class JsonFrameParser implements VenueParser
             final char[] chars = json.getTextCharacters();
             final int start = json.getTextOffset();
             final int length = json.getTextLength();
-            long value = 0;
-            boolean negative = false;
-            int i = 0;
-            if (length > 0 && chars[start] == '-')
-            {
-                negative = true;
-                i = 1;
-            }
-            if (i == length || length - i > 19)
+            final boolean negative = length > 0 && chars[start] == '-';
+            final long value = negative ? digitsOf(chars, start + 1, length - 1) : digitsOf(chars, start, length);
+            if (value == Records.NULL_LONG)
             {
                 badLong = true;
                 error(field, ParseError.BAD_FIELD);
                 return Records.NULL_LONG;
-            }
-            for (; i < length; i++)
-            {
-                final int d = chars[start + i] - '0';
-                if (d < 0 || d > 9 || value > (Long.MAX_VALUE - d) / 10)
-                {
-                    badLong = true;
-                    error(field, ParseError.BAD_FIELD);
-                    return Records.NULL_LONG;
-                }
-                value = value * 10 + d;
             }
             return negative ? -value : value;
         }
@@ -360,9 +343,12 @@ public abstract class JsonFrameParser implements VenueParser
         {
             return Records.NULL_LONG;
         }
-        final char[] chars = json.getTextCharacters();
-        final int start = json.getTextOffset();
-        final int length = json.getTextLength();
+        return digitsOf(json.getTextCharacters(), json.getTextOffset(), json.getTextLength());
+    }
+
+    /** 1 to 19 ASCII digits that fit a long, or {@link Records#NULL_LONG}. */
+    private static long digitsOf(final char[] chars, final int start, final int length)
+    {
         if (length == 0 || length > 19)
         {
             return Records.NULL_LONG;
