@@ -423,7 +423,8 @@ class SimulatorIngestTest
         start(false, BinanceSimulator.Options.defaults(false).withTradesPerSecond(200), EnumSet.of(Channel.TRADE),
             5_000, 3_600_000, 60_000);
         await("trades", () -> counters().trades > 20);
-        simulator.serverShutdown(2000);
+        // Binance closes a connection some time after the notice; 10 s leaves a loaded machine time to switch first.
+        simulator.serverShutdown(10_000);
         await("switched", () -> counters().rotations == 1);
         final long trades = counters().trades;
         await("more trades", () -> counters().trades > trades + 50);

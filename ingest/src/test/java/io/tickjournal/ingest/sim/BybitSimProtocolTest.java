@@ -176,7 +176,8 @@ class BybitSimProtocolTest
             simulator.pause(true);
             final List<Long> sent = simulator.recorder().bookIds("BTCUSDT");
             final long last = sent.get(sent.size() - 1);
-            client.await("caught up", f -> f.contains("orderbook") && f.contains("\"u\":" + last + ","));
+            // Wait on every frame received, not the unread ones: the last id may have arrived before the awaits above returned.
+            client.awaitReceived("caught up", frames -> lastBookId(frames) == last);
             // Rebuild from every book frame received, in order (the awaits above skipped some).
             bids.clear();
             asks.clear();
@@ -208,6 +209,18 @@ class BybitSimProtocolTest
             silent.closed().get(10, TimeUnit.SECONDS);
             assertFalse(pinging.closed().isDone(), "the pinging connection stays open");
         }
+    }
+
+    private static long lastBookId(final List<String> frames)
+    {
+        for (int i = frames.size() - 1; i >= 0; i--)
+        {
+            if (frames.get(i).contains("\"topic\":\"orderbook"))
+            {
+                return FixtureJson.tree(frames.get(i)).get("data").get("u").asLong();
+            }
+        }
+        return -1;
     }
 
     private Map<BigDecimal, BigDecimal> venue(final boolean bids)

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,6 +98,25 @@ final class WsClient implements AutoCloseable
             {
                 return frame;
             }
+        }
+    }
+
+    /**
+     * Wait until the frames received so far, read or not, satisfy a condition.
+     *
+     * @param what      what is awaited, for the failure message.
+     * @param condition tested on every frame received so far, in order.
+     */
+    void awaitReceived(final String what, final Predicate<List<String>> condition)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.test(received()))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 
