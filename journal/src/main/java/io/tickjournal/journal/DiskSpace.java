@@ -1,5 +1,6 @@
 package io.tickjournal.journal;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
@@ -31,12 +32,14 @@ public final class DiskSpace
 
     private final FileStore store;
     private final Path dir;
+    private final File file;
     private final long reserveBytes;
 
     private DiskSpace(final FileStore store, final Path dir, final long reserveBytes)
     {
         this.store = store;
         this.dir = dir;
+        this.file = dir.toFile();
         this.reserveBytes = reserveBytes;
     }
 
@@ -81,14 +84,9 @@ public final class DiskSpace
      */
     public long usableBytes()
     {
-        try
-        {
-            return store.getUsableSpace();
-        }
-        catch (final IOException ex)
-        {
-            return 0;
-        }
+        // File's statvfs returns a long and allocates nothing; FileStore.getUsableSpace() builds an
+        // attributes object per call, which made the writer allocate 48 bytes every 64 KiB appended.
+        return file.getUsableSpace();
     }
 
     /** @return bytes a writer keeps free. */
