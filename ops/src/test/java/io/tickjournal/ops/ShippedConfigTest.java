@@ -128,6 +128,40 @@ class ShippedConfigTest
         assertTrue(check.out.contains("'ping' every 20000 ms"), "OKX: text ping within 30 s\n" + check.out);
     }
 
+    @Test
+    void anOrderbookLevelGroupsEveryInstrumentOfAnUpbitFeedAtItsExponentAndIsRefusedWhereItCannotApply() throws Exception
+    {
+        final Path file = Fixtures.root().getParent().getParent().resolve("config/tickjournal.yaml");
+        final String shipped = Files.readString(file);
+        final String upbitLevel = "    orderbookLevel: 0           # Upbit's price grouping";
+        assertTrue(shipped.contains(upbitLevel));
+        final TickJournalConfig grouped = TickJournalConfig.parse(shipped.replace(upbitLevel, "    orderbookLevel: 10000 #"),
+            file.getParent());
+        for (final TickJournalConfig.Feed feed : grouped.feeds())
+        {
+            for (final io.tickjournal.ingest.InstrumentSpec spec : feed.feed().instruments())
+            {
+                // 10,000 won at each instrument's exponent (0 here), only on the feed that asked for it.
+                final java.math.BigDecimal expected = feed.partition().equals("upbit") ? new java.math.BigDecimal("10000") :
+                    java.math.BigDecimal.ZERO;
+                assertEquals(0, expected.compareTo(java.math.BigDecimal.valueOf(spec.priceGrouping(), -spec.priceExponent())),
+                    feed.partition() + " " + spec.venueSymbol());
+            }
+        }
+        refused(shipped.replace(upbitLevel, "    orderbookLevel: 0.5 #"), "feeds[8].orderbookLevel = '0.5': finer than KRW-BTC's priceExponent 0");
+        refused(shipped.replace(upbitLevel, "    orderbookLevel: -10 #"), "feeds[8].orderbookLevel = '-10': must not be negative");
+        refused(shipped.replace(upbitLevel, "    orderbookLevel: ten #"), "feeds[8].orderbookLevel = 'ten': not a decimal number");
+        refused(shipped.replace("    snapshotLimit: 1000         #", "    orderbookLevel: 10\n    snapshotLimit: 1000         #"),
+            "feeds[0].orderbookLevel = '10': binance-spot has no price grouping option");
+    }
+
+    private static void refused(final String yaml, final String expected)
+    {
+        final io.tickjournal.ops.config.ConfigException ex = org.junit.jupiter.api.Assertions.assertThrows(
+            io.tickjournal.ops.config.ConfigException.class, () -> TickJournalConfig.parse(yaml, Path.of(".")));
+        assertTrue(ex.getMessage().contains(expected), ex.getMessage() + " should contain " + expected);
+    }
+
     private static Set<String> urls(final FeedConfig feed)
     {
         final VenueProtocol protocol = VenueRegistry.byId(feed.venueId()).protocol();
