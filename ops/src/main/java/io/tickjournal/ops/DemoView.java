@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * terminal with every feed the demo runs (nine by default).
  * <p>
  * Laid out for a trader watching it: the pipeline's stages first (one line each, the per-venue
- * frame rates wrapped under the venues line), then one table row per instrument and venue,
+ * frame rates wrapped under the venues line; per second and in total: frames received, records
+ * journaled, multicast, copied to the replica and delivered in order by the tailer), then one table row per instrument and venue,
  * grouped by instrument (spot and perpetual apart, as the cross-venue features group them), so
  * the venues of one instrument sit under each other and their prices can be compared down a
  * column. The best bid and ask across an instrument's venues are marked in place ({@code *} on
@@ -130,13 +131,13 @@ final class DemoView
         lines.add((first ? String.format("%-7s %,9d %,11d ", "venues", s.simFrames - p.simFrames, s.simFrames) : NOTES_INDENT) +
             rates);
         lines.add(stage("ingest", s.ingestRecords - p.ingestRecords, s.ingestRecords, String.format(
-            "journaled; malformed %,d, bad values %,d, book gaps %,d, resyncs %,d, rotations %,d", s.malformed, s.badValues,
+            "malformed %,d, bad values %,d, book gaps %,d, resyncs %,d, rotations %,d", s.malformed, s.badValues,
             s.bookGaps, s.resyncs, s.rotations)));
         lines.add(stage("bridge", s.messages - p.messages, s.messages, String.format("multicast in %,d packets; loss injected %.2f%%",
             s.packets, loss * 100)));
         lines.add(stage("replica", s.replicated - p.replicated, s.replicated, "copied to the replica"));
         lines.add(stage("tailer", s.delivered - p.delivered, s.delivered, String.format(
-            "in order; gaps %,d, repaired %,d (replica %,d, re-request %,d, tcp %,d), slowest %s", s.gaps, s.repairs,
+            "gaps %,d repaired %,d (replica %,d re-request %,d tcp %,d) slowest %s", s.gaps, s.repairs,
             s.fromReplica, s.byRerequest, s.byTcp, duration(s.maxRepairNs))));
         if (latency != null && latency.getTotalCount() > 0)
         {
@@ -151,14 +152,14 @@ final class DemoView
         return String.format("%-7s %,9d %,11d %s", name, perSecond, total, notes);
     }
 
-    /** A duration at a width that stays short: µs below a millisecond, then ms, then s. */
+    /** A duration at a width that stays short: µs below a millisecond, ms below a second, then s. */
     static String duration(final long ns)
     {
         if (ns < 1_000_000L)
         {
             return (ns / 1_000) + " us";
         }
-        return ns < 10_000_000_000L ? String.format("%.1f ms", ns / 1e6) : String.format("%.1f s", ns / 1e9);
+        return ns < 1_000_000_000L ? String.format("%.1f ms", ns / 1e6) : String.format("%.2f s", ns / 1e9);
     }
 
     /** The table's rows, one list per instrument group (its venues under each other), groups in name order. */

@@ -46,11 +46,17 @@ class DemoViewTest
         final Map<String, DemoCommand.Row> rows = rows(venues, 1);
         final DemoView view = new DemoView(venues, 0.002);
 
-        final List<String> frame = view.render(wide(venues.size(), 2), wide(venues.size(), 1), 123_456_000_000_000L, latency(),
+        final List<String> frame = view.render(wide(venues.size(), 1), wide(venues.size(), 2), 123_456_000_000_000L, latency(),
             rows.values(), longEvents());
 
         assertFits(frame);
         final String text = String.join("\n", frame);
+        // No stage line was cut at the right edge: each ends with its last number.
+        assertTrue(text.contains("rotations 9,999\n"), text);
+        assertTrue(text.contains(" slowest 123.46 s\n"), text);
+        assertTrue(text.contains("loss injected 0.20%\n"), text);
+        assertTrue(text.contains(" max 21.14 s (2)\n"), text);
+        assertTrue(text.contains("bithumb 49,382,716\n"), "the last venue's rate ends its line: " + text);
         for (final SimulatedVenue venue : venues)
         {
             assertTrue(text.contains(venue.label() + " "), "frames/s of " + venue.label() + ":\n" + text);
@@ -66,7 +72,7 @@ class DemoViewTest
         final List<SimulatedVenue> venues = SimulatedVenue.DEFAULT;
         // okx-spot's BTC-USDT bid is raised above binance-spot's ask: the group is crossed, okx holds the best bid.
         final Map<String, DemoCommand.Row> rows = rows(venues, 1);
-        final List<String> frame = new DemoView(venues, 0).render(wide(venues.size(), 2), wide(venues.size(), 1), 1, null,
+        final List<String> frame = new DemoView(venues, 0).render(wide(venues.size(), 1), wide(venues.size(), 2), 1, null,
             rows.values(), List.of());
         assertFits(frame);
 
@@ -101,7 +107,7 @@ class DemoViewTest
         final Set<String> seen = new HashSet<>();
         for (int frame = 0; frame < 4 * DemoView.PAGE_SECONDS; frame++)
         {
-            final List<String> lines = view.render(wide(venues.size(), 2), wide(venues.size(), 1), frame, latency(), rows.values(),
+            final List<String> lines = view.render(wide(venues.size(), 1), wide(venues.size(), 2), frame, latency(), rows.values(),
                 longEvents());
             assertFits(lines);
             for (final String line : lines)
@@ -283,32 +289,35 @@ class DemoViewTest
         engine.onRecord(1, ++sequence, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + trade.encodedLength());
     }
 
-    /** Counters wider than any short run shows: billions of records, thousands of gaps. */
-    private static DemoCommand.Snapshot wide(final int venues, final long scale)
+    /**
+     * Counters as a demo left running for a day or two could show (near a billion records, thousands
+     * of gaps), divided by {@code divisor} (the second before).
+     */
+    private static DemoCommand.Snapshot wide(final int venues, final long divisor)
     {
         final DemoCommand.Snapshot s = new DemoCommand.Snapshot(venues);
-        final long big = 9_876_543_210L * scale;
+        final long big = 987_654_321L / divisor;
         s.simFrames = big;
         s.ingestFrames = big;
         s.ingestRecords = big;
-        s.malformed = 12_345 * scale;
-        s.badValues = 12_345 * scale;
-        s.bookGaps = 99_999 * scale;
-        s.resyncs = 99_999 * scale;
-        s.rotations = 9_999 * scale;
+        s.malformed = 12_345 / divisor;
+        s.badValues = 12_345 / divisor;
+        s.bookGaps = 99_999 / divisor;
+        s.resyncs = 99_999 / divisor;
+        s.rotations = 9_999 / divisor;
         s.packets = big / 3;
         s.messages = big;
         s.delivered = big;
-        s.gaps = 99_999 * scale;
-        s.repairs = 99_999 * scale;
-        s.fromReplica = 99_999 * scale;
-        s.byRerequest = 999_999 * scale;
-        s.byTcp = 99_999 * scale;
+        s.gaps = 9_999 / divisor;
+        s.repairs = 9_999 / divisor;
+        s.fromReplica = 99_999 / divisor;
+        s.byRerequest = 999_999 / divisor;
+        s.byTcp = 9_999 / divisor;
         s.maxRepairNs = 123_456_789_000L;
         s.replicated = big;
         for (int i = 0; i < venues; i++)
         {
-            s.perVenueFrames[i] = 987_654_321L * scale;
+            s.perVenueFrames[i] = 98_765_432L / divisor;
         }
         return s;
     }
