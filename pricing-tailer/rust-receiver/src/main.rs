@@ -429,6 +429,11 @@ fn decode(message: &[u8]) -> String {
                 d.price_exponent(),
                 d.size_exponent()
             ));
+            // Schema version 2: the book's price grouping (a version 1 record reads as the null value: none).
+            let grouping = d.price_grouping();
+            if grouping != 0 && grouping != NULL_LONG {
+                line.push_str(&format!(" grouping={}", decimal(grouping, d.price_exponent())));
+            }
             let venue_symbol = d.venue_symbol_decoder();
             let canonical_symbol = d.canonical_symbol_decoder();
             line.push_str(&format!(

@@ -238,7 +238,8 @@ public final class FeedJournal implements AutoCloseable
     }
 
     /**
-     * Write an instrument's definition (each day's cycle then starts with it).
+     * Write an instrument's definition (each day's cycle then starts with it), with the price
+     * grouping its book is subscribed with (0 = none).
      *
      * @param spec          the instrument.
      * @param receiveTimeNs now.
@@ -257,6 +258,7 @@ public final class FeedJournal implements AutoCloseable
             .marketKind(spec.marketKind())
             .priceExponent((byte)spec.priceExponent())
             .sizeExponent((byte)spec.sizeExponent())
+            .priceGrouping(spec.priceGrouping())
             .venueSymbol(spec.venueSymbol())
             .canonicalSymbol(spec.canonicalSymbol());
         return append(controlBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength());

@@ -11,9 +11,13 @@ import io.tickjournal.journal.sbe.MarketKind;
  * @param marketKind      spot, perpetual, ...
  * @param priceExponent   prices are stored as mantissas at this exponent (e.g. -8).
  * @param sizeExponent    sizes are stored as mantissas at this exponent.
+ * @param priceGrouping   the venue's price grouping its book is subscribed with (Upbit's orderbook
+ *                        {@code level}), a mantissa at {@code priceExponent}; 0 = none. Recorded in the
+ *                        instrument's definition, so a reader knows the book's prices are grouped.
  */
 public record InstrumentSpec(
-    int instrumentId, String venueSymbol, String canonicalSymbol, MarketKind marketKind, int priceExponent, int sizeExponent)
+    int instrumentId, String venueSymbol, String canonicalSymbol, MarketKind marketKind, int priceExponent, int sizeExponent,
+    long priceGrouping)
 {
     public InstrumentSpec
     {
@@ -29,5 +33,37 @@ public record InstrumentSpec(
         {
             throw new IllegalArgumentException("exponents must be within -18..0: " + priceExponent + ", " + sizeExponent);
         }
+        if (priceGrouping < 0)
+        {
+            throw new IllegalArgumentException("priceGrouping must not be negative: " + priceGrouping);
+        }
+    }
+
+    /**
+     * An instrument whose book is not grouped (every venue but a grouped Upbit-family feed).
+     *
+     * @param instrumentId    see the record.
+     * @param venueSymbol     see the record.
+     * @param canonicalSymbol see the record.
+     * @param marketKind      see the record.
+     * @param priceExponent   see the record.
+     * @param sizeExponent    see the record.
+     */
+    public InstrumentSpec(
+        final int instrumentId, final String venueSymbol, final String canonicalSymbol, final MarketKind marketKind,
+        final int priceExponent, final int sizeExponent)
+    {
+        this(instrumentId, venueSymbol, canonicalSymbol, marketKind, priceExponent, sizeExponent, 0);
+    }
+
+    /**
+     * A copy subscribed with a price grouping.
+     *
+     * @param grouping the grouping, a mantissa at {@link #priceExponent()} (0 = none).
+     * @return the copy.
+     */
+    public InstrumentSpec withPriceGrouping(final long grouping)
+    {
+        return new InstrumentSpec(instrumentId, venueSymbol, canonicalSymbol, marketKind, priceExponent, sizeExponent, grouping);
     }
 }

@@ -63,7 +63,7 @@ public final class VenueFeedHandler implements FeedHandler
     /**
      * @param config   the feed.
      * @param journal  where records go.
-     * @param protocol the venue's protocol.
+     * @param protocol the venue's protocol (configured for the feed's instruments, see {@link VenueProtocol#configuredFor}).
      */
     public VenueFeedHandler(final FeedConfig config, final FeedJournal journal, final VenueProtocol protocol)
     {
@@ -73,7 +73,7 @@ public final class VenueFeedHandler implements FeedHandler
         }
         this.config = config;
         this.journal = journal;
-        this.protocol = protocol;
+        this.protocol = protocol.configuredFor(config.instruments());
         this.instruments = new InstrumentTable(config.instruments(), protocol.caseInsensitiveSymbols());
         this.parser = protocol.newParser();
         this.encoder = new RecordEncoder(config.venueId());

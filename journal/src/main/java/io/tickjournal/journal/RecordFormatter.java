@@ -142,8 +142,14 @@ public final class RecordFormatter
                 definition.wrap(buffer, body, block, version);
                 sb.append(' ').append(definition.marketKind())
                     .append(" pexp=").append(definition.priceExponent())
-                    .append(" sexp=").append(definition.sizeExponent())
-                    .append(" symbol=").append(definition.venueSymbol())
+                    .append(" sexp=").append(definition.sizeExponent());
+                final long grouping = definition.priceGrouping();
+                if (grouping != 0 && grouping != InstrumentDefinitionDecoder.priceGroupingNullValue())
+                {
+                    sb.append(" grouping=");
+                    Decimals.appendTo(sb, grouping, definition.priceExponent());
+                }
+                sb.append(" symbol=").append(definition.venueSymbol())
                     .append(" canonical=").append(definition.canonicalSymbol());
                 break;
             case VenueStatusDecoder.TEMPLATE_ID:

@@ -79,7 +79,7 @@ public final class RecordValidator
         {
             return UNKNOWN_TEMPLATE;
         }
-        if (blockLength != expectedBlock)
+        if (blockLength != expectedBlock && blockLength != earlierBlockLengthOf(templateId))
         {
             return WRONG_BLOCK_LENGTH;
         }
@@ -174,6 +174,21 @@ public final class RecordValidator
             case VenueStatusDecoder.TEMPLATE_ID: return 1;
             default: return 0;
         }
+    }
+
+    /** InstrumentDefinition's block in schema version 1, before {@code priceGrouping} (version 2) was added at its end. */
+    static final int INSTRUMENT_DEFINITION_V1_BLOCK_LENGTH = 43;
+
+    /**
+     * The block length an earlier schema version gave a template, so records journaled before a
+     * field was added stay valid (their decoders read them at the version in their header).
+     *
+     * @param templateId a template id.
+     * @return the earlier length, or -1 when the template's block never changed.
+     */
+    public static int earlierBlockLengthOf(final int templateId)
+    {
+        return templateId == InstrumentDefinitionDecoder.TEMPLATE_ID ? INSTRUMENT_DEFINITION_V1_BLOCK_LENGTH : -1;
     }
 
     /**

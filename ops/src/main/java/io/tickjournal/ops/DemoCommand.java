@@ -57,7 +57,7 @@ import java.util.function.Supplier;
 
 /**
  * Everything on one machine on loopback: a simulator per venue (Binance, Bybit, OKX: spot and
- * perpetual each), ingest, the journal,
+ * perpetual each; Coinbase, Upbit, Bithumb), ingest, the journal,
  * the replication source, the multicast bridge (with injected packet loss, so repair is visible)
  * and the pricing tailer with its replica, books and features; a live view once a second.
  */
@@ -88,11 +88,11 @@ public final class DemoCommand implements Callable<Integer>
     private final Map<String, Row> rows = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(3_600_000_000_000L, 3);
 
-    /** What runs by default (see {@link SimulatedVenue#DEFAULT}: six feeds fit a 120x40 view). */
+    /** What runs by default: every venue of {@link SimulatedVenue#ALL} (the view fits them in 120x40, see {@link DemoView}). */
     static final List<SimulatedVenue> VENUES = SimulatedVenue.DEFAULT;
 
-    @Option(names = "--venues", split = ",", description = "venues to simulate and ingest (default: " +
-        "binance-spot, binance-usdm, bybit-spot, bybit-linear, okx-spot, okx-swap; also coinbase, upbit, bithumb)")
+    @Option(names = "--venues", split = ",", description = "venues to simulate and ingest (default: all nine: " +
+        "binance-spot, binance-usdm, bybit-spot, bybit-linear, okx-spot, okx-swap, coinbase, upbit, bithumb)")
     List<String> venueNames;
 
     /** The venues this run simulates and ingests ({@code --venues}, default {@link SimulatedVenue#DEFAULT}). */
@@ -191,6 +191,18 @@ public final class DemoCommand implements Callable<Integer>
         };
     }
 
+    /**
+     * A row's name in the view: {@code <venue> <canonical>[-KIND]}. The kind is part of it: spot and
+     * the perpetual are different instruments (and cross-venue groups).
+     *
+     * @param instrument the instrument.
+     * @return its name.
+     */
+    static String rowName(final FeatureEngine.Instrument instrument)
+    {
+        return Venues.name(instrument.venueId()) + " " + instrument.canonical() + kindSuffix(instrument.marketKind());
+    }
+
     private static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0))
@@ -271,9 +283,7 @@ public final class DemoCommand implements Callable<Integer>
                 Row row = rows.get(key);
                 if (row == null)
                 {
-                    // The kind is part of the name: spot and the perpetual are different instruments (and cross-venue groups).
-                    row = rows.computeIfAbsent(key, k -> new Row(Venues.name(instrument.venueId()) + " " + instrument.canonical() +
-                        kindSuffix(instrument.marketKind())));
+                    row = rows.computeIfAbsent(key, k -> new Row(rowName(instrument)));
                 }
                 row.write(features);
             };
@@ -459,75 +469,30 @@ public final class DemoCommand implements Callable<Integer>
     }
 
     private Histogram interval;
+    private DemoView demoView;
 
+    /** One frame of the live view ({@link DemoView}): redrawn in place on a terminal, printed plain otherwise. */
     private void render(final PrintStream out, final boolean redraw, final Snapshot s, final Snapshot p, final long elapsedNs,
         final List<String> log)
     {
         interval = latency.getIntervalHistogram(interval);
-        final StringBuilder b = new StringBuilder(4096);
+        if (demoView == null)
+        {
+            demoView = new DemoView(venues, loss);
+        }
+        final List<String> recent;
+        synchronized (log)
+        {
+            recent = new ArrayList<>(log.subList(Math.max(0, log.size() - DemoView.RECENT_EVENTS), log.size()));
+        }
+        final StringBuilder b = new StringBuilder(8192);
         if (redraw)
         {
             b.append("\033[H\033[2J");
         }
-        b.append(String.format("tickjournal demo  %ds  (Ctrl-C to stop)%n", elapsedNs / 1_000_000_000L));
-        b.append(String.format("%-10s %10s %10s   %s%n", "stage", "per second", "total", "notes"));
-        // The per-venue rates on lines of their own, wrapped to stay within 120 columns.
-        b.append(String.format("%-10s %,10d %,10d   frames received%n", "venues", s.simFrames - p.simFrames, s.simFrames));
-        final StringBuilder perVenue = new StringBuilder("           ");
-        for (int i = 0; i < venues.size(); i++)
+        for (final String line : demoView.render(s, p, elapsedNs, interval, rows.values(), recent))
         {
-            final String one = String.format("%s %,d/s   ", venues.get(i).label(), s.perVenueFrames[i] - p.perVenueFrames[i]);
-            if (perVenue.length() + one.length() > 118)
-            {
-                b.append(perVenue.toString().stripTrailing()).append(System.lineSeparator());
-                perVenue.setLength(0);
-                perVenue.append("           ");
-            }
-            perVenue.append(one);
-        }
-        b.append(perVenue.toString().stripTrailing()).append(System.lineSeparator());
-        b.append(String.format("%-10s %,10d %,10d   records journaled; malformed %d, bad values %d, book gaps %d, resyncs %d, " +
-            "rotations %d%n", "ingest", s.ingestRecords - p.ingestRecords, s.ingestRecords, s.malformed, s.badValues, s.bookGaps,
-            s.resyncs, s.rotations));
-        b.append(String.format("%-10s %,10d %,10d   records multicast in %,d packets (loss injected: %.2f%%)%n", "bridge",
-            s.messages - p.messages, s.messages, s.packets, loss * 100));
-        b.append(String.format("%-10s %,10d %,10d   records copied to the replica%n", "replica", s.replicated - p.replicated,
-            s.replicated));
-        b.append(String.format("%-10s %,10d %,10d   records in order; gaps %d, repaired %d (replica %d, re-request %d, tcp %d), " +
-            "slowest repair %.1f ms%n", "tailer", s.delivered - p.delivered, s.delivered, s.gaps, s.repairs, s.fromReplica,
-            s.byRerequest, s.byTcp, s.maxRepairNs / 1e6));
-        if (interval.getTotalCount() > 0)
-        {
-            b.append(String.format("latency    venue frame received -> features out: p50 %s  p99 %s  p99.9 %s  max %s (%,d samples)%n",
-                BenchSupport.micros(interval.getValueAtPercentile(50)), BenchSupport.micros(interval.getValueAtPercentile(99)),
-                BenchSupport.micros(interval.getValueAtPercentile(99.9)), BenchSupport.micros(interval.getMaxValue()),
-                interval.getTotalCount()));
-        }
-        b.append(String.format("%n%-26s %12s %12s %13s %8s %12s %8s %12s %9s %9s %7s%n", "instrument", "bid", "ask", "mid", "spread",
-            "microprice", "imb", "vwap 10s", "tfi 10s", "rv 10s", "trades"));
-        final java.util.TreeMap<String, String[]> shown = new java.util.TreeMap<>();
-        rows.values().forEach(row -> shown.put(row.name, row.read()));
-        shown.forEach((name, v) -> b.append(String.format("%-26s %12s %12s %13s %8s %12s %8s %12s %9s %9s %7s%n", name, v[0], v[1],
-            v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])));
-        b.append(String.format("%ncross-venue best bid / offer (from each venue's latest whole book):%n"));
-        final java.util.Set<String> seen = new java.util.TreeSet<>();
-        shown.forEach((name, v) ->
-        {
-            final String canonical = name.substring(name.indexOf(' ') + 1);
-            if (seen.add(canonical) && !"-".equals(v[10]) && !"-".equals(v[11]))
-            {
-                b.append(String.format("  %-14s bid %12s  ask %12s%n", canonical, v[10], v[11]));
-            }
-        });
-        final List<String> recent;
-        synchronized (log)
-        {
-            recent = new ArrayList<>(log.subList(Math.max(0, log.size() - 4), log.size()));
-        }
-        if (!recent.isEmpty())
-        {
-            b.append(String.format("%nrecent events:%n"));
-            recent.forEach(line -> b.append("  ").append(line).append(System.lineSeparator()));
+            b.append(line).append(System.lineSeparator());
         }
         out.print(b);
         out.flush();

@@ -163,6 +163,51 @@ final class RoleCommands
         }
     }
 
+    /**
+     * What a feed connects to and the limits it keeps, as {@code check-config} prints them.
+     *
+     * @param feed the feed.
+     * @return one line: the WebSocket URLs (base and the protocol's paths), then the limits.
+     */
+    static String limits(final io.tickjournal.ingest.FeedConfig feed)
+    {
+        final io.tickjournal.ingest.venue.VenueProtocol protocol =
+            io.tickjournal.ingest.venue.VenueRegistry.byId(feed.venueId()).protocol();
+        final java.util.Set<String> urls = new java.util.TreeSet<>();
+        for (final io.tickjournal.ingest.Channel channel : feed.channels())
+        {
+            if (protocol.supports(channel))
+            {
+                urls.add(url(feed.webSocketUri(), protocol.path(channel)));
+            }
+        }
+        final io.tickjournal.ingest.venue.Keepalive keepalive = protocol.keepalive();
+        return String.format("urls %s; %d streams/connection, %d streams/request, %d messages/s, %d requests/h, age %d s, " +
+            "subscribe within %d ms, keep-alive %s", String.join(" ", urls), feed.streamsPerConnection(), feed.argsPerRequest(),
+            feed.controlMessagesPerSecond(), feed.requestsPerHour(), feed.maxConnectionAgeNs() / 1_000_000_000L,
+            feed.subscribeTimeoutNs() / 1_000_000L,
+            switch (keepalive.kind())
+            {
+                case NONE -> "none sent (the venue pings, or a subscribed channel keeps it open)";
+                case WEBSOCKET_PING -> "WebSocket ping every " + feed.keepaliveIntervalNs() / 1_000_000L + " ms";
+                case MESSAGE -> "'" + keepalive.text() + "' every " + feed.keepaliveIntervalNs() / 1_000_000L + " ms";
+            });
+    }
+
+    /**
+     * A base URI and a path as one URL (a path of {@code /} adds nothing).
+     *
+     * @param base the feed's WebSocket base.
+     * @param path the protocol's path for a channel.
+     * @return the URL.
+     */
+    static String url(final java.net.URI base, final String path)
+    {
+        final String text = base.toString();
+        final String trimmed = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        return "/".equals(path) ? trimmed : trimmed + path;
+    }
+
     @Command(name = "check-config", mixinStandardHelpOptions = true,
         description = "Load a config file and print what it means, or the first bad key, its value and why.")
     static final class CheckConfigCommand implements Callable<Integer>
@@ -181,6 +226,7 @@ final class RoleCommands
                 System.out.printf("feed      %s (%s, code %s) %s + %s, %d instruments, channels %s, multicast %s%n", f.partition(),
                     io.tickjournal.journal.Venues.name(f.feed().venueId()), f.code(), f.feed().webSocketUri(), f.feed().restUri(),
                     f.feed().instruments().size(), f.feed().channels(), f.group());
+                System.out.println("          " + limits(f.feed()));
             }
             System.out.printf("bridge    %s ttl %d, idle %s, cpu %d, re-request %s%n", c.bridge().interfaceName(), c.bridge().ttl(),
                 c.bridge().idle(), c.bridge().cpu(), c.bridge().retransmit());

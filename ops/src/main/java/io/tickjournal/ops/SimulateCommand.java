@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
         "gap VENUE [SYMBOL] | shutdown VENUE | stall VENUE | drop VENUE | down VENUE [SECONDS] | pause VENUE | resume VENUE.")
 public final class SimulateCommand implements Callable<Integer>
 {
-    @Option(names = "--venues", split = ",", description = "venues to simulate (default: the demo's six; coinbase, upbit, bithumb by name)")
+    @Option(names = "--venues", split = ",", description = "venues to simulate (default: the demo's nine)")
     List<String> venueNames;
 
     @Option(names = "--port", defaultValue = "0",

@@ -128,11 +128,10 @@ public record SimulatedVenue(String partition, int venueId, String code, String 
             Fault.BOOK_GAP));
 
     /**
-     * What runs when no venue is named: the first six of {@link #ALL}. With all nine the demo's view is
-     * 45 lines and its venues row about 200 columns, past a 120x40 terminal; Coinbase, Upbit and
-     * Bithumb are added by naming them ({@code --venues}).
+     * What runs when no venue is named: all of {@link #ALL} (the demo's view groups them by
+     * instrument to fit 120x40, see {@code DemoView}).
      */
-    public static final List<SimulatedVenue> DEFAULT = ALL.subList(0, 6);
+    public static final List<SimulatedVenue> DEFAULT = ALL;
 
     /**
      * The venues named, in the order given, or the {@link #DEFAULT} ones.

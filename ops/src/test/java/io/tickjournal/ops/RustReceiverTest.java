@@ -100,7 +100,8 @@ class RustReceiverTest
         assertEquals(1000, count(expected, " Trade ") + count(expected, " BookDelta "), "trades and deltas as written");
         assertEquals(2, count(expected, " TopOfBook "), "tops of book as written");
         assertEquals(2, count(expected, " VenueStatus "), "statuses as written");
-        assertTrue(count(expected, " InstrumentDefinition ") >= 2, "each day begins with its definitions");
+        assertTrue(count(expected, " InstrumentDefinition ") >= 4, "each day begins with its definitions");
+        assertEquals(2, count(expected, " grouping=10.00 "), "the grouped definition, each day");
         assertEquals(expected, result.stdout, result.stderr);
         assertTrue(result.stderr.contains("SESSION BS20261125 day=2026-11-25"), result.stderr);
         assertTrue(result.stderr.contains("SESSION BS20261126 day=2026-11-26"), result.stderr);
@@ -153,6 +154,7 @@ class RustReceiverTest
         {
             final long start = TradingDay.startNs(DAY + 1) - 600_000L;
             writer.append(buffer, 0, market.encodeDefinition(buffer, 0, start - 10, "BTCUSDT", "BTC-USDT"));
+            writer.append(buffer, 0, encodeGroupedDefinition(buffer, start - 9));
             for (int i = 0; i < 1000; i++)
             {
                 final long t = start + i * 1000L; // the day rolls at i = 600
@@ -169,6 +171,17 @@ class RustReceiverTest
             }
         }
         return partition;
+    }
+
+    /** A definition of schema version 2 with a price grouping (10.00 at exponent -2), as a grouped Upbit book has. */
+    private static int encodeGroupedDefinition(final ExpandableDirectByteBuffer buffer, final long t)
+    {
+        final io.tickjournal.journal.sbe.InstrumentDefinitionEncoder definition =
+            new io.tickjournal.journal.sbe.InstrumentDefinitionEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder());
+        definition.receiveTimeNs(t).eventTimeNs(Records.NULL_LONG).venueSeq(Records.NULL_LONG).rawIndex(Records.NULL_LONG)
+            .venueId(1).flags(0).instrumentId(2).marketKind(io.tickjournal.journal.sbe.MarketKind.SPOT)
+            .priceExponent((byte)-2).sizeExponent((byte)-8).priceGrouping(1000).venueSymbol("KRW-BTC").canonicalSymbol("BTC-KRW");
+        return MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength();
     }
 
     private static int encodeTopOfBook(final ExpandableDirectByteBuffer buffer, final long t)

@@ -210,7 +210,8 @@ class SubcommandsTest
     {
         final Path repo = Fixtures.root().getParent().getParent();
         final TickJournalConfig shipped = TickJournalConfig.load(repo.resolve("config/tickjournal.yaml"));
-        assertEquals(List.of("binance-spot", "binance-usdm", "bybit-spot", "bybit-linear", "okx-spot", "okx-swap"),
+        assertEquals(List.of("binance-spot", "binance-usdm", "bybit-spot", "bybit-linear", "okx-spot", "okx-swap", "coinbase", "bithumb",
+            "upbit"),
             shipped.feeds().stream().map(TickJournalConfig.Feed::partition).toList(), "every venue with a simulator, live endpoints");
         assertEquals("wss://stream.binance.com:9443", shipped.feeds().get(0).feed().webSocketUri().toString());
         assertEquals(24L * 3600 * 1_000_000_000L, shipped.feeds().get(0).feed().maxConnectionAgeNs());

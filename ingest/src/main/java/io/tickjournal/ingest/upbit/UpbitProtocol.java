@@ -16,6 +16,7 @@ import io.tickjournal.ingest.venue.VenueProtocol;
 import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -39,8 +40,10 @@ import java.util.List;
  * <li>{@code sequential_id} is unique but not ordered: duplicates across a rotation's two connections
  * are dropped by a set of recent ids ({@link RecentIds}); no gap can be seen in such ids.</li>
  * <li>Price grouping ({@code level}, KRW markets) is a subscription option, off by default; with a
- * level the venue sends grouped prices, so such a feed's instruments need a price exponent that
- * holds them (see {@link #UpbitProtocol(int, int)}).</li>
+ * level the venue sends grouped prices. A feed asks for it through its instruments' price grouping
+ * ({@link InstrumentSpec#priceGrouping()}, the config's {@code orderbookLevel}), which the feed also
+ * journals in each instrument's definition; the level belongs to the request's one orderbook part,
+ * so every instrument of the feed has the same one ({@link #configuredFor}).</li>
  * </ul>
  */
 public final class UpbitProtocol implements VenueProtocol
@@ -50,7 +53,8 @@ public final class UpbitProtocol implements VenueProtocol
     private static final int RECENT_TRADE_IDS = 8192;
 
     private final int venueId;
-    private final int orderbookLevel;
+    /** The orderbook's {@code level} as JSON number text, or null for none. */
+    private final String orderbookLevel;
 
     /**
      * @param venueId        {@link Venues#UPBIT} or {@link Venues#BITHUMB}.
@@ -58,12 +62,43 @@ public final class UpbitProtocol implements VenueProtocol
      */
     public UpbitProtocol(final int venueId, final int orderbookLevel)
     {
+        this(venueId, orderbookLevel == 0 ? null : BigDecimal.valueOf(orderbookLevel));
         if (orderbookLevel < 0)
         {
             throw new IllegalArgumentException("orderbook level must not be negative: " + orderbookLevel);
         }
+    }
+
+    private UpbitProtocol(final int venueId, final BigDecimal orderbookLevel)
+    {
         this.venueId = venueId;
-        this.orderbookLevel = orderbookLevel;
+        this.orderbookLevel = orderbookLevel == null ? null : orderbookLevel.stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * The protocol with the price grouping the instruments are configured with: none when none has
+     * one, else the one level they all share (the {@code level} goes on the request's one orderbook
+     * part, so it cannot differ by instrument).
+     *
+     * @param instruments the feed's instruments.
+     * @return the protocol that subscribes them.
+     * @throws IllegalArgumentException when the instruments' groupings differ.
+     */
+    @Override
+    public VenueProtocol configuredFor(final List<InstrumentSpec> instruments)
+    {
+        BigDecimal level = null;
+        for (final InstrumentSpec spec : instruments)
+        {
+            final BigDecimal grouping = BigDecimal.valueOf(spec.priceGrouping(), -spec.priceExponent());
+            if (level != null && level.compareTo(grouping) != 0)
+            {
+                throw new IllegalArgumentException("one orderbook level for a whole feed (it applies to the subscription's " +
+                    "orderbook part): " + level.toPlainString() + " and " + grouping.toPlainString() + " (" + spec.venueSymbol() + ")");
+            }
+            level = grouping;
+        }
+        return level == null || level.signum() == 0 ? this : new UpbitProtocol(venueId, level);
     }
 
     /**
@@ -150,7 +185,7 @@ public final class UpbitProtocol implements VenueProtocol
                 }
             }
             text.append(']');
-            if ("orderbook".equals(type) && orderbookLevel > 0)
+            if ("orderbook".equals(type) && orderbookLevel != null)
             {
                 text.append(",\"level\":").append(orderbookLevel);
             }

@@ -157,4 +157,26 @@ public interface VenueProtocol
     {
         return null;
     }
+
+    /**
+     * This protocol as a feed of these instruments subscribes them: a venue whose subscription
+     * carries an option the instruments are configured with (Upbit's price grouping) returns a
+     * protocol that sends it. Called once, when the feed's handler is made.
+     *
+     * @param instruments the feed's instruments.
+     * @return the protocol to use (this one, by default).
+     * @throws IllegalArgumentException when an instrument asks for an option this venue does not have.
+     */
+    default VenueProtocol configuredFor(final List<InstrumentSpec> instruments)
+    {
+        for (final InstrumentSpec spec : instruments)
+        {
+            if (spec.priceGrouping() != 0)
+            {
+                throw new IllegalArgumentException("venue " + venueId() + " has no price grouping (instrument " +
+                    spec.venueSymbol() + ")");
+            }
+        }
+        return this;
+    }
 }

@@ -6,6 +6,7 @@ import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.venue.ScriptedFeed;
 import io.tickjournal.ingest.venue.Venue;
 import io.tickjournal.journal.sbe.BookSnapshotDecoder;
+import io.tickjournal.journal.sbe.InstrumentDefinitionDecoder;
 import io.tickjournal.journal.sbe.MarketKind;
 import io.tickjournal.journal.sbe.MessageHeaderDecoder;
 import io.tickjournal.journal.sbe.TradeDecoder;
@@ -161,6 +162,91 @@ public abstract class UpbitFamilyFeedTest
             }
         }
         return codes;
+    }
+
+    /** The orderbook part of a request: {@code {"type":"orderbook","codes":[..](,"level":..)}}. */
+    private static JsonNode orderbookPart(final String request)
+    {
+        for (final JsonNode part : tree(request))
+        {
+            if ("orderbook".equals(part.path("type").asText()))
+            {
+                return part;
+            }
+        }
+        throw new AssertionError("no orderbook part in " + request);
+    }
+
+    /** Each journaled definition's price grouping as a decimal (null: the record says none). */
+    private List<BigDecimal> journaledGroupings()
+    {
+        final List<BigDecimal> groupings = new ArrayList<>();
+        final InstrumentDefinitionDecoder d = new InstrumentDefinitionDecoder();
+        for (final UnsafeBuffer record : feed.records(InstrumentDefinitionDecoder.TEMPLATE_ID))
+        {
+            d.wrapAndApplyHeader(record, 0, header);
+            final long grouping = d.priceGrouping();
+            groupings.add(grouping == 0 ? null : BigDecimal.valueOf(grouping, -d.priceExponent()));
+        }
+        return groupings;
+    }
+
+    @Test
+    void aConfiguredPriceGroupingIsSentAsTheOrderbookLevelAndJournaledInEveryDefinition()
+    {
+        // 10,000 won (mantissa 10000 at exponent 0) and 0.5 won expressed at exponent -1 (mantissa 5).
+        final List<InstrumentSpec> instruments = List.of(krw(1, "KRW-BTC").withPriceGrouping(10_000),
+            new InstrumentSpec(2, "KRW-ETH", "ETH-KRW", MarketKind.SPOT, -1, -8, 100_000));
+        start(instruments);
+        final List<String> sent = feed.sentOn(feed.transport.connects.get(0));
+        assertEquals(1, sent.size());
+        final JsonNode orderbook = orderbookPart(sent.get(0));
+        // The shape Bithumb's fixture documents: type, codes, level (a JSON number).
+        final JsonNode documented = orderbookPart(text("bithumb/v2_subscribe_orderbook_request.json"));
+        assertEquals(fieldNames(documented), fieldNames(orderbook), sent.get(0));
+        assertTrue(orderbook.get("level").isNumber(), sent.get(0));
+        assertEquals(0, new BigDecimal("10000").compareTo(orderbook.get("level").decimalValue()), sent.get(0));
+        assertEquals(Set.of("KRW-BTC", "KRW-ETH"), codes(sent.get(0), "orderbook"));
+        assertTrue(!tree(sent.get(0)).get(1).has("level"), "the level belongs to the orderbook part only: " + sent.get(0));
+
+        final List<BigDecimal> groupings = journaledGroupings();
+        assertEquals(2, groupings.size(), "one definition per instrument");
+        for (final BigDecimal grouping : groupings)
+        {
+            assertEquals(0, new BigDecimal("10000").compareTo(grouping), "the definition says the book is grouped: " + grouping);
+        }
+    }
+
+    @Test
+    void withoutAPriceGroupingTheRequestHasNoLevelAndTheDefinitionsSayNone()
+    {
+        start(List.of(krw(1, "KRW-BTC"), krw(2, "KRW-ETH")));
+        final List<String> sent = feed.sentOn(feed.transport.connects.get(0));
+        final JsonNode orderbook = orderbookPart(sent.get(0));
+        assertEquals(Set.of("type", "codes"), fieldNames(orderbook), sent.get(0));
+        final com.fasterxml.jackson.databind.node.ArrayNode request = (com.fasterxml.jackson.databind.node.ArrayNode)tree(sent.get(0));
+        request.remove(0); // the ticket
+        assertEquals(tree("[{\"type\":\"trade\",\"codes\":[\"KRW-BTC\",\"KRW-ETH\"]}," +
+            "{\"type\":\"orderbook\",\"codes\":[\"KRW-BTC\",\"KRW-ETH\"]},{\"format\":\"DEFAULT\"}]"), request,
+            "the request as before price grouping existed");
+        final List<BigDecimal> groupings = journaledGroupings();
+        assertEquals(2, groupings.size());
+        assertTrue(groupings.stream().allMatch(g -> g == null), groupings.toString());
+    }
+
+    @Test
+    void instrumentsOfOneFeedWithDifferentGroupingsAreRefused()
+    {
+        final IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> start(List.of(krw(1, "KRW-BTC").withPriceGrouping(10_000), krw(2, "KRW-ETH").withPriceGrouping(1_000))));
+        assertTrue(refused.getMessage().contains("one orderbook level for a whole feed"), refused.getMessage());
+    }
+
+    private static Set<String> fieldNames(final JsonNode node)
+    {
+        final Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

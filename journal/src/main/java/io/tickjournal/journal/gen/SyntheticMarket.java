@@ -86,6 +86,7 @@ public final class SyntheticMarket
             .marketKind(MarketKind.SPOT)
             .priceExponent((byte)PRICE_EXPONENT)
             .sizeExponent((byte)SIZE_EXPONENT)
+            .priceGrouping(0)
             .venueSymbol(venueSymbol)
             .canonicalSymbol(canonical);
         return MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength();

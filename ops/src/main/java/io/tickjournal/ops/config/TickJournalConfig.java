@@ -14,6 +14,7 @@ import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.MarketKind;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -355,6 +356,54 @@ public record TickJournalConfig(
         return new TickJournalConfig(journalDir, List.copyOf(feeds), bridge, replication, tailer, countersDir, questDb);
     }
 
+    /**
+     * A feed's {@code orderbookLevel} (Upbit's price grouping, a subscription option): applied to each
+     * instrument as its price grouping at its price exponent (journaled in its definition); refused
+     * when not a non-negative decimal, finer than an instrument's price exponent (grouped prices would
+     * not be representable), or for a venue without the option.
+     */
+    private static void priceGrouping(final Node f, final Venue venue, final List<InstrumentSpec> instruments)
+    {
+        final String key = f.path() + ".orderbookLevel";
+        final String text = f.text("orderbookLevel", "0");
+        final BigDecimal level;
+        try
+        {
+            level = new BigDecimal(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigException(key, text, "not a decimal number");
+        }
+        if (level.signum() < 0)
+        {
+            throw new ConfigException(key, text, "must not be negative (0 = no grouping)");
+        }
+        if (level.signum() == 0)
+        {
+            return;
+        }
+        for (int i = 0; i < instruments.size(); i++)
+        {
+            final InstrumentSpec spec = instruments.get(i);
+            final BigDecimal mantissa = level.movePointRight(-spec.priceExponent()).stripTrailingZeros();
+            if (mantissa.scale() > 0 || mantissa.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0)
+            {
+                throw new ConfigException(key, text, "finer than " + spec.venueSymbol() + "'s priceExponent " +
+                    spec.priceExponent() + " (its grouped prices would not be representable)");
+            }
+            instruments.set(i, spec.withPriceGrouping(mantissa.longValueExact()));
+        }
+        try
+        {
+            venue.protocol().configuredFor(instruments);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(key, text, venue.name() + " has no price grouping option");
+        }
+    }
+
     private static Path trustStore(final Node f, final Path journalDir)
     {
         final String text = f.text("trustStore", "");
@@ -404,7 +453,7 @@ public record TickJournalConfig(
         f.allowOnly("partition", "venue", "code", "group", "websocket", "rest", "channels", "instruments",
             "stallTimeoutMs", "maxConnectionAgeMs", "rotateMarginMs", "reconnectMinMs", "reconnectMaxMs",
             "snapshotLimit", "snapshotsPerMinute", "streamsPerConnection", "argsPerRequest", "controlMessagesPerSecond",
-            "requestsPerHour", "subscribeTimeoutMs", "keepaliveIntervalMs", "trustStore", "trustStorePassword");
+            "requestsPerHour", "subscribeTimeoutMs", "keepaliveIntervalMs", "trustStore", "trustStorePassword", "orderbookLevel");
         final String venue = f.text("venue", null);
         final Venue known;
         try
@@ -488,6 +537,7 @@ public record TickJournalConfig(
         {
             throw new ConfigException(f.path() + ".instruments", null, "at least one instrument is needed");
         }
+        priceGrouping(f, known, instruments);
         final FeedConfig defaults = known.defaults(journalDir.resolve(partition), ws, rest, instruments, channels);
         try
         {
