@@ -319,8 +319,9 @@ class ExportCommandTest
 
         final Cli refused = Cli.run("export", "--format", "parquet", "--journal", journal.toString(), "--out", out.toString(),
             "--partition", "okx-spot", "--from-day", "2026-11-21");
-        assertNotEquals(0, refused.exit, refused.toString());
+        assertEquals(2, refused.exit, refused.toString());
         assertEquals(1, refused.err.lines().count(), refused.toString());
+        assertTrue(refused.err.contains("already holds 5 of the folders"), refused.err);
         assertTrue(refused.err.contains("--overwrite") && refused.err.contains("partition=okx-spot/day=2026-11-21"), refused.err);
         assertEquals(before.keySet(), files(out).keySet(), "nothing touched");
 
@@ -359,7 +360,7 @@ class ExportCommandTest
             final List<String> line = new ArrayList<>(List.of("export"));
             line.addAll(args);
             final Cli run = Cli.run(line.toArray(new String[0]));
-            assertNotEquals(0, run.exit, run.toString());
+            assertEquals(2, run.exit, run.toString());
             assertEquals(1, run.err.lines().count(), args + " -> " + run);
             assertTrue(run.err.startsWith("tickjournal export: "), run.toString());
         }
