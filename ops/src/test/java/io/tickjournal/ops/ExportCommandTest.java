@@ -34,6 +34,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -365,6 +367,96 @@ class ExportCommandTest
             assertTrue(run.err.startsWith("tickjournal export: "), run.toString());
         }
         assertTrue(Files.notExists(root.resolve("parquet")), "nothing written");
+    }
+
+    @Test
+    void shouldAnswerTheReadmesDuckDbQueryWithTheJournalsVolumeAndVwap() throws Exception
+    {
+        final String readme = readme();
+        final String section = readme.substring(readme.indexOf("### Parquet export"));
+        final Matcher block = Pattern.compile("```sql duckdb\n(.*?)```", Pattern.DOTALL).matcher(section);
+        assertTrue(block.find(), "the README's DuckDB query");
+        final String query = block.group(1).substring(0, block.group(1).lastIndexOf(';'));
+        assertTrue(query.contains("'/tmp/pqout/trades/**/*.parquet'"), query);
+
+        // two partitions around 12:00 on the README's day; some trades fall before the query's window
+        final Path journal = root.resolve("journal");
+        final long noon = TradingDay.startNs(TradingDay.parse("2026-11-25")) + 12 * 3_600_000_000_000L;
+        SqlTestJournals.write(journal.resolve("binance-spot"), Venues.BINANCE_SPOT, 1, "BTCUSDT", noon - 300_000_000L, 900, 21);
+        SqlTestJournals.write(journal.resolve("okx-spot"), Venues.OKX_SPOT, 3, "BTCUSDT", noon + 59_500_000_000L, 1500, 22);
+        final Path out = root.resolve("pqout");
+        assertEquals(0, Cli.run("export", "--format", "parquet", "--journal", journal.toString(), "--out", out.toString()).exit);
+
+        final Map<Long, BigDecimal[]> expected = new TreeMap<>(); // minute -> {trades, sum(price * size), sum(size)}
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final TradeDecoder trade = new TradeDecoder();
+        for (final String partition : List.of("binance-spot", "okx-spot"))
+        {
+            try (JournalTailer tailer = JournalTailer.open(journal.resolve(partition), null))
+            {
+                while (tailer.readOne((d, seq, b, o, l) ->
+                {
+                    header.wrap(b, o);
+                    if (header.templateId() != TradeDecoder.TEMPLATE_ID)
+                    {
+                        return;
+                    }
+                    trade.wrapAndApplyHeader(b, o, header);
+                    final long t = trade.receiveTimeNs();
+                    if (t >= noon && t < noon + 180_000_000_000L)
+                    {
+                        final BigDecimal price = BigDecimal.valueOf(trade.priceMantissa(), -trade.priceExponent());
+                        final BigDecimal size = BigDecimal.valueOf(trade.sizeMantissa(), -trade.sizeExponent());
+                        final BigDecimal[] m = expected.computeIfAbsent((t - noon) / 60_000_000_000L,
+                            k -> new BigDecimal[]{BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+                        m[0] = m[0].add(BigDecimal.ONE);
+                        m[1] = m[1].add(price.multiply(size));
+                        m[2] = m[2].add(size);
+                    }
+                }))
+                {
+                    // read to the end
+                }
+            }
+        }
+        assertEquals(2, expected.size(), "trades in two minutes of the window: " + expected.keySet());
+
+        final List<String> rows = new ArrayList<>();
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement())
+        {
+            sql.execute("SET TimeZone = 'UTC'");
+            try (ResultSet rs = sql.executeQuery(query.replace("/tmp/pqout", out.toString())))
+            {
+                while (rs.next())
+                {
+                    rows.add(rs.getLong(2) + " " + rs.getDouble(3) + " " + plain(rs.getBigDecimal(4)));
+                }
+            }
+        }
+        final List<String> want = new ArrayList<>();
+        for (final BigDecimal[] m : expected.values())
+        {
+            want.add(m[0].longValue() + " " + m[1].divide(m[2], java.math.MathContext.DECIMAL64).doubleValue() + " " + plain(m[2]));
+        }
+        assertEquals(want.size(), rows.size(), rows.toString());
+        for (int i = 0; i < want.size(); i++)
+        {
+            final String[] w = want.get(i).split(" ");
+            final String[] r = rows.get(i).split(" ");
+            assertEquals(w[0], r[0], "trades in minute " + i);
+            assertEquals(Double.parseDouble(w[1]), Double.parseDouble(r[1]), Double.parseDouble(w[1]) * 1e-12, "vwap in minute " + i);
+            assertEquals(w[2], r[2], "volume in minute " + i);
+        }
+    }
+
+    private static String readme() throws IOException
+    {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.exists(dir.resolve("README.md")) || !Files.readString(dir.resolve("README.md")).contains("### Parquet export"))
+        {
+            dir = dir.getParent();
+        }
+        return Files.readString(dir.resolve("README.md"));
     }
 
     private static List<String> lines(final Map<String, Expected> all)
