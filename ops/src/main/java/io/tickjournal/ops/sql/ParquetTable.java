@@ -102,39 +102,6 @@ public enum ParquetTable
     }
 
     /**
-     * Whether a column is worth dictionary encoding: text and small integers repeat (venue, symbol, side,
-     * level, exponents), decimals repeat within a book (prices near the touch); ns times, sequences and
-     * mantissas rarely do, and trying a dictionary on them until it overflows was half the export's time.
-     *
-     * @param column a column of this table.
-     * @return true for a dictionary.
-     */
-    public boolean dictionary(final String column)
-    {
-        for (final Column c : columns)
-        {
-            if (c.name.equals(column))
-            {
-                return c.kind == Column.Kind.STRING || c.kind == Column.Kind.INT32 || c.kind == Column.Kind.DECIMAL;
-            }
-        }
-        throw new IllegalArgumentException("no column " + column + " in " + tableName);
-    }
-
-    /**
-     * @return the column names, in schema order.
-     */
-    public List<String> columnNames()
-    {
-        final List<String> names = new ArrayList<>();
-        for (final Column c : columns)
-        {
-            names.add(c.name);
-        }
-        return names;
-    }
-
-    /**
      * How many rows a record makes in its table.
      *
      * @param record a decoded record of this table.

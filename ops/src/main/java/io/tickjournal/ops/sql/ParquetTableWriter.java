@@ -58,18 +58,14 @@ final class ParquetTableWriter implements AutoCloseable
         this.codecs = CodecFactory.createDirectCodecFactory(null, new DirectByteBufferAllocator(), PAGE_BYTES);
         try
         {
-            final Builder builder = new Builder(new LocalOutputFile(temporary), table)
+            this.writer = new Builder(new LocalOutputFile(temporary), table)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(codecs)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withRowGroupSize((long)ROW_GROUP_BYTES)
                 .withPageSize(PAGE_BYTES)
-                .withDictionaryEncoding(true);
-            for (final String column : table.columnNames())
-            {
-                builder.withDictionaryEncoding(column, table.dictionary(column));
-            }
-            this.writer = builder.build();
+                .withDictionaryEncoding(true)
+                .build();
         }
         catch (final IOException | RuntimeException ex)
         {
