@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         AuditCommand.class,
         SqlCommand.class,
         LoadCommand.class,
+        ExportCommand.class,
         StatsCommand.class,
         ImportCommand.class,
         SimulateCommand.class,
