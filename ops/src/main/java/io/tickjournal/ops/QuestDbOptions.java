@@ -36,12 +36,20 @@ final class QuestDbOptions
     Integer pgPort;
 
     private TickJournalConfig.QuestDb settings;
+    private TickJournalConfig loaded;
+
+    /** @return the config file's contents, or null without {@code --config}. */
+    TickJournalConfig loadedConfig()
+    {
+        settings();
+        return loaded;
+    }
 
     TickJournalConfig.QuestDb settings()
     {
         if (settings == null)
         {
-            final TickJournalConfig loaded = config == null ? null : TickJournalConfig.load(config);
+            loaded = config == null ? null : TickJournalConfig.load(config);
             if (journal == null && loaded != null)
             {
                 journal = loaded.journalDir();
