@@ -377,7 +377,7 @@ public final class DemoCommand implements Callable<Integer>
             final String line = "questdb: http://" + db.httpAddress() + " (web console) is filled live; try: ./tickjournal sql --journal " +
                 config.journalDir() + " \"" + TRY_SQL + "\"";
             out.println(line);
-            log.add(line);
+            log.add("questdb: http://" + db.httpAddress() + " filled live (./tickjournal sql --journal " + config.journalDir() + " \"...\")");
             return role;
         }
         catch (final IOException | RuntimeException ex)
