@@ -158,9 +158,30 @@ class QuestDbFollowerTest
             first.process().destroyForcibly();
             assertEquals(137, first.exit(60), first.output());
 
-            final RoleProcesses.Role second = processes.start(follow);
+            // started again as the role from a config file: the same journal and QuestDB, counters beside
+            final Path config = root.resolve("follow.yaml");
+            java.nio.file.Files.writeString(config, String.join("\n",
+                "journal: {dir: " + journal + "}",
+                "counters: {dir: " + root.resolve("counters") + "}",
+                "feeds:",
+                "  - {venue: binance-spot, code: BS, group: '239.255.46.1:47001', websocket: 'ws://127.0.0.1:1', " +
+                    "rest: 'http://127.0.0.1:1', instruments: [{id: 1, symbol: BTCUSDT}]}",
+                "  - {venue: binance-usdm, code: BU, group: '239.255.46.2:47002', websocket: 'ws://127.0.0.1:1', " +
+                    "rest: 'http://127.0.0.1:1', instruments: [{id: 2, symbol: ETHUSDT}]}",
+                "tailer: {featureDir: ''}",
+                "questdb: {httpPort: " + port + ", pgPort: 0}",
+                ""));
+            final RoleProcesses.Role second = processes.start("load", "--follow", "--config", config.toString(), "--status-every", "1");
             assertTrue(second.await("binance-spot resumes at 2026-11-20/", TIMEOUT_S), second.output());
             assertTrue(second.await(" 0 behind, following", TIMEOUT_S), second.output());
+            final Cli counters = Cli.run("counters", "--dir", root.resolve("counters").toString());
+            assertEquals(0, counters.exit, counters.toString());
+            assertTrue(counters.out.contains("load pid " + second.process().pid()), counters.out);
+            for (final String counter : new String[] {"questdb: records loaded", "questdb: rows loaded", "questdb: records behind",
+                "questdb: down"})
+            {
+                assertTrue(counters.out.contains(counter), counter + " in " + counters.out);
+            }
             final QuestDb db = QuestDb.remote("127.0.0.1:" + port, null);
             assertTrue(db.awaitApplied(60_000));
             final Map<String, BigDecimal[]> expected = journalTotals(spot);
