@@ -371,8 +371,18 @@ public final class DemoCommand implements Callable<Integer>
         try
         {
             final TickJournalConfig.QuestDb q = config.questDb();
-            final QuestDb db = QuestDb.embedded(QuestDb.rootBeside(config.journalDir()), isFree(q.httpPort()) ? q.httpPort() : 0,
-                isFree(q.pgPort()) ? q.pgPort() : 0);
+            final Path questDbRoot = QuestDb.rootBeside(config.journalDir());
+            QuestDb started;
+            try
+            {
+                started = QuestDb.embedded(questDbRoot, isFree(q.httpPort()) ? q.httpPort() : 0, isFree(q.pgPort()) ? q.pgPort() : 0);
+            }
+            catch (final RuntimeException ex)
+            {
+                // a port taken between the check and the bind: any free ones
+                started = QuestDb.embedded(questDbRoot, 0, 0);
+            }
+            final QuestDb db = started;
             final QuestDbRole role = new QuestDbRole(db, QuestDbRole.partitions(config), -1, q.batchRecords(), log::add, counters);
             final String line = "questdb: http://" + db.httpAddress() + " (web console) is filled live; try: ./tickjournal sql --journal " +
                 config.journalDir() + " \"" + TRY_SQL + "\"";

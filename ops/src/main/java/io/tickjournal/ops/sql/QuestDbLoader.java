@@ -31,9 +31,10 @@ import java.util.function.Consumer;
  * tailer, so it never slows ingest, the bridge or the pricing tailer.
  * <p>
  * Each {@link #doWork()} reads up to {@code batchRecords} records per partition, never across a trading
- * day's end, writes their rows and flushes them in one HTTP request; only then is the batch acknowledged. When QuestDB is down or refuses
- * a request the loader says so once, rewinds every partition to its last acknowledged record, and retries
- * after {@link #RETRY_AFTER_NS}: it falls behind and catches up, it never blocks anyone. At start each
+ * day's end, writes their rows and flushes them in one HTTP request; only then is the batch acknowledged.
+ * When QuestDB is down or refuses a request the loader says so once, rewinds every partition to its last
+ * acknowledged record, and retries after {@link #RETRY_AFTER_NS}: it falls behind and catches up, it never
+ * blocks anyone. At start each
  * partition resumes from what the tables hold (the highest (day, seq) in any table, rewound by one batch
  * in case the last request was half-applied: a batch never spans two days, so rewinding within the last
  * day the tables hold is enough); the tables' dedup keys make the rewind and any re-load upserts, never
