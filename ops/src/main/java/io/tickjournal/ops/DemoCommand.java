@@ -16,10 +16,12 @@ import io.tickjournal.journal.decimal.Decimals;
 import io.tickjournal.ops.config.TickJournalConfig;
 import io.tickjournal.ops.roles.BridgeRole;
 import io.tickjournal.ops.roles.IngestRole;
+import io.tickjournal.ops.roles.QuestDbRole;
 import io.tickjournal.ops.roles.CountersFile;
 import io.tickjournal.ops.roles.ReplicateRole;
 import io.tickjournal.ops.roles.RoleCounters;
 import io.tickjournal.ops.roles.TailerRole;
+import io.tickjournal.ops.sql.QuestDb;
 import io.tickjournal.tailer.FeatureEngine;
 import io.tickjournal.tailer.FeatureIds;
 import io.tickjournal.tailer.FeatureSet;
@@ -299,6 +301,7 @@ public final class DemoCommand implements Callable<Integer>
                     counters);
                 final IngestRole ingest = new IngestRole(config, clock, counters);
                 final TailerRole tailer = new TailerRole(config, List.of(view), log::add, counters);
+                final QuestDbRole questDb = startQuestDb(config, log, counters, out);
 
                 final long start = System.nanoTime();
                 final long end = durationSeconds > 0 ? start + TimeUnit.SECONDS.toNanos(durationSeconds) : Long.MAX_VALUE;
@@ -331,6 +334,7 @@ public final class DemoCommand implements Callable<Integer>
                     tailer.close();
                     bridge.close();
                     replicate.close();
+                    stopQuestDb(questDb, out);
                 }
                 final Snapshot last = Snapshot.take(view2, venues, simulators);
                 out.println();
@@ -350,6 +354,7 @@ public final class DemoCommand implements Callable<Integer>
                 }
                 out.println("try: ./tickjournal stats " + config.journalDir() + "   ./tickjournal audit --journal " +
                     config.journalDir() + " summary");
+                out.println("try: ./tickjournal sql --journal " + config.journalDir() + " \"" + TRY_SQL + "\"");
                 out.flush();
             }
             finally
@@ -363,6 +368,77 @@ public final class DemoCommand implements Callable<Integer>
             simulators.forEach(VenueSimulator::close);
         }
         return 0;
+    }
+
+    /**
+     * The QuestDB follower over the demo's journal, into QuestDB in this process (its data beside the journal,
+     * on the configured HTTP port, or a free one when that is taken); says where to look. A QuestDB that
+     * cannot start costs the demo nothing but SQL: null then.
+     */
+    private static QuestDbRole startQuestDb(final TickJournalConfig config, final List<String> log, final RoleCounters counters,
+        final PrintStream out)
+    {
+        try
+        {
+            final TickJournalConfig.QuestDb q = config.questDb();
+            final Path questDbRoot = QuestDb.rootBeside(config.journalDir());
+            QuestDb started;
+            try
+            {
+                started = QuestDb.embedded(questDbRoot, isFree(q.httpPort()) ? q.httpPort() : 0, isFree(q.pgPort()) ? q.pgPort() : 0);
+            }
+            catch (final RuntimeException ex)
+            {
+                // a port taken between the check and the bind: any free ones
+                started = QuestDb.embedded(questDbRoot, 0, 0);
+            }
+            final QuestDb db = started;
+            final QuestDbRole role = new QuestDbRole(db, QuestDbRole.partitions(config), -1, q.batchRecords(), log::add, counters);
+            final String line = "questdb: http://" + db.httpAddress() + " (web console) is filled live; try: ./tickjournal sql --journal " +
+                config.journalDir() + " \"" + TRY_SQL + "\"";
+            out.println(line);
+            log.add("questdb: http://" + db.httpAddress() + " filled live (./tickjournal sql --journal " + config.journalDir() + " \"...\")");
+            return role;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            log.add("questdb: not started (" + ex.getMessage() + "); the demo runs without SQL");
+            return null;
+        }
+    }
+
+    /** The query the demo suggests: VWAP and volume per minute per venue and symbol. */
+    static final String TRY_SQL = "SELECT ts, venue, symbol, sum(price * size) / sum(size) AS vwap, sum(size) AS volume, count() AS trades " +
+        "FROM trades SAMPLE BY 1m ORDER BY ts, venue, symbol";
+
+    /** Let the follower load what the demo journaled (up to 30 s), then stop it and its QuestDB. */
+    private static void stopQuestDb(final QuestDbRole questDb, final PrintStream out)
+    {
+        if (questDb == null)
+        {
+            return;
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && !(questDb.loader().isFollowing() && questDb.loader().recordsBehind() == 0))
+        {
+            LockSupport.parkNanos(RoleCounters.MIRROR_INTERVAL_NS);
+        }
+        questDb.db().awaitApplied(30_000);
+        final String status = questDb.statusLine();
+        questDb.close();
+        out.println(status);
+    }
+
+    private static boolean isFree(final int port)
+    {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            return socket.isBound();
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 
     /** A depth gap at the spot venues every 10 s, a shutdown notice at the futures venues every 30 s. */

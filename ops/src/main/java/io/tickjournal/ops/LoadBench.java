@@ -13,12 +13,22 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
  * Rows per second from a generated day of the journal into the in-process QuestDB, in the same run as the
  * journal's own read rate (read and decode into {@link TypedRecord}), so the two can be compared.
+ * <p>
+ * It also prints where the CPU went, per thread group, from the JVM's per-thread CPU clocks: the loader's
+ * own thread (read the journal, build the rows, encode the line protocol, send), QuestDB's network workers
+ * (parse the line protocol, write the WAL) and its WAL apply (dedup, write the table), so the split holds
+ * even when the machine is shared and wall time mostly measures waiting for a core.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
     description = "Load a generated day into the in-process QuestDB: rows/s, beside the journal's own read rate.")
@@ -73,6 +83,7 @@ public final class LoadBench implements Callable<Integer>
             try (QuestDb db = QuestDb.embedded(root.resolve("questdb"), 0, 0);
                 QuestDbLoader loader = new QuestDbLoader(db, List.of(partition), day, day, batch, System::nanoTime, System.err::println))
             {
+                final Map<String, Long> cpuBefore = cpuByGroup();
                 startNs = System.nanoTime();
                 while (!loader.isCaughtUp())
                 {
@@ -84,6 +95,19 @@ public final class LoadBench implements Callable<Integer>
                 System.out.printf("questdb load: %,d records as %,d rows; sent in %.2f s = %,.0f rows/s; applied (visible to SQL) " +
                     "after %.2f s = %,.0f rows/s%n", loader.recordsLoaded(), loader.rowsLoaded(), sendSeconds,
                     loader.rowsLoaded() / sendSeconds, appliedSeconds, loader.rowsLoaded() / appliedSeconds);
+                final Map<String, Long> cpuAfter = cpuByGroup();
+                long totalNs = 0;
+                final StringBuilder split = new StringBuilder();
+                for (final Map.Entry<String, Long> group : cpuAfter.entrySet())
+                {
+                    final long ns = group.getValue() - cpuBefore.getOrDefault(group.getKey(), 0L);
+                    totalNs += ns;
+                    split.append(String.format("%n  %-40s %7.2f s  %6.2f us/row", group.getKey(), ns / 1e9,
+                        ns / 1e3 / Math.max(1, loader.rowsLoaded())));
+                }
+                System.out.printf("cpu while loading: %.2f s in %.2f s wall (%.2f cores busy; this machine has %d), %,.0f rows per " +
+                    "cpu-second%s%n", totalNs / 1e9, appliedSeconds, totalNs / 1e9 / appliedSeconds,
+                    Runtime.getRuntime().availableProcessors(), loader.rowsLoaded() / (totalNs / 1e9), split);
             }
         }
         finally
@@ -94,5 +118,47 @@ public final class LoadBench implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    /** CPU time so far of the live threads, summed per group (threads that ended are not counted). */
+    private static Map<String, Long> cpuByGroup()
+    {
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final Map<String, Long> groups = new TreeMap<>();
+        final Thread current = Thread.currentThread();
+        for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds()))
+        {
+            if (info == null)
+            {
+                continue;
+            }
+            final long ns = threads.getThreadCpuTime(info.getThreadId());
+            if (ns > 0)
+            {
+                groups.merge(group(info.getThreadName(), info.getThreadId() == current.getId()), ns, Long::sum);
+            }
+        }
+        return groups;
+    }
+
+    private static String group(final String threadName, final boolean isLoader)
+    {
+        if (isLoader)
+        {
+            return "loader (read, build rows, ILP encode, send)";
+        }
+        if (threadName.startsWith("shared-network"))
+        {
+            return "questdb network (ILP parse, WAL write)";
+        }
+        if (threadName.startsWith("wal-apply"))
+        {
+            return "questdb wal-apply (dedup, table write)";
+        }
+        if (threadName.startsWith("shared"))
+        {
+            return "questdb other workers";
+        }
+        return "other java threads";
     }
 }

@@ -7,20 +7,26 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The options that say which QuestDB {@code sql} and {@code load} use: the {@code questdb:} section of a
  * config file, or {@code --questdb HOST:PORT}; with neither, QuestDB starts in this process with its data
  * beside the journal ({@link QuestDb#rootBeside}). When an embedded QuestDB of another tickjournal process
- * (the demo) already answers on the embedded HTTP port, that one is used instead of starting a second.
+ * (the demo, {@code load --follow}) already runs on that data ({@link QuestDb#recordedAddress}) or answers
+ * on the embedded HTTP port, that one is used instead of starting a second. With neither {@code --journal}
+ * nor {@code --config}, the demo's journal ({@code demo-data/journal}) is used when it exists.
  */
 final class QuestDbOptions
 {
+    /** Where {@code tickjournal demo} writes its journal by default. */
+    static final String DEMO_JOURNAL = "demo-data/journal";
+
     @Option(names = "--config", description = "config file (journal dir and the questdb: section)")
     Path config;
 
-    @Option(names = "--journal", description = "journal directory (default: the config's)")
+    @Option(names = "--journal", description = "journal directory (default: the config's, else the demo's " + DEMO_JOURNAL + ")")
     Path journal;
 
     @Option(names = "--questdb", description = "host:port of a QuestDB server's HTTP endpoint (default: the config's, else in-process)")
@@ -36,12 +42,20 @@ final class QuestDbOptions
     Integer pgPort;
 
     private TickJournalConfig.QuestDb settings;
+    private TickJournalConfig loaded;
+
+    /** @return the config file's contents, or null without {@code --config}. */
+    TickJournalConfig loadedConfig()
+    {
+        settings();
+        return loaded;
+    }
 
     TickJournalConfig.QuestDb settings()
     {
         if (settings == null)
         {
-            final TickJournalConfig loaded = config == null ? null : TickJournalConfig.load(config);
+            loaded = config == null ? null : TickJournalConfig.load(config);
             if (journal == null && loaded != null)
             {
                 journal = loaded.journalDir();
@@ -54,6 +68,10 @@ final class QuestDbOptions
     Path journal()
     {
         settings();
+        if (journal == null && config == null && Files.isDirectory(Path.of(DEMO_JOURNAL)))
+        {
+            journal = Path.of(DEMO_JOURNAL);
+        }
         if (journal == null)
         {
             throw new IllegalArgumentException("--journal or --config is needed");
@@ -75,6 +93,11 @@ final class QuestDbOptions
         if (!remote.isEmpty())
         {
             return QuestDb.remote(remote, bearer);
+        }
+        final String running = QuestDb.recordedAddress(QuestDb.rootBeside(journal()));
+        if (running != null && answers(running))
+        {
+            return QuestDb.remote(running, bearer);
         }
         final int http = httpPort != null ? httpPort : s.httpPort();
         if (http != 0 && answers("127.0.0.1:" + http))

@@ -41,7 +41,16 @@ public final class SqlCommand implements Callable<Integer>
         }
         try (QuestDb db = questDb.open())
         {
-            final JsonNode answer = db.exec(sql);
+            final JsonNode answer;
+            try
+            {
+                answer = db.exec(sql);
+            }
+            catch (final IllegalStateException ex)
+            {
+                System.err.println("sql: " + ex.getMessage());
+                return 1;
+            }
             final JsonNode columns = answer.get("columns");
             final JsonNode dataset = answer.get("dataset");
             if (columns == null || dataset == null)
@@ -50,13 +59,18 @@ public final class SqlCommand implements Callable<Integer>
                 return 0;
             }
             final List<String> names = new ArrayList<>();
-            columns.forEach(c -> names.add(c.get("name").asText()));
-            print(names, dataset);
+            final List<Boolean> doubles = new ArrayList<>();
+            columns.forEach(c ->
+            {
+                names.add(c.get("name").asText());
+                doubles.add(List.of("DOUBLE", "FLOAT").contains(c.path("type").asText()));
+            });
+            print(names, doubles, dataset);
         }
         return 0;
     }
 
-    private void print(final List<String> names, final JsonNode dataset)
+    private void print(final List<String> names, final List<Boolean> doubles, final JsonNode dataset)
     {
         switch (format)
         {
@@ -97,7 +111,7 @@ public final class SqlCommand implements Callable<Integer>
                 {
                     for (int i = 0; i < names.size(); i++)
                     {
-                        widths[i] = Math.max(widths[i], text(row.get(i)).length());
+                        widths[i] = Math.max(widths[i], cell(row.get(i), doubles.get(i)).length());
                     }
                 }
                 final StringBuilder header = new StringBuilder();
@@ -111,13 +125,27 @@ public final class SqlCommand implements Callable<Integer>
                     final StringBuilder line = new StringBuilder();
                     for (int i = 0; i < names.size(); i++)
                     {
-                        line.append(i == 0 ? "" : "  ").append(pad(text(row.get(i)), widths[i]));
+                        line.append(i == 0 ? "" : "  ").append(pad(cell(row.get(i), doubles.get(i)), widths[i]));
                     }
                     out.println(line.toString().stripTrailing());
                 }
                 out.println("(" + dataset.size() + " rows)");
             }
         }
+    }
+
+    /**
+     * A table cell: a DOUBLE to 15 significant digits (what a double holds), so {@code 0.1 + 0.2} shows as
+     * {@code 0.3}, not {@code 0.30000000000000004}; CSV and JSON lines keep QuestDB's text.
+     */
+    static String cell(final JsonNode value, final boolean isDouble)
+    {
+        final String text = text(value);
+        if (!isDouble || text.isEmpty() || !value.isNumber())
+        {
+            return text;
+        }
+        return new java.math.BigDecimal(text).round(new java.math.MathContext(15)).stripTrailingZeros().toPlainString();
     }
 
     private static String text(final JsonNode value)

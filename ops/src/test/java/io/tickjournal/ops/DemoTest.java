@@ -1,10 +1,12 @@
 package io.tickjournal.ops;
 
 import io.tickjournal.journal.JournalRecords;
+import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.Venues;
 import io.tickjournal.journal.sbe.FeatureSnapshotDecoder;
 import io.tickjournal.journal.sbe.MessageHeaderDecoder;
+import io.tickjournal.journal.sbe.TradeDecoder;
 import io.tickjournal.tailer.FeatureIds;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     {@code backfill} of that venue's journal alone, record for record (input position, time, flags
  *     and every feature value) except the cross-venue features, which by definition depend on the
  *     other venues (a one-venue backfill has only itself to compare with);</li>
- * <li>every frame of the live view fit 120x40 and named every venue.</li>
+ * <li>every frame of the live view fit 120x40 and named every venue;</li>
+ * <li>QuestDB was filled live: the demo showed its URL, and {@code tickjournal sql} answers afterwards
+ *     from the data beside the journal with every trade the journal holds, per partition.</li>
  * </ul>
  */
 class DemoTest
@@ -90,6 +96,23 @@ class DemoTest
             compared += expected.size();
         }
         assertEquals(live.size(), compared, "every live feature set belongs to one venue and was compared");
+
+        assertTrue(demo.out.matches("(?s).*questdb: http://127\\.0\\.0\\.1:\\d+ \\(web console\\) is filled live; try: " +
+            "\\./tickjournal sql --journal .*"), demo.out);
+        assertTrue(demo.out.matches("(?s).*questdb http://\\S+: [\\d,]+ records loaded \\([\\d,]+ rows\\), 0 behind, following.*"),
+            demo.out);
+        final Map<String, Long> expectedTrades = new TreeMap<>();
+        for (final SimulatedVenue venue : SimulatedVenue.ALL)
+        {
+            expectedTrades.put(venue.partition(), trades(journal.resolve(venue.partition())));
+        }
+        final Cli sql = Cli.run("sql", "--journal", journal.toString(), "--http-port", "0", "--pg-port", "0", "--format", "csv",
+            "SELECT journal_partition, count() FROM trades ORDER BY journal_partition");
+        assertEquals(0, sql.exit, sql.toString());
+        final Map<String, Long> loadedTrades = new TreeMap<>();
+        sql.out.lines().skip(1).forEach(line -> loadedTrades.put(line.split(",")[0], Long.parseLong(line.split(",")[1])));
+        assertTrue(expectedTrades.values().stream().allMatch(n -> n > 0), expectedTrades.toString());
+        assertEquals(expectedTrades, loadedTrades, sql.out);
     }
 
     /**
@@ -166,5 +189,20 @@ class DemoTest
             n++;
         }
         return n;
+    }
+
+    /** Trades in a partition, counted by the SBE header's template id. */
+    private static long trades(final Path partition)
+    {
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final long[] count = {0};
+        try (JournalTailer tailer = JournalTailer.open(partition, null))
+        {
+            while (tailer.readOne((d, s, b, o, l) -> count[0] += header.wrap(b, o).templateId() == TradeDecoder.TEMPLATE_ID ? 1 : 0))
+            {
+                // every record
+            }
+        }
+        return count[0];
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,13 @@ class SqlCommandsTest
 
         final Cli bad = Cli.run(concat(List.of("sql", "SELECT nothing FROM nowhere"), where));
         assertTrue(bad.exit != 0 && bad.err.contains("nowhere"), bad.toString());
+        assertEquals(1, bad.exit, bad.toString());
+        assertFalse(bad.err.contains("\tat "), "QuestDB's refusal in one line, no stack trace: " + bad.err);
+
+        // a table shows a DOUBLE to the 15 digits it holds: sums of exact decimals without binary noise
+        final Cli table = Cli.run(concat(List.of("sql", "SELECT 0.1 + 0.2 AS sum, 1.25 AS exact, 65000.38432108574 AS vwap"), where));
+        assertEquals(0, table.exit, table.toString());
+        assertTrue(table.out.lines().anyMatch(l -> l.strip().equals("0.3  1.25   65000.3843210857")), table.out);
     }
 
     @Test

@@ -30,15 +30,22 @@ import java.util.Map;
 public final class QuestDb implements AutoCloseable
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * File in an embedded QuestDB's root holding its HTTP host:port while it runs, so another tickjournal
+     * process ({@code sql} beside a running demo or follower) finds it on whatever port it got.
+     */
+    public static final String ADDRESS_FILE = "http.address";
 
     private final ServerMain server;
+    private final Path root;
     private final String httpAddress;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private QuestDb(final ServerMain server, final String httpAddress, final String token)
+    private QuestDb(final ServerMain server, final Path root, final String httpAddress, final String token)
     {
         this.server = server;
+        this.root = root;
         this.httpAddress = httpAddress;
         this.token = token;
     }
@@ -102,7 +109,29 @@ public final class QuestDb implements AutoCloseable
         final ServerMain server = ServerMain.create(root.toAbsolutePath().toString(), env);
         server.start();
         server.awaitStartup();
-        return new QuestDb(server, "127.0.0.1:" + server.getHttpServerPort(), null);
+        final String address = "127.0.0.1:" + server.getHttpServerPort();
+        Files.writeString(root.resolve(ADDRESS_FILE), address);
+        return new QuestDb(server, root, address, null);
+    }
+
+    /**
+     * The HTTP address an embedded QuestDB running on this root said it listens on (it may have stopped
+     * since, if it was killed: check that it answers).
+     *
+     * @param root an embedded QuestDB's data folder.
+     * @return host:port, or null when none is recorded.
+     */
+    public static String recordedAddress(final Path root)
+    {
+        try
+        {
+            final Path file = root.resolve(ADDRESS_FILE);
+            return Files.exists(file) ? Files.readString(file).strip() : null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
     }
 
     /**
@@ -114,7 +143,7 @@ public final class QuestDb implements AutoCloseable
      */
     public static QuestDb remote(final String httpAddress, final String token)
     {
-        return new QuestDb(null, httpAddress, token);
+        return new QuestDb(null, null, httpAddress, token);
     }
 
     /**
@@ -247,6 +276,11 @@ public final class QuestDb implements AutoCloseable
             final java.io.PrintStream out = System.out;
             System.setOut(System.err);
             try
+            {
+                Files.deleteIfExists(root.resolve(ADDRESS_FILE));
+                server.close();
+            }
+            catch (final IOException ex)
             {
                 server.close();
             }

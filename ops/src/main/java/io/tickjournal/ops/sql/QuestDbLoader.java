@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.questdb.client.Sender;
 import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.Partition;
+import io.tickjournal.journal.RecordConsumer;
 import io.tickjournal.journal.Records;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.Venues;
@@ -29,21 +30,29 @@ import java.util.function.Consumer;
  * ({@link QuestDbSchema}) over the line protocol, on its own thread: a reader of the journal like any
  * tailer, so it never slows ingest, the bridge or the pricing tailer.
  * <p>
- * Each {@link #doWork()} reads up to {@code batchRecords} records per partition, writes their rows and
- * flushes them in one HTTP request; only then is the batch acknowledged. When QuestDB is down or refuses
- * a request the loader says so once, rewinds every partition to its last acknowledged record, and retries
- * after {@link #RETRY_AFTER_NS}: it falls behind and catches up, it never blocks anyone. At start each
+ * Each {@link #doWork()} reads up to {@code batchRecords} records per partition, never across a trading
+ * day's end, writes their rows and flushes them in one HTTP request; only then is the batch acknowledged.
+ * When QuestDB is down or refuses a request the loader says so once, rewinds every partition to its last
+ * acknowledged record, and retries after {@link #RETRY_AFTER_NS}: it falls behind and catches up, it never
+ * blocks anyone. At start each
  * partition resumes from what the tables hold (the highest (day, seq) in any table, rewound by one batch
- * in case the last request was half-applied); the tables' dedup keys make the rewind and any re-load
- * upserts, never duplicates.
+ * in case the last request was half-applied: a batch never spans two days, so rewinding within the last
+ * day the tables hold is enough); the tables' dedup keys make the rewind and any re-load upserts, never
+ * duplicates. A partition that does not exist yet (the follower started before ingest) is opened when its
+ * first cycle file appears.
  * <p>
- * Threading: {@link #doWork()} and {@link #close()} from one thread (its agent runner's); the counters
- * ({@link #recordsLoaded()}, {@link #rowsLoaded()}, {@link #isDown()}) may be read from any thread.
+ * Threading: {@link #doWork()}, {@link #behindRecords()} and {@link #close()} from one thread (its agent
+ * runner's); the published counters ({@link #recordsLoaded()}, {@link #rowsLoaded()}, {@link #isDown()},
+ * {@link #recordsBehind()}, {@link #isFollowing()}) may be read from any thread.
  */
 public final class QuestDbLoader implements Agent, AutoCloseable
 {
     /** Wait before retrying a QuestDB that failed: long enough not to spin on a dead server. */
     public static final long RETRY_AFTER_NS = 1_000_000_000L;
+    /** Longest wait at start for QuestDB to apply its WAL before asking the tables where to resume. */
+    public static final long RESUME_AWAIT_APPLIED_MS = 30_000;
+    /** How often the records-behind figure is recomputed and published (it asks each queue for its end). */
+    public static final long PUBLISH_INTERVAL_NS = 100_000_000L;
 
     private final QuestDb db;
     private final int fromDay;
@@ -58,17 +67,23 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     private volatile boolean down;
     private volatile long recordsLoaded;
     private volatile long rowsLoaded;
+    private volatile long recordsBehind;
+    private volatile boolean following;
+    private long publishAtNs;
+    private long openAtNs;
     private long pendingRecords;
     private long pendingRows;
     private int lastWork = -1;
 
     /** One partition being followed. */
-    private final class Source
+    private final class Source implements RecordConsumer
     {
         final String name;
         final Path dir;
-        final JournalTailer tailer;
+        JournalTailer tailer;
         final TypedRecord typed = new TypedRecord();
+        int batchDay;
+        boolean positioned;
         long skipBelowIndex = Long.MIN_VALUE;
         long ackedIndex = -1;
         long readIndex = -1;
@@ -81,22 +96,49 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         {
             this.dir = dir;
             this.name = dir.getFileName().toString();
-            this.tailer = JournalTailer.open(dir, null);
         }
 
-        void onRecord(final int day, final long seq, final DirectBuffer buffer, final int offset, final int length)
+        /** Open the partition once it has a cycle file; false while it has none. */
+        boolean open()
+        {
+            if (tailer == null && Partition.hasCycleFiles(dir))
+            {
+                tailer = JournalTailer.open(dir, null);
+            }
+            return tailer != null;
+        }
+
+        /** Read up to {@code limit} records of one day. */
+        int poll(final int limit)
+        {
+            batchDay = Integer.MIN_VALUE;
+            int count = 0;
+            while (count < limit && tailer.offerOne(this) > 0)
+            {
+                count++;
+            }
+            return count;
+        }
+
+        @Override
+        public boolean onRecord(final int day, final long seq, final DirectBuffer buffer, final int offset, final int length)
         {
             if (toDay >= 0 && day > toDay)
             {
                 finished = true;
-                return;
+                return false;
             }
+            if (batchDay != Integer.MIN_VALUE && day != batchDay)
+            {
+                return false;
+            }
+            batchDay = day;
             final long index = Partition.index(day, seq);
             readIndex = index;
             typed.decode(buffer, offset);
             if (index < skipBelowIndex || day < fromDay)
             {
-                return;
+                return true;
             }
             if (day != dayCached)
             {
@@ -105,6 +147,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
             }
             pendingRows += write(this, seq, typed);
             pendingRecords++;
+            return true;
         }
     }
 
@@ -145,6 +188,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
+        openSources(nowNs);
         if (sender == null)
         {
             if (nowNs < retryAtNs)
@@ -156,13 +200,28 @@ public final class QuestDbLoader implements Agent, AutoCloseable
                 if (!started)
                 {
                     QuestDbSchema.create(db);
-                    for (final Source source : sources)
+                    // a QuestDB that restarted applies its WAL first: resume from what it holds, not what it shows so far
+                    if (!db.awaitApplied(RESUME_AWAIT_APPLIED_MS))
                     {
-                        resume(source);
+                        log.accept("questdb loader: tables still applying after " + RESUME_AWAIT_APPLIED_MS +
+                            " ms; resuming from what they show (earlier rows are sent again and upserted)");
                     }
                     started = true;
                 }
+                positionSources();
                 sender = db.newSender(Math.max(10_000, batchRecords * 50));
+            }
+            catch (final RuntimeException ex)
+            {
+                fail(nowNs, ex);
+                return 0;
+            }
+        }
+        if (hasUnpositioned())
+        {
+            try
+            {
+                positionSources();
             }
             catch (final RuntimeException ex)
             {
@@ -173,9 +232,9 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         int work = 0;
         for (final Source source : sources)
         {
-            if (!source.finished)
+            if (source.positioned && !source.finished)
             {
-                work += source.tailer.poll(source::onRecord, batchRecords);
+                work += source.poll(batchRecords);
             }
         }
         lastWork = work;
@@ -205,7 +264,72 @@ public final class QuestDbLoader implements Agent, AutoCloseable
                 log.accept("questdb at " + db.httpAddress() + " answers again: catching up");
             }
         }
+        publish(nowNs, false);
         return work;
+    }
+
+    /** Open the partitions whose first cycle file has appeared since the last look (QuestDB need not answer). */
+    private void openSources(final long nowNs)
+    {
+        if (nowNs - openAtNs >= 0)
+        {
+            openAtNs = nowNs + RETRY_AFTER_NS;
+            for (final Source source : sources)
+            {
+                source.open();
+            }
+        }
+    }
+
+    /** Position each newly opened partition where the tables end (asks QuestDB; throws when it does not answer). */
+    private void positionSources()
+    {
+        for (final Source source : sources)
+        {
+            if (!source.positioned && source.tailer != null)
+            {
+                resume(source);
+                source.positioned = true;
+            }
+        }
+    }
+
+    private boolean hasUnpositioned()
+    {
+        for (final Source source : sources)
+        {
+            if (!source.positioned && source.tailer != null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void publish(final long nowNs, final boolean force)
+    {
+        if (force || nowNs - publishAtNs >= 0)
+        {
+            publishAtNs = nowNs + PUBLISH_INTERVAL_NS;
+            recordsBehind = behindRecords();
+            following = isCaughtUp();
+        }
+    }
+
+    /**
+     * @return records behind the journal's end as last published (about every {@link #PUBLISH_INTERVAL_NS}); any thread.
+     */
+    public long recordsBehind()
+    {
+        return recordsBehind;
+    }
+
+    /**
+     * @return whether, when last published, every partition was read to its end and acknowledged; any thread.
+     */
+    public boolean isFollowing()
+    {
+        return following;
     }
 
     /**
@@ -213,7 +337,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
      */
     public boolean isCaughtUp()
     {
-        return sender != null && !down && pendingRecords == 0 && lastWork == 0;
+        return sender != null && !down && pendingRecords == 0 && lastWork == 0 && !hasUnpositioned();
     }
 
     /**
@@ -242,7 +366,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
 
     /**
      * Records in the journal after the last acknowledged one, summed over partitions (the current day of
-     * each; an estimate across days).
+     * each; an estimate across days). On the loader's thread only.
      *
      * @return how far behind the loader is.
      */
@@ -251,6 +375,10 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         long behind = 0;
         for (final Source source : sources)
         {
+            if (source.tailer == null)
+            {
+                continue;
+            }
             final long last = source.tailer.queue().lastIndex();
             final long acked = source.ackedIndex >= 0 ? source.ackedIndex : source.startIndex;
             if (last >= 0)
@@ -285,7 +413,10 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         }
         for (final Source source : sources)
         {
-            source.tailer.close();
+            if (source.tailer != null)
+            {
+                source.tailer.close();
+            }
         }
     }
 
@@ -297,6 +428,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
                 behindRecords() + " records behind; retrying every " + RETRY_AFTER_NS / 1_000_000 + " ms");
         }
         down = true;
+        following = false;
         retryAtNs = nowNs + RETRY_AFTER_NS;
         if (sender != null)
         {
@@ -314,8 +446,12 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         pendingRows = 0;
         for (final Source source : sources)
         {
-            rewind(source);
+            if (source.positioned)
+            {
+                rewind(source);
+            }
         }
+        publish(nowNs, true);
     }
 
     private void rewind(final Source source)

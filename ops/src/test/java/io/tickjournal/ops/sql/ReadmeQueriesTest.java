@@ -28,13 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every query of the README's "SQL and history" section runs against a loaded generated day in the
  * in-process QuestDB and answers rows; the volume, the gap counts and the rebuilt book are checked against
- * values recomputed from the journal's records.
+ * values recomputed from the journal's records. The README's queries carry the times of a demo day, so the
+ * generated journal is placed there: it starts 500 ms before the instant the book query rebuilds.
  */
 class ReadmeQueriesTest
 {
-    private static final int DAY = TradingDay.parse("2026-11-20");
-    private static final long START = TradingDay.startNs(DAY) + 3_600_000_000_000L;
     private static final int RECORDS = 1_500;
+    private static final Pattern INSTANT = Pattern.compile("ts <= '([0-9T:.-]+)Z'");
 
     @TempDir
     Path root;
@@ -61,15 +61,21 @@ class ReadmeQueriesTest
     @Test
     void shouldAnswerEveryReadmeQueryWithRowsThatMatchTheJournal() throws Exception
     {
-        final Path spot = root.resolve("journal").resolve("binance-spot");
-        final Path usdm = root.resolve("journal").resolve("binance-usdm");
-        SqlTestJournals.write(spot, Venues.BINANCE_SPOT, 1, "BTCUSDT", START, RECORDS, 5);
-        SqlTestJournals.write(usdm, Venues.BINANCE_USDM, 1, "BTCUSDT", START + 250_000, RECORDS, 6);
         final List<String> queries = readmeQueries();
         assertEquals(7, queries.size(), "the README's queries: " + queries);
+        final Matcher instant = INSTANT.matcher(queries.get(6));
+        assertTrue(instant.find(), "the book query names its instant: " + queries.get(6));
+        final java.time.Instant bookAt = java.time.Instant.parse(instant.group(1) + "Z");
+        final long bookAtNs = bookAt.getEpochSecond() * 1_000_000_000L + bookAt.getNano();
+        final long start = bookAtNs - 500_000_000L;
+        final int day = TradingDay.ofEpochNs(start);
+        final Path spot = root.resolve("journal").resolve("binance-spot");
+        final Path usdm = root.resolve("journal").resolve("binance-usdm");
+        SqlTestJournals.write(spot, Venues.BINANCE_SPOT, 1, "BTCUSDT", start, RECORDS, 5);
+        SqlTestJournals.write(usdm, Venues.BINANCE_USDM, 1, "BTCUSDT", start + 250_000, RECORDS, 6);
         try (QuestDb db = QuestDb.embedded(QuestDb.rootBeside(root.resolve("journal")), 0, 0))
         {
-            try (QuestDbLoader loader = new QuestDbLoader(db, List.of(spot, usdm), DAY, DAY, 500, System::nanoTime, s -> { }))
+            try (QuestDbLoader loader = new QuestDbLoader(db, List.of(spot, usdm), day, day, 500, System::nanoTime, s -> { }))
             {
                 for (int i = 0; i < 10_000 && !loader.isCaughtUp(); i++)
                 {
@@ -86,18 +92,18 @@ class ReadmeQueriesTest
                 answers.add(dataset);
             }
 
-            // VWAP per minute: the volumes add up to the journal's traded size
+            // VWAP per minute: the exact (DECIMAL) volumes add up to the journal's traded size
             BigDecimal volume = BigDecimal.ZERO;
             for (final Path p : List.of(spot, usdm))
             {
                 volume = volume.add(tradedSize(p));
             }
-            double sqlVolume = 0;
+            BigDecimal sqlVolume = BigDecimal.ZERO;
             for (final JsonNode row : answers.get(0))
             {
-                sqlVolume += row.get(4).asDouble();
+                sqlVolume = sqlVolume.add(new BigDecimal(row.get(4).asText()));
             }
-            assertEquals(volume.doubleValue(), sqlVolume, volume.doubleValue() * 1e-9, "traded volume");
+            assertEquals(0, volume.compareTo(sqlVolume), "traded volume " + volume + " vs " + sqlVolume);
 
             // gaps and resyncs per venue and day: one of each every 200 records
             for (final JsonNode row : answers.get(3))
@@ -107,8 +113,8 @@ class ReadmeQueriesTest
                 assertEquals(0, row.get(4).asLong(), "malformed " + row);
             }
 
-            // the book at 01:00:00.500, replayed from the journal
-            final TreeMap<String, BigDecimal> book = bookAt(spot, START + 500_000_000L);
+            // the book at the README's instant, replayed from the journal
+            final TreeMap<String, BigDecimal> book = bookAt(spot, bookAtNs);
             final TreeMap<String, BigDecimal> fromSql = new TreeMap<>();
             for (final JsonNode row : answers.get(6))
             {

@@ -26,7 +26,7 @@ public final class SqlTestJournals
     }
 
     /** More trades and deltas (no definition or snapshot), as a writer that reopened the partition would append them. */
-    static void append(final Path dir, final int venueId, final int instrumentId, final long startNs, final int records,
+    public static void append(final Path dir, final int venueId, final int instrumentId, final long startNs, final int records,
         final long seed)
     {
         final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
