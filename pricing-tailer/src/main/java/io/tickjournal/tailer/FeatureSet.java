@@ -1,6 +1,8 @@
 package io.tickjournal.tailer;
 
 import io.tickjournal.journal.decimal.Decimals;
+import io.tickjournal.journal.sbe.FeatureSnapshotEncoder;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * The features of one instrument after one record: ids with exact mantissas and exponents, and
@@ -73,6 +75,32 @@ public final class FeatureSet
     public int exponent(final int i)
     {
         return exponents[i];
+    }
+
+    /**
+     * Write the features as the entries of a FeatureSnapshot's {@code values} group, exactly as
+     * {@link FeatureSnapshotEncoder.ValuesEncoder} lays them out (featureId uint16, mantissa int64,
+     * exponent int8: 11 bytes each, little-endian), straight from this set's arrays: the feature
+     * writer's per-record cost was a third in the generated encoder's per-entry calls.
+     *
+     * @param buffer destination, with room for {@code count() * 11} bytes at {@code offset}.
+     * @param offset where the first entry goes (just after the group's header).
+     * @return bytes written.
+     */
+    int putValues(final MutableDirectBuffer buffer, final int offset)
+    {
+        final int stride = FeatureSnapshotEncoder.ValuesEncoder.sbeBlockLength();
+        final int n = count;
+        buffer.boundsCheck(offset, n * stride);
+        int at = offset;
+        for (int i = 0; i < n; i++)
+        {
+            buffer.putShort(at, (short)ids[i], FeatureSnapshotEncoder.BYTE_ORDER);
+            buffer.putLong(at + 2, mantissas[i], FeatureSnapshotEncoder.BYTE_ORDER);
+            buffer.putByte(at + 10, (byte)exponents[i]);
+            at += stride;
+        }
+        return at - offset;
     }
 
     /**
