@@ -18,9 +18,15 @@ public final class FeatureSet
      */
     public static final int FLAG_INCOMPLETE_WINDOW = 1 << 8;
 
-    private final int[] ids = new int[128];
-    private final long[] mantissas = new long[128];
-    private final int[] exponents = new int[128];
+    /** Most features a set holds. */
+    static final int CAPACITY = 128;
+
+    /**
+     * Entry i at {@code 2i} (mantissa) and {@code 2i + 1} (id in the high 32 bits, exponent in the
+     * low 32): one array and two stores an entry. With three arrays an entry was three stores,
+     * each with its own range check, and filling 35 after every record was an eighth of the tailer.
+     */
+    private final long[] entries = new long[CAPACITY << 1];
     private int count;
     private int flags;
 
@@ -43,14 +49,16 @@ public final class FeatureSet
 
     void add(final int id, final long mantissa, final int exponent)
     {
-        if (mantissa == Long.MIN_VALUE || count == ids.length)
+        final int i = count;
+        if (mantissa == Long.MIN_VALUE || i == CAPACITY)
         {
             return;
         }
-        ids[count] = id;
-        mantissas[count] = mantissa;
-        exponents[count] = exponent;
-        count++;
+        final long[] entries = this.entries;
+        final int at = i << 1;
+        entries[at] = mantissa;
+        entries[at + 1] = ((long)id << 32) | (exponent & 0xFFFF_FFFFL);
+        count = i + 1;
     }
 
     /** @return how many features. */
@@ -62,19 +70,19 @@ public final class FeatureSet
     /** @param i index. @return feature id. */
     public int id(final int i)
     {
-        return ids[i];
+        return (int)(entries[(i << 1) + 1] >>> 32);
     }
 
     /** @param i index. @return mantissa. */
     public long mantissa(final int i)
     {
-        return mantissas[i];
+        return entries[i << 1];
     }
 
     /** @param i index. @return exponent. */
     public int exponent(final int i)
     {
-        return exponents[i];
+        return (int)entries[(i << 1) + 1];
     }
 
     /**
@@ -93,11 +101,13 @@ public final class FeatureSet
         final int n = count;
         buffer.boundsCheck(offset, n * stride);
         int at = offset;
+        final long[] entries = this.entries;
         for (int i = 0; i < n; i++)
         {
-            buffer.putShort(at, (short)ids[i], FeatureSnapshotEncoder.BYTE_ORDER);
-            buffer.putLong(at + 2, mantissas[i], FeatureSnapshotEncoder.BYTE_ORDER);
-            buffer.putByte(at + 10, (byte)exponents[i]);
+            final long meta = entries[(i << 1) + 1];
+            buffer.putShort(at, (short)(meta >>> 32), FeatureSnapshotEncoder.BYTE_ORDER);
+            buffer.putLong(at + 2, entries[i << 1], FeatureSnapshotEncoder.BYTE_ORDER);
+            buffer.putByte(at + 10, (byte)meta);
             at += stride;
         }
         return at - offset;
@@ -111,7 +121,7 @@ public final class FeatureSet
     {
         for (int i = 0; i < count; i++)
         {
-            if (ids[i] == id)
+            if (id(i) == id)
             {
                 return i;
             }
@@ -128,6 +138,6 @@ public final class FeatureSet
     public String text(final int id)
     {
         final int i = indexOf(id);
-        return i < 0 ? "" : Decimals.toString(mantissas[i], exponents[i]);
+        return i < 0 ? "" : Decimals.toString(mantissa(i), exponent(i));
     }
 }
