@@ -10,10 +10,10 @@ import java.nio.ByteOrder;
  * (partition, day, sequence, bytes); to the features, every record's position and every feature
  * set emitted (instrument, ids, exponents, mantissas, flags). Two runs of the same replay print the same hash; a different output a different one.
  * <p>
- * Four FNV-1a-style lanes, each word going to the next lane, folded together at the end: one lane
- * is a chain of dependent multiplications (3 cycles each), which cost replay a fifth of its time
- * over a feature set's 35 values and a record's bytes; four independent chains run side by side,
- * and a feature is one word of a chain.
+ * Four FNV-1a-style lanes, folded together at the end: one lane is a chain of dependent
+ * multiplications (3 cycles each), which cost replay a fifth of its time over a feature set's 35
+ * values and a record's bytes. Record bytes go to the four lanes in turn; a feature set's entries
+ * are mixed each on its own and summed, one word for the chain.
  * Not cryptographic, not persisted: only two runs of one build are ever compared. One thread.
  */
 final class OutputHash
@@ -21,6 +21,7 @@ final class OutputHash
     private static final long PRIME = 1099511628211L;
     private static final long BASIS = 1469598103934665603L;
     private static final long MIX = 0x9E3779B97F4A7C15L;
+    private static final long PRIME2 = 0xC2B2AE3D27D4EB4FL;
 
     private long h0 = BASIS;
     private long h1 = BASIS ^ 1;
@@ -70,33 +71,21 @@ final class OutputHash
      */
     void onFeatures(final int venueId, final int instrumentId, final FeatureSet features)
     {
-        long a = (h0 ^ venueId) * PRIME;
-        long b = (h1 ^ instrumentId) * PRIME;
-        long c = (h2 ^ features.flags()) * PRIME;
-        long d = (h3 ^ features.count()) * PRIME;
+        // Each (id, exponent, mantissa) mixed on its own and the mixes summed: no chain of dependent
+        // multiplications through the set (the order of a set's entries is fixed by the engine, and each
+        // entry carries its id, so the sum still names every value).
+        long sum = 0;
         final int count = features.count();
-        int i = 0;
-        for (; i + 4 <= count; i += 4)
+        for (int i = 0; i < count; i++)
         {
-            a = (a ^ word(features, i)) * PRIME;
-            b = (b ^ word(features, i + 1)) * PRIME;
-            c = (c ^ word(features, i + 2)) * PRIME;
-            d = (d ^ word(features, i + 3)) * PRIME;
+            long x = (features.mantissa(i) ^ (features.key(i) * MIX)) * PRIME2;
+            x ^= x >>> 31;
+            sum += x;
         }
-        for (; i < count; i++)
-        {
-            a = (a ^ word(features, i)) * PRIME;
-        }
-        h0 = a;
-        h1 = b;
-        h2 = c;
-        h3 = d;
-    }
-
-    /** One feature as one word: the mantissa spread by an odd multiplier, plus its id and exponent (off the lane's chain). */
-    private static long word(final FeatureSet features, final int i)
-    {
-        return features.mantissa(i) * MIX + (((long)features.id(i) << 8) | (features.exponent(i) & 0xFF));
+        h0 = (h0 ^ venueId) * PRIME;
+        h1 = (h1 ^ instrumentId) * PRIME;
+        h2 = (h2 ^ features.flags() ^ ((long)count << 32)) * PRIME;
+        h3 = (h3 ^ sum) * PRIME;
     }
 
     /**

@@ -79,6 +79,12 @@ public final class FeatureSet
         return entries[i << 1];
     }
 
+    /** @param i index. @return its id (high 32 bits) and exponent (low 32 bits) in one word, as stored. */
+    public long key(final int i)
+    {
+        return entries[(i << 1) + 1];
+    }
+
     /** @param i index. @return exponent. */
     public int exponent(final int i)
     {
