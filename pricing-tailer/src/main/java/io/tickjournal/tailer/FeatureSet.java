@@ -3,6 +3,7 @@ package io.tickjournal.tailer;
 import io.tickjournal.journal.decimal.Decimals;
 import io.tickjournal.journal.sbe.FeatureSnapshotEncoder;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * The features of one instrument after one record: ids with exact mantissas and exponents, and
@@ -17,6 +18,8 @@ public final class FeatureSet
      * (above the bits data records use).
      */
     public static final int FLAG_INCOMPLETE_WINDOW = 1 << 8;
+
+    private static final boolean NATIVE_ORDER = java.nio.ByteOrder.nativeOrder() == FeatureSnapshotEncoder.BYTE_ORDER;
 
     /** Most features a set holds. */
     static final int CAPACITY = 128;
@@ -106,8 +109,23 @@ public final class FeatureSet
         final int stride = FeatureSnapshotEncoder.ValuesEncoder.sbeBlockLength();
         final int n = count;
         buffer.boundsCheck(offset, n * stride);
-        int at = offset;
         final long[] entries = this.entries;
+        int at = offset;
+        if (NATIVE_ORDER)
+        {
+            // the whole range is checked above: each put need not check again
+            final byte[] array = buffer.byteArray();
+            long address = buffer.addressOffset() + offset;
+            for (int i = 0; i < n; i++)
+            {
+                final long meta = entries[(i << 1) + 1];
+                UnsafeApi.putShort(array, address, (short)(meta >>> 32));
+                UnsafeApi.putLong(array, address + 2, entries[i << 1]);
+                UnsafeApi.putByte(array, address + 10, (byte)meta);
+                address += stride;
+            }
+            return n * stride;
+        }
         for (int i = 0; i < n; i++)
         {
             final long meta = entries[(i << 1) + 1];
