@@ -3,8 +3,9 @@
 #   ops/bench/ab/ab-tailer.sh [OLD_COMMIT] [RECORDS] [SPACING_NS] [ROUNDS]
 # Defaults: e86ec05 (the build before issue 11), 2,000,000 records 50,000 ns apart (20,000 a second), 6 rounds
 # (the first a warm-up). Builds the old commit's journal and pricing-tailer (package, never install) in a
-# scratch directory, and this worktree's with `mvn package`; everything scratch is under $AB_DIR (default
-# /tmp/tickjournal-ab) and removed at the end unless AB_KEEP=1.
+# scratch directory, and this worktree's with `mvn package`. Everything scratch is under $AB_DIR (default
+# /tmp/tickjournal-ab): the generated journal is removed at the end unless AB_KEEP=1; the old build and
+# the compiled drivers stay for the next run (rm -rf $AB_DIR when done).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
