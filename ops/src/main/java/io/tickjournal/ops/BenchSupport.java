@@ -20,6 +20,12 @@ final class BenchSupport
         return THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
+    /** CPU time this thread has used so far, in ns: a rate that the machine's other load does not move much. */
+    static long threadCpuNs()
+    {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
     static String percentiles(final Histogram h)
     {
         return String.format("p50 %s  p90 %s  p99 %s  p99.9 %s  p99.99 %s  max %s",

@@ -25,6 +25,10 @@ final class MergedReader implements AutoCloseable
 
     private final List<Head> heads = new ArrayList<>();
     private final long toNs;
+    /** One partition needs no merge: its records go to the handler from the mapped file, not copied. */
+    private final io.tickjournal.journal.RecordHandler direct = this::onDirect;
+    private Handler directHandler;
+    private boolean directEnded;
 
     private static final class Head
     {
@@ -104,6 +108,10 @@ final class MergedReader implements AutoCloseable
      */
     int read(final Handler handler, final int limit)
     {
+        if (heads.size() == 1)
+        {
+            return readOne(heads.get(0), handler, limit);
+        }
         int n = 0;
         while (n < limit)
         {
@@ -126,6 +134,42 @@ final class MergedReader implements AutoCloseable
             n++;
         }
         return n;
+    }
+
+    /** The single partition: the record read ahead at opening (copied), then straight from the tailer. */
+    private int readOne(final Head head, final Handler handler, final int limit)
+    {
+        int n = 0;
+        if (head.present)
+        {
+            handler.onRecord(0, head.day, head.sequence, head.buffer, 0, head.length);
+            head.present = false;
+            n++;
+        }
+        else if (directHandler == null)
+        {
+            directEnded = true; // nothing at opening (or already past the range): the partition has nothing to give
+        }
+        directHandler = handler;
+        while (n < limit && !directEnded && head.tailer.readOne(direct))
+        {
+            if (!directEnded)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void onDirect(final int day, final long sequence, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    {
+        if (toNs != Long.MAX_VALUE && Records.receiveTimeNs(buffer, offset) >= toNs &&
+            (Records.flags(buffer, offset) & Records.FLAG_DEFERRED) == 0)
+        {
+            directEnded = true;
+            return;
+        }
+        directHandler.onRecord(0, day, sequence, buffer, offset, length);
     }
 
     @Override

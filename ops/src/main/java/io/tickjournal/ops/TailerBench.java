@@ -38,6 +38,10 @@ public final class TailerBench implements Callable<Integer>
     @Option(names = "--gaps", description = "1,000-record gaps to repair (default: ${DEFAULT-VALUE})", defaultValue = "200")
     int gaps;
 
+    @Option(names = "--write-journal", description = "only write the bench's day (--records, 5,000 records a second) as " +
+        "partition 'bench' of this journal directory and keep it, for replay and backfill to read; measures nothing")
+    Path writeJournal;
+
     private static byte[] packetBytes(final MoldUdp64PacketBuilder builder, final List<long[]> ranges)
     {
         ranges.add(new long[]{builder.firstSequence(), builder.count()});
@@ -47,30 +51,55 @@ public final class TailerBench implements Callable<Integer>
         return copy;
     }
 
+    /** The day the bench's records are stamped with. */
+    static final String BENCH_DAY = "2026-11-25";
+
+    /**
+     * The bench's day: one instrument's definition and a 20-level snapshot, then {@code records}
+     * records (3 trades : 1 ten-level delta) 200 us apart.
+     */
+    static void writeDay(final Path partition, final int day, final int records)
+    {
+        final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+        final SyntheticMarket market = new SyntheticMarket(7, 1, 1, 6_500_000, 1_000_000L);
+        try (PartitionWriter writer = new PartitionWriter(partition))
+        {
+            long t = TradingDay.startNs(day) + 1;
+            writer.append(buffer, 0, market.encodeDefinition(buffer, 0, t, "BTCUSDT", "BTC-USDT"));
+            writer.append(buffer, 0, market.encodeSnapshot(buffer, 0, t, 20));
+            for (int i = 0; i < records; i++)
+            {
+                // 5,000 records a second: a million span 200 s, so the 60 s window's ring reaches its steady
+                // size within the first third and the second half measures steady state (at 20,000 a second
+                // the whole run fit in the window and the ring grew throughout: 67 B a record of growth).
+                t += 200_000L;
+                writer.append(buffer, 0, (i & 3) == 0 ? market.encodeDelta(buffer, 0, t, 10) : market.encodeTrade(buffer, 0, t));
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception
     {
+        final int day = TradingDay.parse(BENCH_DAY);
+        if (writeJournal != null)
+        {
+            final Path partition = writeJournal.resolve("bench");
+            if (Files.exists(partition))
+            {
+                throw new IllegalArgumentException("--write-journal: " + partition + " exists; give a new directory");
+            }
+            final long startNs = System.nanoTime();
+            writeDay(partition, day, records);
+            System.out.printf("wrote %,d records (day %s, partition %s) in %.1f s%n", records + 2L, BENCH_DAY, partition,
+                (System.nanoTime() - startNs) / 1e9);
+            return 0;
+        }
         final Path root = Files.createTempDirectory("tickjournal-tailer-bench");
         try
         {
             final Path partition = root.resolve("bench");
-            final int day = TradingDay.parse("2026-11-25");
-            final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
-            final SyntheticMarket market = new SyntheticMarket(7, 1, 1, 6_500_000, 1_000_000L);
-            try (PartitionWriter writer = new PartitionWriter(partition))
-            {
-                long t = TradingDay.startNs(day) + 1;
-                writer.append(buffer, 0, market.encodeDefinition(buffer, 0, t, "BTCUSDT", "BTC-USDT"));
-                writer.append(buffer, 0, market.encodeSnapshot(buffer, 0, t, 20));
-                for (int i = 0; i < records; i++)
-                {
-                    // 5,000 records a second: a million span 200 s, so the 60 s window's ring reaches its steady
-                    // size within the first third and the second half measures steady state (at 20,000 a second
-                    // the whole run fit in the window and the ring grew throughout: 67 B a record of growth).
-                    t += 200_000L;
-                    writer.append(buffer, 0, (i & 3) == 0 ? market.encodeDelta(buffer, 0, t, 10) : market.encodeTrade(buffer, 0, t));
-                }
-            }
+            writeDay(partition, day, records);
             // Pack the day into MoldUDP64 packets the way the bridge does (as many records as fit in 1472 bytes).
             final List<byte[]> packets = new ArrayList<>();
             final List<long[]> ranges = new ArrayList<>();
@@ -102,6 +131,7 @@ public final class TailerBench implements Callable<Integer>
             //    60 s of record time grow each instrument's event ring to what the longest window holds (setup, once).
             for (int pass = 0; pass < 3; pass++)
             {
+                final long rawCpuStart = BenchSupport.threadCpuNs();
                 final long rawStart = System.nanoTime();
                 final long[] checksum = {0};
                 try (JournalTailer tailer = JournalTailer.open(partition, null))
@@ -113,6 +143,7 @@ public final class TailerBench implements Callable<Integer>
                     }
                 }
                 final long rawElapsed = System.nanoTime() - rawStart;
+                final long rawCpu = Math.max(1, BenchSupport.threadCpuNs() - rawCpuStart);
 
                 final FeatureEngine engine = FeatureEngine.withDefaults();
                 final Sequencer sequencer = new Sequencer("TB", "bench", engine, null, null, null, Sequencer.Settings.defaults(), -1, 1,
@@ -126,6 +157,7 @@ public final class TailerBench implements Callable<Integer>
                 final long alloc = BenchSupport.allocatedBytes();
                 long halfAlloc = 0;
                 long halfDelivered = 0;
+                final long cpuStart = BenchSupport.threadCpuNs();
                 final long start = System.nanoTime();
                 for (int k = 1; k < packets.size(); k++)
                 {
@@ -138,12 +170,14 @@ public final class TailerBench implements Callable<Integer>
                     sequencer.onPacket(view, 0, MoldUdp64.count(view, 0), false, 0);
                 }
                 final long elapsed = System.nanoTime() - start;
+                final long cpu = Math.max(1, BenchSupport.threadCpuNs() - cpuStart);
                 final long end = BenchSupport.allocatedBytes();
                 if (sequencer.counters().delivered != total)
                 {
                     throw new IllegalStateException("delivered " + sequencer.counters().delivered);
                 }
                 final FeatureEngine alone = FeatureEngine.withDefaults();
+                final long aloneCpuStart = BenchSupport.threadCpuNs();
                 final long aloneStart = System.nanoTime();
                 try (JournalTailer tailer = JournalTailer.open(partition, null))
                 {
@@ -154,11 +188,15 @@ public final class TailerBench implements Callable<Integer>
                     }
                 }
                 final long aloneElapsed = System.nanoTime() - aloneStart;
+                final long aloneCpu = Math.max(1, BenchSupport.threadCpuNs() - aloneCpuStart);
                 System.out.printf("pass %d: sequencer + books + features %,.0f records/s (%.0f ns/record; B allocated/record %.3f, " +
                     "second half %.3f; %,d feature sets); journal read + features %,.0f records/s; raw journal read %,.0f records/s " +
                     "(the ceiling, %x)%n", pass + 1, total * 1e9 / elapsed, (double)elapsed / total, (double)(end - alloc) / total,
                     (double)(end - halfAlloc) / (total - halfDelivered), engine.emitted(), total * 1e9 / aloneElapsed,
                     total * 1e9 / rawElapsed, checksum[0] & 0xF);
+                System.out.printf("pass %d by thread CPU time: sequencer + books + features %,.0f records/s; journal read + features " +
+                    "%,.0f records/s; raw journal read %,.0f records/s%n", pass + 1, total * 1e9 / cpu, total * 1e9 / aloneCpu,
+                    total * 1e9 / rawCpu);
             }
 
             // 2. repair 1,000-record gaps from the replica (the journal itself stands in for the replica).

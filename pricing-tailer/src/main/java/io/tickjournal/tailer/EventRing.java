@@ -154,10 +154,36 @@ final class EventRing
         final long[] old = events;
         final int oldMask = mask;
         allocate(capacity);
-        for (long n = head; n < tail; n++)
+        // The events [head, tail) are at most two runs in the old array and at most two in the new one:
+        // copy run by run (it was one arraycopy call an event, for every event, at each doubling).
+        long n = head;
+        while (n < tail)
         {
-            System.arraycopy(old, ((int)n & oldMask) << 2, events, ((int)n & mask) << 2, 4);
+            final int from = (int)n & oldMask;
+            final int to = (int)n & mask;
+            final long run = Math.min(tail - n, Math.min(oldMask + 1 - from, mask + 1 - to));
+            System.arraycopy(old, from << 2, events, to << 2, (int)run << 2);
+            n += run;
         }
+    }
+
+    /**
+     * The array behind the ring (valid until the next append or release, which may replace it).
+     *
+     * @return events as (time, kind, a, b) at {@link #slot}.
+     */
+    long[] events()
+    {
+        return events;
+    }
+
+    /**
+     * @param number an event's number.
+     * @return where its time is in {@link #events()}; kind, a and b follow.
+     */
+    int slot(final long number)
+    {
+        return ((int)number & mask) << 2;
     }
 
     long time(final long number)

@@ -3,12 +3,14 @@ package io.tickjournal.tailer;
 import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.Partition;
 import io.tickjournal.journal.PartitionWriter;
+import io.tickjournal.journal.Pretoucher;
 import io.tickjournal.journal.Records;
 import io.tickjournal.journal.sbe.FeatureSnapshotEncoder;
 import io.tickjournal.journal.sbe.MessageHeaderEncoder;
-import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.collections.Long2LongHashMap;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -30,7 +32,8 @@ import java.nio.file.Path;
 public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoCloseable
 {
     private final PartitionWriter writer;
-    private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+    /** Room for the largest record: the header, the block and 128 values (FeatureSet's most) of 11 bytes. */
+    private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final FeatureSnapshotEncoder encoder = new FeatureSnapshotEncoder();
     /** Per (venue, instrument): the input index of its last feature record already journaled; emptied as each passes it. */
@@ -38,6 +41,7 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
     /** Inputs of days before this index are already reflected (the start of the partition's last day). */
     private final long resumeFloorIndex;
     private long skipped;
+    private Pretoucher pretoucher;
 
     /**
      * @param dir the feature partition (created if missing; resumed if it has records).
@@ -87,12 +91,9 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
             .venueId(instrument.venueId())
             .flags(features.flags())
             .instrumentId(instrument.instrumentId());
-        final FeatureSnapshotEncoder.ValuesEncoder values = encoder.valuesCount(features.count());
-        for (int i = 0; i < features.count(); i++)
-        {
-            values.next().featureId(features.id(i)).mantissa(features.mantissa(i)).exponent((byte)features.exponent(i));
-        }
-        writer.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        encoder.valuesCount(features.count());
+        final int groupAt = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        writer.append(buffer, 0, groupAt + features.putValues(buffer, groupAt));
     }
 
     private static long key(final int venueId, final int instrumentId)
@@ -122,6 +123,18 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
         return skipped;
     }
 
+    /**
+     * Have a pretoucher touch this partition's pages ahead of the writes (a backfill writes a
+     * feature record for every input record; first writes to new pages were a large part of it).
+     *
+     * @param pretoucher the pretoucher, started by the caller, closed after this writer.
+     */
+    public void pretouchWith(final Pretoucher pretoucher)
+    {
+        this.pretoucher = pretoucher;
+        pretoucher.register(writer);
+    }
+
     /** @return feature records written. */
     public long written()
     {
@@ -131,6 +144,10 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
     @Override
     public void close()
     {
+        if (pretoucher != null)
+        {
+            pretoucher.unregister(writer);
+        }
         writer.close();
     }
 }

@@ -90,10 +90,10 @@ final class InstrumentWindows
             ring.dropOldest();
             droppedAtCeiling++;
         }
-        final long n = ring.append(timeNs, kind, a, b);
+        ring.append(timeNs, kind, a, b);
         for (final Window w : windows)
         {
-            w.include(ring, n);
+            w.include(kind, a, b);
         }
     }
 

@@ -41,22 +41,21 @@ final class Window
         return cursor;
     }
 
-    /** Take in event {@code n}, just appended to the ring. */
-    void include(final EventRing ring, final long n)
+    /** Take in the event just appended to the ring (its values as appended: not read back from the ring). */
+    void include(final byte kind, final long x, final long y)
     {
-        final long x = ring.a(n);
-        switch (ring.kind(n))
+        switch (kind)
         {
             case EventRing.TRADE_BUY:
-                buyVolume += ring.b(n);
-                addTrade(x, ring.b(n));
+                buyVolume += y;
+                addTrade(x, y);
                 break;
             case EventRing.TRADE_SELL:
-                sellVolume += ring.b(n);
-                addTrade(x, ring.b(n));
+                sellVolume += y;
+                addTrade(x, y);
                 break;
             case EventRing.TRADE_UNKNOWN:
-                addTrade(x, ring.b(n));
+                addTrade(x, y);
                 break;
             case EventRing.OFI:
                 ofiSum += x;
@@ -82,19 +81,22 @@ final class Window
     private void removeOldest(final EventRing ring)
     {
         final long n = cursor++;
-        final long x = ring.a(n);
-        switch (ring.kind(n))
+        final long[] events = ring.events();
+        final int at = ring.slot(n);
+        final long x = events[at + 2];
+        final long y = events[at + 3];
+        switch ((byte)events[at + 1])
         {
             case EventRing.TRADE_BUY:
-                buyVolume -= ring.b(n);
-                removeTrade(x, ring.b(n));
+                buyVolume -= y;
+                removeTrade(x, y);
                 break;
             case EventRing.TRADE_SELL:
-                sellVolume -= ring.b(n);
-                removeTrade(x, ring.b(n));
+                sellVolume -= y;
+                removeTrade(x, y);
                 break;
             case EventRing.TRADE_UNKNOWN:
-                removeTrade(x, ring.b(n));
+                removeTrade(x, y);
                 break;
             case EventRing.OFI:
                 ofiSum -= x;
