@@ -49,6 +49,10 @@ public final class ParseBench implements Callable<Integer>
         defaultValue = "binance-spot,bybit-spot,okx-spot,coinbase,bithumb,upbit")
     List<String> venues;
 
+    @Option(names = "--krw-units", description = "units in Upbit's and Bithumb's whole books: 30 is the documented default, " +
+        "1, 5 and 15 can be subscribed (default: ${DEFAULT-VALUE})", defaultValue = "30")
+    int krwUnits = 30;
+
     @Option(names = "--dir", description = "where to put the scratch journals (default: a temporary directory)")
     Path dir;
 
@@ -152,7 +156,7 @@ public final class ParseBench implements Callable<Integer>
         return "0." + String.format("%08d", 1 + random.nextInt(99_999_999));
     }
 
-    private static Frame[] frames(final String venue, final boolean depth)
+    private Frame[] frames(final String venue, final boolean depth)
     {
         if (venue.startsWith("bybit"))
         {
@@ -168,7 +172,7 @@ public final class ParseBench implements Callable<Integer>
         }
         if (venue.equals("upbit") || venue.equals("bithumb"))
         {
-            return upbitFamilyFrames(venue.equals("bithumb"), depth);
+            return upbitFamilyFrames(venue.equals("bithumb"), depth, krwUnits);
         }
         final SplittableRandom random = new SplittableRandom(7);
         final Frame[] frames = new Frame[POOL];
@@ -315,10 +319,10 @@ public final class ParseBench implements Callable<Integer>
     /**
      * Upbit and Bithumb v2 as they send them (JSON numbers, some in exponent form): a {@code trade}
      * with every documented field and an 18-digit {@code sequential_id} (a string on Bithumb), and an
-     * {@code orderbook} that is a whole book of 30 units (one ask and one bid each), the documented
-     * default.
+     * {@code orderbook} that is a whole book of {@code units} units (one ask and one bid each; 30 is the
+     * documented default).
      */
-    private static Frame[] upbitFamilyFrames(final boolean bithumb, final boolean depth)
+    private static Frame[] upbitFamilyFrames(final boolean bithumb, final boolean depth, final int units)
     {
         final SplittableRandom random = new SplittableRandom(7);
         final Frame[] frames = new Frame[POOL];
@@ -342,7 +346,7 @@ public final class ParseBench implements Callable<Integer>
                 final StringBuilder json = new StringBuilder(4096).append("{\"type\":\"orderbook\",\"code\":\"").append(code)
                     .append("\",\"timestamp\":").append(bithumb ? "\"1767225600123456\"" : "1767225600123")
                     .append(",\"total_ask_size\":2.51469375,\"total_bid_size\":1.63815297,\"orderbook_units\":[");
-                for (int u = 0; u < 30; u++)
+                for (int u = 0; u < units; u++)
                 {
                     json.append(u == 0 ? "{" : ",{").append("\"ask_price\":").append(116_539_000 + u * 1000).append(".0,\"bid_price\":")
                         .append("1.16").append(538 - u).append("E8,\"ask_size\":")
@@ -438,7 +442,7 @@ public final class ParseBench implements Callable<Integer>
         }
         final FeedSession session = new FeedSession(config, journal, IngestFeed.handlerFor(config, journal), new NoTransport(), clock, 1);
         final Frame[] frames = frames(venue, depth);
-        final String book = venue.equals("upbit") || venue.equals("bithumb") ? "book (30 units)" : "depth (10 a side)";
+        final String book = venue.equals("upbit") || venue.equals("bithumb") ? "book (" + krwUnits + " units)" : "depth (10 a side)";
         final String label = venue + " " + (depth ? book : "trade") + (withPretouch ? " +pretouch" : "");
         try
         {
@@ -487,6 +491,14 @@ public final class ParseBench implements Callable<Integer>
                 BenchSupport.micros((long)histogram.getMean()));
             System.out.printf("%-42s Jackson parse alone (same frames, no journal): %,.0f frames/s%n", "",
                 count * 1e9 / parseElapsed);
+            int levels = 0;
+            for (int i = 0; i < parsed.eventCount(); i++)
+            {
+                levels += parsed.event(i).bids().count() + parsed.event(i).asks().count();
+            }
+            final long p50 = histogram.getValueAtPercentile(50);
+            System.out.printf("%-42s p50 per byte %.2f ns%s%n", "", (double)p50 / frames[0].bytes.length,
+                levels > 0 ? String.format(", per level %.0f ns (%d levels)", (double)p50 / levels, levels) : "");
             System.out.printf("%-42s malformed %d, duplicates %d, gaps %d, rejected %d%n", "",
                 session.counters().malformed, session.counters().duplicates, session.counters().bookGaps, journal.rejected());
         }
