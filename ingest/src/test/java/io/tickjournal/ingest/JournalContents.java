@@ -1,6 +1,8 @@
 package io.tickjournal.ingest;
 
 import io.tickjournal.journal.Records;
+import io.tickjournal.journal.sbe.MessageHeaderDecoder;
+import io.tickjournal.journal.sbe.VenueStatusDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
@@ -26,6 +28,26 @@ public final class JournalContents
             records.add(new UnsafeBuffer(bytes));
         }
         return records;
+    }
+
+    /**
+     * @param records      records.
+     * @param instrumentId an instrument, or -1 for every VenueStatus (each then followed by ":" and its instrument).
+     * @return the VenueStatus kinds journaled for it, in order.
+     */
+    public static List<String> statuses(final List<UnsafeBuffer> records, final int instrumentId)
+    {
+        final List<String> out = new ArrayList<>();
+        final VenueStatusDecoder status = new VenueStatusDecoder();
+        for (final UnsafeBuffer r : ofTemplate(records, VenueStatusDecoder.TEMPLATE_ID))
+        {
+            status.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
+            if (instrumentId < 0 || status.instrumentId() == instrumentId)
+            {
+                out.add(status.status().name() + (instrumentId < 0 ? ":" + status.instrumentId() : ""));
+            }
+        }
+        return out;
     }
 
     /**

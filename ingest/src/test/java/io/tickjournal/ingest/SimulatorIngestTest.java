@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -114,37 +113,9 @@ class SimulatorIngestTest
         return feed;
     }
 
-    private static void await(final String what, final BooleanSupplier condition)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try
-            {
-                Thread.sleep(10);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(ex);
-            }
-        }
-    }
-
     private FeedCounters counters()
     {
         return feed.session().counters();
-    }
-
-    private boolean bookLive(final int instrumentIndex)
-    {
-        final boolean[] live = new boolean[1];
-        feed.runOnLoop(() -> live[0] = ((VenueFeedHandler)feed.session().handler()).bookLive(instrumentIndex));
-        return live[0];
     }
 
     private long bookLastId(final int instrumentIndex)
@@ -159,21 +130,6 @@ class SimulatorIngestTest
         feed.close();
         feed = null;
         return JournalContents.read(dir.resolve(venue));
-    }
-
-    private static List<String> statuses(final List<UnsafeBuffer> records, final int instrumentId)
-    {
-        final List<String> out = new ArrayList<>();
-        final VenueStatusDecoder status = new VenueStatusDecoder();
-        for (final UnsafeBuffer r : JournalContents.ofTemplate(records, VenueStatusDecoder.TEMPLATE_ID))
-        {
-            status.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
-            if (instrumentId < 0 || status.instrumentId() == instrumentId)
-            {
-                out.add(status.status() + (instrumentId < 0 ? ":" + status.instrumentId() : ""));
-            }
-        }
-        return out;
     }
 
     /** The book of one instrument rebuilt from the journal alone. */
@@ -244,17 +200,17 @@ class SimulatorIngestTest
     {
         start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE, Channel.DEPTH, Channel.BOOK_TICKER),
             5_000, 3_600_000, 60_000);
-        await("both books live", () -> bookLive(0) && bookLive(1));
-        await("some deltas", () -> counters().deltas > 20);
+        FeedProbe.await("both books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
+        FeedProbe.await("some deltas", () -> counters().deltas > 20);
         simulator.pause(true);
         final List<Long> ids = simulator.depthIds("BTCUSDT");
         final long lastSent = ids.get(ids.size() - 1);
-        await("feed caught up", () -> bookLastId(0) == lastSent);
+        FeedProbe.await("feed caught up", () -> bookLastId(0) == lastSent);
         final Map<String, TreeMap<Long, Long>> venue = venueBook("/api/v3/depth", "BTCUSDT");
         final List<UnsafeBuffer> records = journal("binance-spot");
         assertEquals(venue, rebuild(records, 1), "the book rebuilt from the journal alone equals the venue's");
-        assertTrue(statuses(records, 1).contains("RESYNCED"));
-        assertTrue(statuses(records, -1).contains("CONNECTED:0"));
+        assertTrue(JournalContents.statuses(records, 1).contains("RESYNCED"));
+        assertTrue(JournalContents.statuses(records, -1).contains("CONNECTED:0"));
     }
 
     @Test
@@ -263,11 +219,11 @@ class SimulatorIngestTest
         for (final boolean futures : new boolean[] {true, false})
         {
             start(futures, BinanceSimulator.Options.defaults(futures), EnumSet.of(Channel.DEPTH), 5_000, 3_600_000, 60_000);
-            await("books live", () -> bookLive(0) && bookLive(1));
+            FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
             simulator.pause(true);
             final List<Long> published = simulator.depthIds("BTCUSDT");
             final long lastSent = published.get(published.size() - 1);
-            await("caught up", () -> bookLastId(0) == lastSent);
+            FeedProbe.await("caught up", () -> bookLastId(0) == lastSent);
             final List<Long> snapshotIds = simulator.snapshotIds();
             assertTrue(snapshotIds.stream().anyMatch(id -> !simulator.depthIds("BTCUSDT").contains(id) &&
                 !simulator.depthIds("ETHUSDT").contains(id)), "the venue's snapshot ids are not event boundaries: " + snapshotIds);
@@ -284,22 +240,22 @@ class SimulatorIngestTest
     void aDepthGapResyncsOnlyThatInstrument()
     {
         start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.DEPTH), 5_000, 3_600_000, 60_000);
-        await("both books live", () -> bookLive(0) && bookLive(1));
+        FeedProbe.await("both books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         final long snapshotsBefore = simulator.snapshotsServed();
         simulator.gapNextDepth("BTCUSDT");
-        await("gap detected", () -> counters().bookGaps == 1);
-        await("resynced", () -> counters().resyncs == 3 && bookLive(0));
+        FeedProbe.await("gap detected", () -> counters().bookGaps == 1);
+        FeedProbe.await("resynced", () -> counters().resyncs == 3 && FeedProbe.bookLive(feed, 0));
         assertEquals(snapshotsBefore + 1, simulator.snapshotsServed(), "one snapshot, for BTCUSDT only");
         simulator.duplicateNextDepth("ETHUSDT");
-        await("duplicate dropped", () -> counters().duplicates >= 1);
+        FeedProbe.await("duplicate dropped", () -> counters().duplicates >= 1);
         assertEquals(1, counters().bookGaps, "a duplicate is not a gap");
         simulator.pause(true);
         final List<Long> ids = simulator.depthIds("BTCUSDT");
         final long last = ids.get(ids.size() - 1);
-        await("caught up", () -> bookLastId(0) == last);
+        FeedProbe.await("caught up", () -> bookLastId(0) == last);
         final List<UnsafeBuffer> records = journal("binance-spot");
-        final List<String> btc = statuses(records, 1);
-        final List<String> eth = statuses(records, 2);
+        final List<String> btc = JournalContents.statuses(records, 1);
+        final List<String> eth = JournalContents.statuses(records, 2);
         assertEquals(List.of("RESYNCED", "GAP_DETECTED", "BOOK_RESET", "RESYNCED"), btc);
         assertEquals(List.of("RESYNCED"), eth, "the other instrument was never reset");
     }
@@ -308,10 +264,10 @@ class SimulatorIngestTest
     void reorderedDepthIsAGapAndResyncs()
     {
         start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.DEPTH), 5_000, 3_600_000, 60_000);
-        await("books live", () -> bookLive(0) && bookLive(1));
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         simulator.reorderNextDepth("ETHUSDT");
-        await("gap detected", () -> counters().bookGaps == 1);
-        await("resynced", () -> counters().resyncs == 3);
+        FeedProbe.await("gap detected", () -> counters().bookGaps == 1);
+        FeedProbe.await("resynced", () -> counters().resyncs == 3);
     }
 
     @Test
@@ -319,11 +275,11 @@ class SimulatorIngestTest
     {
         start(true, BinanceSimulator.Options.defaults(true),
             EnumSet.of(Channel.AGG_TRADE, Channel.DEPTH, Channel.BOOK_TICKER, Channel.MARK_PRICE), 5_000, 3_600_000, 60_000);
-        await("books live", () -> bookLive(0) && bookLive(1));
-        await("trades and mark prices on the /market connection", () -> counters().marks > 0 && counters().trades > 5);
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
+        FeedProbe.await("trades and mark prices on the /market connection", () -> counters().marks > 0 && counters().trades > 5);
         simulator.gapNextDepth("ETHUSDT");
-        await("pu break", () -> counters().bookGaps == 1);
-        await("resynced", () -> counters().resyncs == 3 && bookLive(1));
+        FeedProbe.await("pu break", () -> counters().bookGaps == 1);
+        FeedProbe.await("resynced", () -> counters().resyncs == 3 && FeedProbe.bookLive(feed, 1));
         final List<UnsafeBuffer> records = journal("binance-usdm");
         final VenueStatusDecoder status = new VenueStatusDecoder();
         boolean found = false;
@@ -346,7 +302,7 @@ class SimulatorIngestTest
     {
         start(false, BinanceSimulator.Options.defaults(false).withTimers(100, 3_600_000), EnumSet.of(Channel.TRADE),
             5_000, 3_600_000, 60_000);
-        await("three pongs", () -> simulator.pongs().size() >= 3);
+        FeedProbe.await("three pongs", () -> simulator.pongs().size() >= 3);
         final List<String> pings = simulator.pings();
         for (final String pong : simulator.pongs())
         {
@@ -358,28 +314,28 @@ class SimulatorIngestTest
     void anExceptionInTheTimerDoesNotStopStallDetection()
     {
         start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE), 500, 3_600_000, 60_000);
-        await("trades", () -> counters().trades > 5);
+        FeedProbe.await("trades", () -> counters().trades > 5);
         // The timer's step throws for a while (here: its clock read); Netty cancels a periodic task that
         // throws, which would silently end stall detection, reconnects and rotation for the feed.
         clock.failTicks = true;
-        await("the timer failed", () -> feed.tickErrors() >= 5);
+        FeedProbe.await("the timer failed", () -> feed.tickErrors() >= 5);
         clock.failTicks = false;
         simulator.stallOpenConnections();
-        await("stall still detected", () -> counters().stalls == 1);
-        await("reconnected", () -> simulator.connectionsAccepted() == 2);
+        FeedProbe.await("stall still detected", () -> counters().stalls == 1);
+        FeedProbe.await("reconnected", () -> simulator.connectionsAccepted() == 2);
     }
 
     @Test
     void aStalledConnectionIsDetectedAndReplaced()
     {
         start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE), 500, 3_600_000, 60_000);
-        await("trades", () -> counters().trades > 5);
+        FeedProbe.await("trades", () -> counters().trades > 5);
         simulator.stallOpenConnections();
-        await("stall detected", () -> counters().stalls == 1);
-        await("reconnected", () -> simulator.connectionsAccepted() == 2);
+        FeedProbe.await("stall detected", () -> counters().stalls == 1);
+        FeedProbe.await("reconnected", () -> simulator.connectionsAccepted() == 2);
         final long trades = counters().trades;
-        await("trades flow again", () -> counters().trades > trades + 5);
-        final List<String> statuses = statuses(journal("binance-spot"), 0);
+        FeedProbe.await("trades flow again", () -> counters().trades > trades + 5);
+        final List<String> statuses = JournalContents.statuses(journal("binance-spot"), 0);
         assertTrue(statuses.containsAll(List.of("STALE", "DISCONNECTED")), statuses.toString());
     }
 
@@ -389,7 +345,7 @@ class SimulatorIngestTest
         // The venue closes at 3 s; the feed rotates 1 s before. Trades at 200/s make any gap or repeat visible.
         start(false, BinanceSimulator.Options.defaults(false).withTimers(20_000, 3_000).withTradesPerSecond(200),
             EnumSet.of(Channel.TRADE, Channel.AGG_TRADE), 5_000, 3_000, 1_000);
-        await("two rotations", () -> counters().rotations >= 2);
+        FeedProbe.await("two rotations", () -> counters().rotations >= 2);
         final long tradeGaps = counters().tradeGaps;
         final List<UnsafeBuffer> records = journal("binance-spot");
         // Read what was sent after the journal: a trade journaled between the two reads is then in both.
@@ -414,7 +370,7 @@ class SimulatorIngestTest
         assertEquals(sent.subList(from, from + sorted.size()), sorted,
             "the journal holds exactly the venue's trades across the rotations, none lost, none repeated");
         assertEquals(0, tradeGaps);
-        assertTrue(statuses(records, 0).contains("SESSION_ROTATED"));
+        assertTrue(JournalContents.statuses(records, 0).contains("SESSION_ROTATED"));
     }
 
     @Test
@@ -422,12 +378,12 @@ class SimulatorIngestTest
     {
         start(false, BinanceSimulator.Options.defaults(false).withTradesPerSecond(200), EnumSet.of(Channel.TRADE),
             5_000, 3_600_000, 60_000);
-        await("trades", () -> counters().trades > 20);
+        FeedProbe.await("trades", () -> counters().trades > 20);
         // Binance closes a connection some time after the notice; 10 s leaves a loaded machine time to switch first.
         simulator.serverShutdown(10_000);
-        await("switched", () -> counters().rotations == 1);
+        FeedProbe.await("switched", () -> counters().rotations == 1);
         final long trades = counters().trades;
-        await("more trades", () -> counters().trades > trades + 50);
+        FeedProbe.await("more trades", () -> counters().trades > trades + 50);
         assertEquals(0, counters().tradeGaps);
         assertEquals(1, counters().shutdownNotices);
     }
@@ -437,14 +393,14 @@ class SimulatorIngestTest
     {
         start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE, Channel.AGG_TRADE), 5_000, 3_600_000, 60_000);
         simulator.pause(true);
-        await("subscribed", () -> feed.session().connections().stream().allMatch(c -> c.state() == VenueConnection.State.LIVE));
+        FeedProbe.await("subscribed", () -> feed.session().connections().stream().allMatch(c -> c.state() == VenueConnection.State.LIVE));
         final long trades = counters().trades;
         simulator.playFiles(List.of(
             io.tickjournal.journal.Fixtures.root().resolve("binance-spot/real_combined_aggTrade.json"),
             io.tickjournal.journal.Fixtures.root().resolve("binance-spot/combined_serverShutdown.json")));
-        await("the scripted trade and the shutdown notice", () -> counters().trades == trades + 1 && counters().shutdownNotices == 1);
+        FeedProbe.await("the scripted trade and the shutdown notice", () -> counters().trades == trades + 1 && counters().shutdownNotices == 1);
         simulator.pause(false);
-        await("switched to a new connection once it delivered every stream", () -> counters().rotations == 1);
+        FeedProbe.await("switched to a new connection once it delivered every stream", () -> counters().rotations == 1);
         final List<UnsafeBuffer> records = journal("binance-spot");
         final TradeDecoder trade = new TradeDecoder();
         boolean found = false;
@@ -460,16 +416,16 @@ class SimulatorIngestTest
     void anAbruptDisconnectAndASlowSnapshotAreSurvived()
     {
         start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE, Channel.DEPTH), 5_000, 3_600_000, 60_000);
-        await("books live", () -> bookLive(0) && bookLive(1));
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         simulator.snapshotDelay(1_500);
         simulator.gapNextDepth("BTCUSDT");
-        await("gap detected", () -> counters().bookGaps == 1);
+        FeedProbe.await("gap detected", () -> counters().bookGaps == 1);
         simulator.dropAllConnections();
-        await("reconnected", () -> simulator.connectionsAccepted() == 2 && counters().connects == 2);
-        await("the slow snapshot joins the book again", () -> bookLive(0) && counters().resyncs >= 3);
+        FeedProbe.await("reconnected", () -> simulator.connectionsAccepted() == 2 && counters().connects == 2);
+        FeedProbe.await("the slow snapshot joins the book again", () -> FeedProbe.bookLive(feed, 0) && counters().resyncs >= 3);
         final long trades = counters().trades;
-        await("trades flow again", () -> counters().trades > trades + 20);
-        final List<String> statuses = statuses(journal("binance-spot"), 0);
+        FeedProbe.await("trades flow again", () -> counters().trades > trades + 20);
+        final List<String> statuses = JournalContents.statuses(journal("binance-spot"), 0);
         assertTrue(statuses.contains("DISCONNECTED"), statuses.toString());
     }
 
@@ -477,11 +433,11 @@ class SimulatorIngestTest
     void aMalformedFrameIsSkippedKeptRawAndTheSessionGoesOn()
     {
         start(false, BinanceSimulator.Options.defaults(false), EnumSet.of(Channel.TRADE), 5_000, 3_600_000, 60_000);
-        await("trades", () -> counters().trades > 5);
+        FeedProbe.await("trades", () -> counters().trades > 5);
         simulator.sendToAll("{\"e\":\"trade\",\"s\":\"BTCUSDT\",\"p\":");
-        await("malformed counted", () -> counters().malformed == 1);
+        FeedProbe.await("malformed counted", () -> counters().malformed == 1);
         final long trades = counters().trades;
-        await("trades go on", () -> counters().trades > trades + 5);
+        FeedProbe.await("trades go on", () -> counters().trades > trades + 5);
         feed.close();
         feed = null;
         final RawFrameDecoder raw = new RawFrameDecoder();

@@ -6,16 +6,15 @@ import io.netty.channel.nio.NioIoHandler;
 import io.tickjournal.ingest.Channel;
 import io.tickjournal.ingest.FeedConfig;
 import io.tickjournal.ingest.FeedCounters;
+import io.tickjournal.ingest.FeedProbe;
 import io.tickjournal.ingest.IngestFeed;
 import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.JournalContents;
-import io.tickjournal.ingest.VenueFeedHandler;
 import io.tickjournal.ingest.venue.Venue;
 import io.tickjournal.ingest.venue.VenueRegistry;
 import io.tickjournal.journal.sbe.MarketKind;
 import io.tickjournal.journal.sbe.MessageHeaderDecoder;
 import io.tickjournal.journal.sbe.TradeDecoder;
-import io.tickjournal.journal.sbe.VenueStatusDecoder;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -88,45 +86,9 @@ class CoinbaseSimProtocolIngestTest
         feed = IngestFeed.start(config, group, new SystemEpochNanoClock());
     }
 
-    private static void await(final String what, final BooleanSupplier condition)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try
-            {
-                Thread.sleep(10);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(ex);
-            }
-        }
-    }
-
     private FeedCounters counters()
     {
         return feed.session().counters();
-    }
-
-    private boolean bookLive(final int instrumentIndex)
-    {
-        final boolean[] live = new boolean[1];
-        feed.runOnLoop(() -> live[0] = ((VenueFeedHandler)feed.session().handler()).bookLive(instrumentIndex));
-        return live[0];
-    }
-
-    /** Stop the market (heartbeats stop too) and wait until the feed has read every frame sent. */
-    private void pauseAndCatchUp()
-    {
-        simulator.pause(true);
-        final long sent = simulator.onLoop(() -> simulator.recorder().framesSent());
-        await("feed read all " + sent + " frames", () -> counters().frames >= sent);
     }
 
     private List<UnsafeBuffer> journal()
@@ -134,21 +96,6 @@ class CoinbaseSimProtocolIngestTest
         feed.close();
         feed = null;
         return JournalContents.read(dir.resolve(venue.name()));
-    }
-
-    private static List<String> statuses(final List<UnsafeBuffer> records, final int instrumentId)
-    {
-        final List<String> out = new ArrayList<>();
-        final VenueStatusDecoder status = new VenueStatusDecoder();
-        for (final UnsafeBuffer r : JournalContents.ofTemplate(records, VenueStatusDecoder.TEMPLATE_ID))
-        {
-            status.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
-            if (status.instrumentId() == instrumentId)
-            {
-                out.add(status.status().name());
-            }
-        }
-        return out;
     }
 
     /** The simulator's market model of a symbol (cents, 10^-8 units), as exact decimals. */
@@ -184,9 +131,9 @@ class CoinbaseSimProtocolIngestTest
     void theJournalsRebuiltBookEqualsTheVenuesAndEveryTradeIsJournaledOnce()
     {
         start();
-        await("books live", () -> bookLive(0) && bookLive(1));
-        await("some deltas", () -> counters().deltas > 40);
-        pauseAndCatchUp();
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
+        FeedProbe.await("some deltas", () -> counters().deltas > 40);
+        FeedProbe.pauseAndCatchUp(simulator, feed);
         final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(SYMBOLS[0]);
         final Map<String, Map<BigDecimal, BigDecimal>> eth = venueBook(SYMBOLS[1]);
         final List<Long> sent = simulator.recorder().tradeIds(SYMBOLS[0]).stream().map(Long::valueOf).toList();
@@ -210,21 +157,21 @@ class CoinbaseSimProtocolIngestTest
     void aSkippedSequenceNumberResubscribesLevel2AndTheNewSnapshotMakesTheBookWhole()
     {
         start();
-        await("books live", () -> bookLive(0) && bookLive(1));
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         final long snapshotsBefore = simulator.onLoop(() -> simulator.recorder().snapshotsServed());
         simulator.gapNextBookEvent(SYMBOLS[0]);
-        await("gap seen", () -> counters().bookGaps >= 1);
-        await("a new snapshot served", () -> simulator.onLoop(() -> simulator.recorder().snapshotsServed()) > snapshotsBefore);
-        await("resynced", () -> bookLive(0) && bookLive(1));
+        FeedProbe.await("gap seen", () -> counters().bookGaps >= 1);
+        FeedProbe.await("a new snapshot served", () -> simulator.onLoop(() -> simulator.recorder().snapshotsServed()) > snapshotsBefore);
+        FeedProbe.await("resynced", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         final List<String> control = simulator.recorder().controlReceived();
         assertTrue(control.stream().anyMatch(t -> t.contains("\"unsubscribe\"") && t.contains("\"level2\"")),
             "level2 was unsubscribed to be subscribed again: " + control);
-        pauseAndCatchUp();
+        FeedProbe.pauseAndCatchUp(simulator, feed);
         final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(SYMBOLS[0]);
         final Map<String, Map<BigDecimal, BigDecimal>> eth = venueBook(SYMBOLS[1]);
         final List<UnsafeBuffer> records = journal();
-        assertTrue(statuses(records, 1).contains("GAP_DETECTED"), statuses(records, 1).toString());
-        assertTrue(Collections.frequency(statuses(records, 1), "RESYNCED") >= 2, "joined, then resynced: " + statuses(records, 1));
+        assertTrue(JournalContents.statuses(records, 1).contains("GAP_DETECTED"), JournalContents.statuses(records, 1).toString());
+        assertTrue(Collections.frequency(JournalContents.statuses(records, 1), "RESYNCED") >= 2, "joined, then resynced: " + JournalContents.statuses(records, 1));
         assertEquals(btc, JournalContents.book(records, 1), "the resynced book equals the venue's");
         assertEquals(eth, JournalContents.book(records, 2));
     }

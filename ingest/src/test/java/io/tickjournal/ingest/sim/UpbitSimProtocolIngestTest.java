@@ -6,10 +6,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.tickjournal.ingest.Channel;
 import io.tickjournal.ingest.FeedConfig;
 import io.tickjournal.ingest.FeedCounters;
+import io.tickjournal.ingest.FeedProbe;
 import io.tickjournal.ingest.IngestFeed;
 import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.JournalContents;
-import io.tickjournal.ingest.VenueFeedHandler;
 import io.tickjournal.ingest.venue.Venue;
 import io.tickjournal.ingest.venue.VenueRegistry;
 import io.tickjournal.journal.sbe.MarketKind;
@@ -18,9 +18,9 @@ import io.tickjournal.journal.sbe.TradeDecoder;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -96,45 +95,9 @@ class UpbitSimProtocolIngestTest
         feed = IngestFeed.start(config, group, new SystemEpochNanoClock());
     }
 
-    private static void await(final String what, final BooleanSupplier condition)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try
-            {
-                Thread.sleep(10);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(ex);
-            }
-        }
-    }
-
     private FeedCounters counters()
     {
         return feed.session().counters();
-    }
-
-    private boolean bookLive(final int instrumentIndex)
-    {
-        final boolean[] live = new boolean[1];
-        feed.runOnLoop(() -> live[0] = ((VenueFeedHandler)feed.session().handler()).bookLive(instrumentIndex));
-        return live[0];
-    }
-
-    /** Stop the market (heartbeats stop too) and wait until the feed has read every frame sent. */
-    private void pauseAndCatchUp()
-    {
-        simulator.pause(true);
-        final long sent = simulator.onLoop(() -> simulator.recorder().framesSent());
-        await("feed read all " + sent + " frames", () -> counters().frames >= sent);
     }
 
     private List<UnsafeBuffer> journal()
@@ -185,10 +148,10 @@ class UpbitSimProtocolIngestTest
     void theJournalsBookEqualsTheVenuesTopEveryTradeIsJournaledOnceAndPingsKeepTheConnection(final String name)
     {
         start(name);
-        await("books live", () -> bookLive(0) && bookLive(1));
-        await("some books", () -> counters().deltas + counters().snapshots > 40);
-        await("pings answered past the idle timeout", () -> simulator.recorder().keepalivesReceived().size() >= 8);
-        pauseAndCatchUp();
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
+        FeedProbe.await("some books", () -> counters().deltas + counters().snapshots > 40);
+        FeedProbe.await("pings answered past the idle timeout", () -> simulator.recorder().keepalivesReceived().size() >= 8);
+        FeedProbe.pauseAndCatchUp(simulator, feed);
         final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(SYMBOLS[0]);
         final Map<String, Map<BigDecimal, BigDecimal>> eth = venueBook(SYMBOLS[1]);
         final List<Long> sent = simulator.recorder().tradeIds(SYMBOLS[0]).stream().map(Long::valueOf).toList();

@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.tickjournal.ingest.Channel;
 import io.tickjournal.ingest.FeedConfig;
 import io.tickjournal.ingest.FeedCounters;
+import io.tickjournal.ingest.FeedProbe;
 import io.tickjournal.ingest.IngestFeed;
 import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.JournalContents;
@@ -19,7 +20,6 @@ import io.tickjournal.journal.sbe.MarketKind;
 import io.tickjournal.journal.sbe.MessageHeaderDecoder;
 import io.tickjournal.journal.sbe.RawFrameDecoder;
 import io.tickjournal.journal.sbe.TradeDecoder;
-import io.tickjournal.journal.sbe.VenueStatusDecoder;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -145,37 +144,9 @@ class VenueSimulatorIngestTest
         start(settings(), channels, 3_600_000, 60_000, 20_000);
     }
 
-    private static void await(final String what, final BooleanSupplier condition)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try
-            {
-                Thread.sleep(10);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(ex);
-            }
-        }
-    }
-
     private FeedCounters counters()
     {
         return feed.session().counters();
-    }
-
-    private boolean bookLive(final int instrumentIndex)
-    {
-        final boolean[] live = new boolean[1];
-        feed.runOnLoop(() -> live[0] = ((VenueFeedHandler)feed.session().handler()).bookLive(instrumentIndex));
-        return live[0];
     }
 
     private long bookLastId(final int instrumentIndex)
@@ -201,23 +172,8 @@ class VenueSimulatorIngestTest
             final int index = i;
             final List<Long> ids = simulator.recorder().bookIds(symbols[i]);
             final long last = ids.get(ids.size() - 1);
-            await("feed caught up on " + symbols[i], () -> bookLastId(index) == last);
+            FeedProbe.await("feed caught up on " + symbols[i], () -> bookLastId(index) == last);
         }
-    }
-
-    private static List<String> statuses(final List<UnsafeBuffer> records, final int instrumentId)
-    {
-        final List<String> out = new ArrayList<>();
-        final VenueStatusDecoder status = new VenueStatusDecoder();
-        for (final UnsafeBuffer r : JournalContents.ofTemplate(records, VenueStatusDecoder.TEMPLATE_ID))
-        {
-            status.wrapAndApplyHeader(r, 0, new MessageHeaderDecoder());
-            if (instrumentId < 0 || status.instrumentId() == instrumentId)
-            {
-                out.add(status.status().name());
-            }
-        }
-        return out;
     }
 
     /** The simulator's own book of a symbol (its market model, not a message), as exact decimals. */
@@ -257,13 +213,13 @@ class VenueSimulatorIngestTest
     {
         venue(name);
         start(EnumSet.of(Channel.TRADE, Channel.DEPTH));
-        await("books live", () -> bookLive(0) && bookLive(1));
-        await("some deltas", () -> counters().deltas > 40);
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
+        FeedProbe.await("some deltas", () -> counters().deltas > 40);
         pauseAndCatchUp();
         final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(symbols[0]);
         final Map<String, Map<BigDecimal, BigDecimal>> eth = venueBook(symbols[1]);
         final List<String> sent = simulator.recorder().tradeIds(symbols[0]);
-        await("trades caught up", () -> counters().trades >= sent.size());
+        FeedProbe.await("trades caught up", () -> counters().trades >= sent.size());
         final FeedCounters counters = counters();
         final List<UnsafeBuffer> records = journal();
         assertEquals(btc, JournalContents.book(records, 1), "the book rebuilt from the journal alone equals the venue's");
@@ -292,11 +248,11 @@ class VenueSimulatorIngestTest
     {
         venue(name);
         start(EnumSet.of(Channel.TRADE, Channel.DEPTH));
-        await("books live", () -> bookLive(0) && bookLive(1));
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         final int controlBefore = simulator.recorder().controlReceived().size();
         simulator.gapNextBookEvent(symbols[0]);
-        await("gap seen", () -> counters().bookGaps == 1);
-        await("resynced", () -> bookLive(0));
+        FeedProbe.await("gap seen", () -> counters().bookGaps == 1);
+        FeedProbe.await("resynced", () -> FeedProbe.bookLive(feed, 0));
         final List<String> control = simulator.recorder().controlReceived();
         final List<String> after = control.subList(controlBefore, control.size());
         assertTrue(after.stream().anyMatch(t -> t.contains("subscribe") && t.contains(symbols[0]) && !t.contains(symbols[1])),
@@ -305,10 +261,10 @@ class VenueSimulatorIngestTest
         pauseAndCatchUp();
         final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(symbols[0]);
         final List<UnsafeBuffer> records = journal();
-        assertTrue(statuses(records, 1).contains("GAP_DETECTED"));
-        assertEquals(2, Collections.frequency(statuses(records, 1), "RESYNCED"), "joined, then resynced once");
-        assertFalse(statuses(records, 2).contains("GAP_DETECTED"), "the other instrument saw no gap");
-        assertEquals(1, Collections.frequency(statuses(records, 2), "RESYNCED"));
+        assertTrue(JournalContents.statuses(records, 1).contains("GAP_DETECTED"));
+        assertEquals(2, Collections.frequency(JournalContents.statuses(records, 1), "RESYNCED"), "joined, then resynced once");
+        assertFalse(JournalContents.statuses(records, 2).contains("GAP_DETECTED"), "the other instrument saw no gap");
+        assertEquals(1, Collections.frequency(JournalContents.statuses(records, 2), "RESYNCED"));
         assertEquals(btc, JournalContents.book(records, 1), "the resynced book equals the venue's");
     }
 
@@ -317,20 +273,20 @@ class VenueSimulatorIngestTest
     {
         venue("okx-spot");
         start(EnumSet.of(Channel.DEPTH));
-        await("books live", () -> bookLive(0) && bookLive(1));
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         final OkxSimProtocol okx = (OkxSimProtocol)protocol;
         okx.keepaliveAfterNextBookEvent(simulator, symbols[0]);
-        await("keep-alive sent", () -> simulator.recorder().bookIds(symbols[0]).size() > 1 && hasRepeat(simulator.recorder().bookIds(symbols[0])));
+        FeedProbe.await("keep-alive sent", () -> simulator.recorder().bookIds(symbols[0]).size() > 1 && hasRepeat(simulator.recorder().bookIds(symbols[0])));
         okx.resetNextBookEvent(simulator, symbols[0]);
-        await("reset sent", () -> hasDrop(simulator.recorder().bookIds(symbols[0])));
-        await("more deltas", () -> counters().deltas > 30);
+        FeedProbe.await("reset sent", () -> hasDrop(simulator.recorder().bookIds(symbols[0])));
+        FeedProbe.await("more deltas", () -> counters().deltas > 30);
         pauseAndCatchUp();
         final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(symbols[0]);
         final FeedCounters counters = counters();
         final List<UnsafeBuffer> records = journal();
         assertEquals(0, counters.bookGaps, "neither the keep-alive nor the reset is a gap");
-        assertFalse(statuses(records, 1).contains("GAP_DETECTED"));
-        assertEquals(1, Collections.frequency(statuses(records, 1), "RESYNCED"), "no resync");
+        assertFalse(JournalContents.statuses(records, 1).contains("GAP_DETECTED"));
+        assertEquals(1, Collections.frequency(JournalContents.statuses(records, 1), "RESYNCED"), "no resync");
         assertEquals(btc, JournalContents.book(records, 1));
     }
 
@@ -363,16 +319,16 @@ class VenueSimulatorIngestTest
     {
         venue("bybit-linear");
         start(EnumSet.of(Channel.DEPTH));
-        await("books live", () -> bookLive(0) && bookLive(1));
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         ((BybitSimProtocol)protocol).resetNextBookEvent(simulator, symbols[0]);
-        await("reset sent", () -> simulator.recorder().bookIds(symbols[0]).contains(1L));
-        await("on from the reset", () -> bookLastId(0) > 1 && bookLastId(0) < 1000);
+        FeedProbe.await("reset sent", () -> simulator.recorder().bookIds(symbols[0]).contains(1L));
+        FeedProbe.await("on from the reset", () -> bookLastId(0) > 1 && bookLastId(0) < 1000);
         pauseAndCatchUp();
         final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(symbols[0]);
         final FeedCounters counters = counters();
         final List<UnsafeBuffer> records = journal();
         assertEquals(0, counters.bookGaps, "u == 1 is a reset, not a gap");
-        assertFalse(statuses(records, 1).contains("GAP_DETECTED"));
+        assertFalse(JournalContents.statuses(records, 1).contains("GAP_DETECTED"));
         assertTrue(JournalContents.ofTemplate(records, BookSnapshotDecoder.TEMPLATE_ID).stream()
             .filter(r -> Records.instrumentId(r, 0) == 1).count() >= 2, "the reset snapshot was journaled");
         assertEquals(btc, JournalContents.book(records, 1));
@@ -385,18 +341,18 @@ class VenueSimulatorIngestTest
         venue(name);
         // The feed pings every 200 ms; the venue closes after 1.5 s without one.
         start(settings().withKeepaliveTimeout(1_500), EnumSet.of(Channel.TRADE), 3_600_000, 60_000, 200);
-        await("trades", () -> counters().trades > 10);
-        await("pings", () -> simulator.recorder().keepalivesReceived().size() >= 12);
+        FeedProbe.await("trades", () -> counters().trades > 10);
+        FeedProbe.await("pings", () -> simulator.recorder().keepalivesReceived().size() >= 12);
         assertEquals(0, simulator.recorder().keepaliveCloses(), "a client that pings is never closed");
         assertEquals(1, simulator.recorder().connectionsAccepted());
         stop();
 
         // A feed that pings too rarely for the venue is closed by it, and reconnects.
         start(settings().withKeepaliveTimeout(500), EnumSet.of(Channel.TRADE), 3_600_000, 60_000, 60_000);
-        await("closed for silence", () -> simulator.recorder().keepaliveCloses() >= 1);
-        await("reconnected", () -> simulator.recorder().connectionsAccepted() >= 2 && counters().disconnects >= 1);
+        FeedProbe.await("closed for silence", () -> simulator.recorder().keepaliveCloses() >= 1);
+        FeedProbe.await("reconnected", () -> simulator.recorder().connectionsAccepted() >= 2 && counters().disconnects >= 1);
         final long trades = counters().trades;
-        await("trades go on", () -> counters().trades > trades + 5);
+        FeedProbe.await("trades go on", () -> counters().trades > trades + 5);
     }
 
     @ParameterizedTest
@@ -406,7 +362,7 @@ class VenueSimulatorIngestTest
         venue(name);
         // The venue closes at 3 s; the feed rotates 1 s before. 200 trades a second make any gap or repeat visible.
         start(settings().withMaxConnectionAge(3_000).withTradesPerSecond(200), EnumSet.of(Channel.TRADE), 3_000, 1_000, 20_000);
-        await("two rotations", () -> counters().rotations >= 2);
+        FeedProbe.await("two rotations", () -> counters().rotations >= 2);
         final long tradeGaps = counters().tradeGaps;
         final List<UnsafeBuffer> records = journal();
         final List<Long> sent = simulator.recorder().tradeIds(symbols[0]).stream().map(Long::valueOf).toList();
@@ -418,7 +374,7 @@ class VenueSimulatorIngestTest
         assertTrue(from >= 0);
         assertEquals(sent.subList(from, from + sorted.size()), sorted, "none lost, none repeated across the rotations");
         assertEquals(0, tradeGaps);
-        assertTrue(statuses(records, 0).contains("SESSION_ROTATED"));
+        assertTrue(JournalContents.statuses(records, 0).contains("SESSION_ROTATED"));
     }
 
     @ParameterizedTest
@@ -427,15 +383,15 @@ class VenueSimulatorIngestTest
     {
         venue(name);
         start(EnumSet.of(Channel.TRADE));
-        await("trades", () -> counters().trades > 5);
+        FeedProbe.await("trades", () -> counters().trades > 5);
         final String broken = name.startsWith("okx") ? "{\"arg\":{\"channel\":\"trades\",\"instId\":\"BTC-USDT\"},\"data\":[{" :
             "{\"topic\":\"publicTrade.BTCUSDT\",\"type\":\"snapshot\",\"data\":[";
         simulator.play(List.of(broken, "\u0000not json"));
-        await("malformed counted", () -> counters().malformed == 2);
+        FeedProbe.await("malformed counted", () -> counters().malformed == 2);
         final long trades = counters().trades;
-        await("trades go on", () -> counters().trades > trades + 5);
+        FeedProbe.await("trades go on", () -> counters().trades > trades + 5);
         final List<UnsafeBuffer> records = journal();
-        assertEquals(2, Collections.frequency(statuses(records, 0), "MALFORMED_FRAME"));
+        assertEquals(2, Collections.frequency(JournalContents.statuses(records, 0), "MALFORMED_FRAME"));
         final RawFrameDecoder raw = new RawFrameDecoder();
         final List<String> kept = new ArrayList<>();
         for (final UnsafeBuffer r : JournalContents.read(Partition.rawDir(dir.resolve(venue.name()))))

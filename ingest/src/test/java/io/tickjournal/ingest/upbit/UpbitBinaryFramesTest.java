@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.tickjournal.ingest.FeedConfig;
+import io.tickjournal.ingest.FeedProbe;
 import io.tickjournal.ingest.IngestFeed;
 import io.tickjournal.ingest.JournalContents;
 import io.tickjournal.ingest.venue.Venue;
@@ -38,7 +39,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static io.tickjournal.ingest.venue.FixtureTree.decimal;
 import static io.tickjournal.ingest.venue.FixtureTree.fixture;
@@ -116,16 +116,6 @@ class UpbitBinaryFramesTest
         return ((InetSocketAddress)server.localAddress()).getPort();
     }
 
-    private static void await(final String what, final BooleanSupplier condition) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void binaryFramesOfUtf8JsonAreJournaledAndThePingIsAnswered() throws Exception
     {
@@ -141,9 +131,9 @@ class UpbitBinaryFramesTest
             d.reconnectMaxNs(), d.snapshotLimit(), d.snapshotsPerMinute(), d.snapshotTimeoutNs(), d.subscribeTimeoutNs(),
             200_000_000L, null, null);
         feed = IngestFeed.start(config, group, new SystemEpochNanoClock());
-        await("a trade and a book", () -> feed.session().counters().trades == 1 && feed.session().counters().snapshots == 1);
-        await("two PINGs answered", () -> received.stream().filter("PING"::equals).count() >= 2);
-        await("their answers read", () -> feed.session().counters().frames >= 4);
+        FeedProbe.await("a trade and a book", () -> feed.session().counters().trades == 1 && feed.session().counters().snapshots == 1);
+        FeedProbe.await("two PINGs answered", () -> received.stream().filter("PING"::equals).count() >= 2);
+        FeedProbe.await("their answers read", () -> feed.session().counters().frames >= 4);
         final long malformed = feed.session().counters().malformed;
         feed.close();
         feed = null;
