@@ -8,6 +8,7 @@ import io.tickjournal.ops.sql.QuestDb;
 import io.tickjournal.ops.sql.QuestDbLoader;
 import io.tickjournal.ops.sql.TypedRecord;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -85,9 +86,10 @@ public final class LoadBench implements Callable<Integer>
             {
                 final Map<String, Long> cpuBefore = cpuByGroup();
                 startNs = System.nanoTime();
+                final BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
                 while (!loader.isCaughtUp())
                 {
-                    loader.doWork();
+                    idle.idle(loader.doWork()); // as the follower role runs it: waiting for a request costs no core
                 }
                 final double sendSeconds = (System.nanoTime() - startNs) / 1e9;
                 db.awaitApplied(600_000);
@@ -146,6 +148,10 @@ public final class LoadBench implements Callable<Integer>
         if (isLoader)
         {
             return "loader (read, build rows, ILP encode, send)";
+        }
+        if (threadName.equals("questdb-flush"))
+        {
+            return "loader flush (HTTP request, waits)";
         }
         if (threadName.startsWith("shared-network"))
         {

@@ -7,6 +7,8 @@ import io.tickjournal.ops.roles.RoleCounters;
 import io.tickjournal.ops.sql.QuestDb;
 import io.tickjournal.ops.sql.QuestDbLoader;
 import io.tickjournal.ops.sql.QuestDbSchema;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,9 +80,12 @@ public final class LoadCommand implements Callable<Integer>
             try (QuestDbLoader loader = new QuestDbLoader(db, dirs, from, to, questDb.batchRecords(), System::nanoTime,
                 System.err::println))
             {
+                final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
                 while (!loader.isCaughtUp())
                 {
-                    if (loader.doWork() == 0 && loader.isDown())
+                    final int work = loader.doWork();
+                    idle.idle(work);
+                    if (work == 0 && loader.isDown())
                     {
                         System.err.println("QuestDB at " + db.httpAddress() + " does not answer; " + loader.recordsLoaded() +
                             " records loaded, run load again to resume");

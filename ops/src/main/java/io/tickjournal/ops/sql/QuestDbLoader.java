@@ -17,6 +17,8 @@ import io.tickjournal.journal.sbe.TradeDecoder;
 import io.tickjournal.journal.sbe.VenueStatusDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
 
 import java.nio.file.Path;
@@ -31,7 +33,10 @@ import java.util.function.Consumer;
  * tailer, so it never slows ingest, the bridge or the pricing tailer.
  * <p>
  * Each {@link #doWork()} reads up to {@code batchRecords} records per partition, never across a trading
- * day's end, writes their rows and flushes them in one HTTP request; only then is the batch acknowledged.
+ * day's end, and writes their rows into one of two line-protocol senders; the batch goes to QuestDB in one
+ * HTTP request sent by the loader's flush thread ({@link Flusher}) while the loader reads and encodes the next
+ * batch into the other sender, so QuestDB parses one batch while the next is built (one request in flight at a
+ * time). A batch is acknowledged only when its request succeeded.
  * When QuestDB is down or refuses a request the loader says so once, rewinds every partition to its last
  * acknowledged record, and retries after {@link #RETRY_AFTER_NS}: it falls behind and catches up, it never
  * blocks anyone. At start each
@@ -42,7 +47,8 @@ import java.util.function.Consumer;
  * first cycle file appears.
  * <p>
  * Threading: {@link #doWork()}, {@link #behindRecords()} and {@link #close()} from one thread (its agent
- * runner's); the published counters ({@link #recordsLoaded()}, {@link #rowsLoaded()}, {@link #isDown()},
+ * runner's), plus the flush thread this loader owns, which touches only the sender handed to it (a volatile
+ * hand-off each way, no lock); the published counters ({@link #recordsLoaded()}, {@link #rowsLoaded()}, {@link #isDown()},
  * {@link #recordsBehind()}, {@link #isFollowing()}) may be read from any thread.
  */
 public final class QuestDbLoader implements Agent, AutoCloseable
@@ -61,7 +67,17 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     private final EpochNanoClock clock;
     private final Consumer<String> log;
     private final List<Source> sources = new ArrayList<>();
+    /** Two senders: rows go into {@code senders[encoding]} while the other may be in flight. */
+    private final Sender[] senders = new Sender[2];
+    private int encoding;
+    /** The sender rows are being written into ({@code senders[encoding]}), or null while QuestDB is down. */
     private Sender sender;
+    private volatile Flusher flusher;
+    /** A batch encoded but not yet handed to the flusher (it was busy with the one before). */
+    private boolean encodedWaiting;
+    private boolean inFlight;
+    private long inFlightRecords;
+    private long inFlightRows;
     private boolean started;
     private long retryAtNs;
     private volatile boolean down;
@@ -88,6 +104,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         long ackedIndex = -1;
         long readIndex = -1;
         long startIndex = -1;
+        long inFlightIndex = -1;
         int dayCached = Integer.MIN_VALUE;
         String dayText;
         boolean finished;
@@ -209,7 +226,14 @@ public final class QuestDbLoader implements Agent, AutoCloseable
                     started = true;
                 }
                 positionSources();
-                sender = db.newSender(Math.max(10_000, batchRecords * 50));
+                senders[0] = db.newSender(Math.max(10_000, batchRecords * 50));
+                senders[1] = db.newSender(Math.max(10_000, batchRecords * 50));
+                encoding = 0;
+                sender = senders[0];
+                if (flusher == null)
+                {
+                    flusher = new Flusher();
+                }
             }
             catch (final RuntimeException ex)
             {
@@ -229,43 +253,68 @@ public final class QuestDbLoader implements Agent, AutoCloseable
                 return 0;
             }
         }
-        int work = 0;
-        for (final Source source : sources)
+        if (inFlight)
         {
-            if (source.positioned && !source.finished)
-            {
-                work += source.poll(batchRecords);
-            }
-        }
-        lastWork = work;
-        if (pendingRecords > 0 || work > 0)
-        {
-            try
-            {
-                sender.flush();
-            }
-            catch (final RuntimeException ex)
+            final int state = flusher.state;
+            if (state == Flusher.FAILED)
             {
                 lastWork = -1;
-                fail(nowNs, ex);
-                return work;
+                fail(nowNs, flusher.failure);
+                return 0;
             }
+            if (state == Flusher.DONE)
+            {
+                acknowledge();
+            }
+        }
+        int work = 0;
+        if (!encodedWaiting)
+        {
             for (final Source source : sources)
             {
-                source.ackedIndex = source.readIndex;
+                if (source.positioned && !source.finished)
+                {
+                    work += source.poll(batchRecords);
+                }
             }
-            recordsLoaded += pendingRecords;
-            rowsLoaded += pendingRows;
+            lastWork = work;
+            encodedWaiting = pendingRecords > 0 || work > 0;
+        }
+        if (encodedWaiting && !inFlight)
+        {
+            for (final Source source : sources)
+            {
+                source.inFlightIndex = source.readIndex;
+            }
+            inFlightRecords = pendingRecords;
+            inFlightRows = pendingRows;
             pendingRecords = 0;
             pendingRows = 0;
-            if (down)
-            {
-                down = false;
-                log.accept("questdb at " + db.httpAddress() + " answers again: catching up");
-            }
+            encodedWaiting = false;
+            inFlight = true;
+            flusher.submit(sender);
+            encoding ^= 1;
+            sender = senders[encoding];
         }
         publish(nowNs, false);
         return work;
+    }
+
+    /** The request in flight succeeded: its records are in QuestDB. */
+    private void acknowledge()
+    {
+        inFlight = false;
+        for (final Source source : sources)
+        {
+            source.ackedIndex = source.inFlightIndex;
+        }
+        recordsLoaded += inFlightRecords;
+        rowsLoaded += inFlightRows;
+        if (down)
+        {
+            down = false;
+            log.accept("questdb at " + db.httpAddress() + " answers again: catching up");
+        }
     }
 
     /** Open the partitions whose first cycle file has appeared since the last look (QuestDB need not answer). */
@@ -337,7 +386,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
      */
     public boolean isCaughtUp()
     {
-        return sender != null && !down && pendingRecords == 0 && lastWork == 0 && !hasUnpositioned();
+        return sender != null && !down && !inFlight && !encodedWaiting && pendingRecords == 0 && lastWork == 0 && !hasUnpositioned();
     }
 
     /**
@@ -354,6 +403,15 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     public long rowsLoaded()
     {
         return rowsLoaded;
+    }
+
+    /**
+     * @return whether a request is being sent by the loader's flush thread; any thread.
+     */
+    public boolean isRequestInFlight()
+    {
+        final Flusher f = flusher;
+        return f != null && f.state == Flusher.BUSY;
     }
 
     /**
@@ -399,24 +457,57 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     @Override
     public void close()
     {
-        if (sender != null)
+        // rows reach QuestDB in journal order, or the later ones not at all: a restart resumes one batch below the
+        // highest seq the tables hold, so a later batch stored without the one before it would leave a hole
+        boolean sent = true;
+        if (flusher != null)
         {
-            try
+            flusher.stop(); // the request in flight ends (or times out) first
+            if (inFlight)
             {
-                sender.close();
+                final int state = flusher.state;
+                sent = state == Flusher.DONE || (state == Flusher.BUSY && closeSender(senders[encoding ^ 1], true));
+                senders[encoding ^ 1] = null;
             }
-            catch (final RuntimeException ex)
-            {
-                log.accept("questdb loader: unflushed rows dropped on close (" + ex.getMessage() + "); a restart re-loads them");
-            }
-            sender = null;
+            flusher = null;
         }
+        inFlight = false;
+        if (senders[encoding] != null)
+        {
+            closeSender(senders[encoding], sent);
+            senders[encoding] = null;
+        }
+        if (senders[encoding ^ 1] != null)
+        {
+            closeSender(senders[encoding ^ 1], false);
+            senders[encoding ^ 1] = null;
+        }
+        sender = null;
         for (final Source source : sources)
         {
             if (source.tailer != null)
             {
                 source.tailer.close();
             }
+        }
+    }
+
+    /** Close a sender, sending what it holds or dropping it; false when sending failed. */
+    private boolean closeSender(final Sender s, final boolean send)
+    {
+        try
+        {
+            if (!send)
+            {
+                s.reset();
+            }
+            s.close();
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            log.accept("questdb loader: unflushed rows dropped on close (" + ex.getMessage() + "); a restart re-loads them");
+            return false;
         }
     }
 
@@ -430,18 +521,30 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         down = true;
         following = false;
         retryAtNs = nowNs + RETRY_AFTER_NS;
-        if (sender != null)
+        while (inFlight && flusher.state == Flusher.BUSY)
         {
-            try
-            {
-                sender.close();
-            }
-            catch (final RuntimeException ignore)
-            {
-                // the rows it held are re-read from the journal below
-            }
-            sender = null;
+            // a request is still in flight (this failure came from elsewhere): its sender is the flusher's until it ends
+            Thread.yield();
         }
+        inFlight = false;
+        encodedWaiting = false;
+        for (int i = 0; i < senders.length; i++)
+        {
+            if (senders[i] != null)
+            {
+                try
+                {
+                    senders[i].reset();
+                    senders[i].close();
+                }
+                catch (final RuntimeException ignore)
+                {
+                    // the rows it held are re-read from the journal below
+                }
+                senders[i] = null;
+            }
+        }
+        sender = null;
         pendingRecords = 0;
         pendingRows = 0;
         for (final Source source : sources)
@@ -559,27 +662,40 @@ public final class QuestDbLoader implements Agent, AutoCloseable
             case BookDeltaDecoder.TEMPLATE_ID:
             {
                 final String recordType = r.templateId == BookSnapshotDecoder.TEMPLATE_ID ? "snapshot" : "delta";
+                int bids = 0;
                 for (int i = 0; i < r.levelCount(); i++)
                 {
-                    symbols(source, "book_levels", r).symbol("record_type", recordType)
-                        .symbol("side", r.levelSide(i) == TypedRecord.BID ? "bid" : "ask");
-                    columns(seq, r);
-                    if (r.firstUpdateId != Records.NULL_LONG)
+                    bids += r.levelSide(i) == TypedRecord.BID ? 1 : 0;
+                }
+                symbols(source, "book_updates", r).symbol("record_type", recordType);
+                columns(seq, r);
+                if (r.firstUpdateId != Records.NULL_LONG)
+                {
+                    sender.longColumn("first_update_id", r.firstUpdateId);
+                }
+                if (r.prevUpdateId != Records.NULL_LONG)
+                {
+                    sender.longColumn("prev_update_id", r.prevUpdateId);
+                }
+                sender.longColumn("bid_levels", bids).longColumn("ask_levels", r.levelCount() - bids).at(r.receiveTimeNs, ChronoUnit.NANOS);
+                final String venue = Venues.name(r.venueId);
+                for (int i = 0; i < r.levelCount(); i++)
+                {
+                    sender.table("book_levels").symbol("journal_partition", source.name).symbol("day", source.dayText)
+                        .symbol("venue", venue);
+                    if (!r.symbol.isEmpty())
                     {
-                        sender.longColumn("first_update_id", r.firstUpdateId);
+                        sender.symbol("symbol", r.symbol);
                     }
-                    if (r.prevUpdateId != Records.NULL_LONG)
-                    {
-                        sender.longColumn("prev_update_id", r.prevUpdateId);
-                    }
-                    sender.longColumn("level", r.levelIndex(i))
+                    sender.symbol("record_type", recordType).symbol("side", r.levelSide(i) == TypedRecord.BID ? "bid" : "ask")
+                        .longColumn("seq", seq).longColumn("level", r.levelIndex(i))
                         .doubleColumn("price", toDouble(r.levelPrice(i), r.priceExponent))
                         .doubleColumn("size", toDouble(r.levelSize(i), r.levelExponent(i)))
                         .longColumn("price_m", r.levelPrice(i)).longColumn("price_e", r.priceExponent)
                         .longColumn("size_m", r.levelSize(i)).longColumn("size_e", r.levelExponent(i))
                         .at(r.receiveTimeNs, ChronoUnit.NANOS);
                 }
-                return r.levelCount();
+                return 1 + r.levelCount();
             }
             case VenueStatusDecoder.TEMPLATE_ID:
                 symbols(source, "venue_status", r).symbol("status", r.status);
@@ -666,5 +782,78 @@ public final class QuestDbLoader implements Agent, AutoCloseable
             return (double)mantissa * Decimals.pow10(Math.min(exponent, Decimals.MAX_POW10));
         }
         return (double)mantissa / Decimals.pow10(Math.min(-exponent, Decimals.MAX_POW10));
+    }
+
+    /**
+     * The loader's flush thread: sends the batch of one sender in one HTTP request while the loader writes the
+     * next into the other. One request at a time; the loader hands a sender over by {@link #submit} only when
+     * the state is not {@link #BUSY}, and reads the outcome from {@link #state} (volatile both ways).
+     */
+    private static final class Flusher implements Runnable
+    {
+        static final int IDLE = 0;
+        static final int BUSY = 1;
+        static final int DONE = 2;
+        static final int FAILED = 3;
+
+        private final Thread thread;
+        private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+        private volatile Sender job;
+        private volatile boolean running = true;
+        volatile int state = IDLE;
+        volatile RuntimeException failure;
+
+        Flusher()
+        {
+            thread = new Thread(this, "questdb-flush");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void submit(final Sender sender)
+        {
+            state = BUSY;
+            job = sender;
+        }
+
+        @Override
+        public void run()
+        {
+            while (running)
+            {
+                final Sender sender = job;
+                if (sender == null)
+                {
+                    idle.idle();
+                    continue;
+                }
+                idle.reset();
+                job = null;
+                try
+                {
+                    sender.flush();
+                    state = DONE;
+                }
+                catch (final RuntimeException ex)
+                {
+                    failure = ex;
+                    state = FAILED;
+                }
+            }
+        }
+
+        /** Let the request in flight end, then stop the thread. */
+        void stop()
+        {
+            running = false;
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -12,12 +12,19 @@ import java.util.List;
  * makes several rows), so loading a record twice, or resuming after a crash, upserts instead of
  * duplicating. Prices and sizes are kept exactly as mantissa ({@code *_m}) and exponent ({@code *_e})
  * and, for SQL convenience, as a {@code DOUBLE} beside them.
+ * <p>
+ * {@code book_levels} is the one table with many rows per record (a 20-level delta is 20 rows), so it is kept
+ * narrow: the level, the record's place in the journal, venue, symbol and record type; what a book record says
+ * once (instrument, times, the venue's update ids, flags, level counts) is one row of {@code book_updates}, joined on
+ * {@code (journal_partition, day, seq)}. The line protocol costs QuestDB time per column sent, and the wide
+ * level row (every common column repeated on each level) halved the loading rate.
  *
  * <pre>
  * | table        | one row per                         | dedup keys                                  |
  * |--------------|-------------------------------------|---------------------------------------------|
  * | trades       | trade                               | ts, journal_partition, day, seq                     |
  * | top_of_book  | top-of-book record                  | ts, journal_partition, day, seq                     |
+ * | book_updates | book snapshot or delta (its header) | ts, journal_partition, day, seq                     |
  * | book_levels  | level of a snapshot or delta        | ts, journal_partition, day, seq, side, level        |
  * | venue_status | venue status (gap, resync, ...)     | ts, journal_partition, day, seq                     |
  * | features     | value of a feature snapshot         | ts, journal_partition, day, seq, feature_id         |
@@ -26,7 +33,7 @@ import java.util.List;
 public final class QuestDbSchema
 {
     /** Tables the loader writes. */
-    public static final List<String> TABLES = List.of("trades", "top_of_book", "book_levels", "venue_status", "features");
+    public static final List<String> TABLES = List.of("trades", "top_of_book", "book_updates", "book_levels", "venue_status", "features");
 
     private static final String COMMON = "ts TIMESTAMP, journal_partition SYMBOL, day SYMBOL, seq LONG, venue SYMBOL, " +
         "instrument_id INT, symbol SYMBOL, canonical SYMBOL, kind SYMBOL, event_ts TIMESTAMP, receive_time_ns LONG, " +
@@ -51,8 +58,10 @@ public final class QuestDbSchema
             "CREATE TABLE IF NOT EXISTS top_of_book (" + COMMON + ", bid_price DOUBLE, bid_size DOUBLE, ask_price DOUBLE, " +
                 "ask_size DOUBLE, bid_price_m LONG, bid_size_m LONG, ask_price_m LONG, ask_size_m LONG, price_e INT, size_e INT" +
                 WAL + ")",
-            "CREATE TABLE IF NOT EXISTS book_levels (" + COMMON + ", record_type SYMBOL, first_update_id LONG, " +
-                "prev_update_id LONG, side SYMBOL, level INT, price DOUBLE, size DOUBLE, price_m LONG, price_e INT, " +
+            "CREATE TABLE IF NOT EXISTS book_updates (" + COMMON + ", record_type SYMBOL, first_update_id LONG, " +
+                "prev_update_id LONG, bid_levels INT, ask_levels INT" + WAL + ")",
+            "CREATE TABLE IF NOT EXISTS book_levels (ts TIMESTAMP, journal_partition SYMBOL, day SYMBOL, seq LONG, venue SYMBOL, " +
+                "symbol SYMBOL, record_type SYMBOL, side SYMBOL, level INT, price DOUBLE, size DOUBLE, price_m LONG, price_e INT, " +
                 "size_m LONG, size_e INT" + WAL + ", side, level)",
             "CREATE TABLE IF NOT EXISTS venue_status (" + COMMON + ", status SYMBOL, stream SYMBOL, connection INT, " +
                 "expected_seq LONG, received_seq LONG, detail VARCHAR" + WAL + ")",

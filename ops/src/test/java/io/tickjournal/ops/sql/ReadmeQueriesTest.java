@@ -77,11 +77,7 @@ class ReadmeQueriesTest
         {
             try (QuestDbLoader loader = new QuestDbLoader(db, List.of(spot, usdm), day, day, 500, System::nanoTime, s -> { }))
             {
-                for (int i = 0; i < 10_000 && !loader.isCaughtUp(); i++)
-                {
-                    loader.doWork();
-                }
-                assertTrue(loader.isCaughtUp());
+                assertTrue(SqlTestJournals.loadToEnd(loader));
             }
             assertTrue(db.awaitApplied(30_000));
             final List<JsonNode> answers = new ArrayList<>();

@@ -99,4 +99,25 @@ public final class SqlTestJournals
             return writer.appendedCount();
         }
     }
+
+    /**
+     * Run a loader (at least one step, so it sees what was appended since) until it has read every partition to its end and QuestDB acknowledged it (each request goes
+     * out on the loader's flush thread, so steps without work are waits, bounded by time, not by a count).
+     *
+     * @param loader the loader.
+     * @return whether it caught up within a minute.
+     */
+    public static boolean loadToEnd(final QuestDbLoader loader)
+    {
+        final long deadlineNs = System.nanoTime() + 60_000_000_000L;
+        do
+        {
+            if (loader.doWork() == 0)
+            {
+                Thread.yield();
+            }
+        }
+        while (!loader.isCaughtUp() && System.nanoTime() - deadlineNs < 0);
+        return loader.isCaughtUp();
+    }
 }
