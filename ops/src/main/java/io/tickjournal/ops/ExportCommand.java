@@ -2,6 +2,7 @@ package io.tickjournal.ops;
 
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.ops.sql.ParquetExporter;
+import io.tickjournal.ops.sql.PartitionDay;
 import io.tickjournal.ops.sql.ParquetTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,12 +65,12 @@ public final class ExportCommand implements Callable<Integer>
             throw new IllegalArgumentException("--to-day " + toDay + " is before --from-day " + fromDay);
         }
         final List<Path> dirs = Journals.partitions(journal, partitions, false);
-        final List<ParquetExporter.PartitionDay> plan = ParquetExporter.plan(dirs, from, to);
+        final List<PartitionDay> plan = PartitionDay.between(dirs, from, to);
         if (plan.isEmpty())
         {
             throw new IllegalArgumentException("no records in " + journal + " for " + range(fromDay, toDay));
         }
-        final long total = plan.stream().mapToLong(ParquetExporter.PartitionDay::records).sum();
+        final long total = PartitionDay.records(plan);
         final Progress progress = new Progress(System.err, "export", total);
         final long startNs = System.nanoTime();
         final ParquetExporter.Summary summary = new ParquetExporter(out, overwrite, progress::update).export(plan);

@@ -4,6 +4,7 @@ import io.tickjournal.journal.TradingDay;
 import io.tickjournal.ops.config.TickJournalConfig;
 import io.tickjournal.ops.roles.QuestDbRole;
 import io.tickjournal.ops.roles.RoleCounters;
+import io.tickjournal.ops.sql.PartitionDay;
 import io.tickjournal.ops.sql.QuestDb;
 import io.tickjournal.ops.sql.QuestDbLoader;
 import io.tickjournal.ops.sql.QuestDbSchema;
@@ -74,7 +75,7 @@ public final class LoadCommand implements Callable<Integer>
         try (QuestDb db = questDb.open())
         {
             final long startNs = System.nanoTime();
-            final Progress progress = new Progress(System.err, "load", 0);
+            final Progress progress = new Progress(System.err, "load", PartitionDay.records(PartitionDay.between(dirs, from, to)));
             long records;
             long rows;
             try (QuestDbLoader loader = new QuestDbLoader(db, dirs, from, to, questDb.batchRecords(), System::nanoTime,

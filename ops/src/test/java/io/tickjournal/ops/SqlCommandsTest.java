@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,6 +40,8 @@ class SqlCommandsTest
         final Cli load = Cli.run(concat(List.of("load", "--from-day", "2026-11-20"), where));
         assertEquals(0, load.exit, load.toString());
         assertTrue(load.out.contains("trades: 200 rows"), load.toString());
+        // the progress bar counts towards the day's records, read from the journal before loading
+        assertTrue(Pattern.compile("load: ([0-9,]+)/\\1 records").matcher(load.err).find(), load.toString());
         assertTrue(Files.isDirectory(root.resolve("journal.questdb")), "QuestDB's data is beside the journal");
 
         final Cli again = Cli.run(concat(List.of("load", "--from-day", "2026-11-20"), where));

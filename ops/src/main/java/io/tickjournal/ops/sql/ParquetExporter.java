@@ -1,7 +1,6 @@
 package io.tickjournal.ops.sql;
 
 import io.tickjournal.journal.JournalTailer;
-import io.tickjournal.journal.Partition;
 import io.tickjournal.journal.TradingDay;
 import org.agrona.DirectBuffer;
 
@@ -43,11 +42,6 @@ public final class ParquetExporter
     private final boolean overwrite;
     private final LongConsumer progress;
 
-    /** One journal partition's day to export. */
-    public record PartitionDay(String partition, Path dir, int day, long records)
-    {
-    }
-
     /** What an export wrote. */
     public static final class Summary
     {
@@ -71,36 +65,6 @@ public final class ParquetExporter
         this.out = out;
         this.overwrite = overwrite;
         this.progress = progress;
-    }
-
-    /**
-     * The (partition, day)s with records between two days.
-     *
-     * @param partitions partition folders.
-     * @param fromDay    first day, or -1 for the first each partition has.
-     * @param toDay      last day (inclusive), or -1 for the last each partition has.
-     * @return in partition order (as given), then day order.
-     */
-    public static List<PartitionDay> plan(final List<Path> partitions, final int fromDay, final int toDay)
-    {
-        final List<PartitionDay> plan = new ArrayList<>();
-        for (final Path dir : partitions)
-        {
-            try (JournalTailer tailer = JournalTailer.open(dir, null))
-            {
-                final int first = Math.max(fromDay, tailer.queue().firstCycle());
-                final int last = toDay < 0 ? tailer.queue().lastCycle() : Math.min(toDay, tailer.queue().lastCycle());
-                for (int day = first; day <= last; day++)
-                {
-                    final long records = Partition.recordsInDay(tailer.queue(), day);
-                    if (records > 0)
-                    {
-                        plan.add(new PartitionDay(dir.getFileName().toString(), dir, day, records));
-                    }
-                }
-            }
-        }
-        return plan;
     }
 
     /**
