@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * (in-process by default, see {@link QuestDbOptions}), printed as an aligned table, CSV or JSON lines.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-    description = "Run SQL over the loaded ticks (tables trades, top_of_book, book_levels, venue_status, features): " +
+    description = "Run SQL over the loaded ticks (tables trades, top_of_book, book_updates, book_levels, venue_status, features): " +
         "QuestDB in-process beside the journal unless a server is configured.")
 public final class SqlCommand implements Callable<Integer>
 {
