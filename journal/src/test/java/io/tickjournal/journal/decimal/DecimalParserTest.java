@@ -91,6 +91,46 @@ class DecimalParserTest
         assertEquals(10047300000000000L, parser.mantissa());
     }
 
+    /** Rescaling equals BigDecimal's exact rescale, and refuses exactly when that is inexact or leaves a long. */
+    @Test
+    void shouldRescaleAsBigDecimalDoesOrRefuse()
+    {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        final java.math.BigInteger max = java.math.BigInteger.valueOf(Long.MAX_VALUE);
+        for (int n = 0; n < 200_000; n++)
+        {
+            final int digits = 1 + random.nextInt(19);
+            long mantissa = random.nextLong(1, Long.MAX_VALUE) % Decimals.pow10(Math.min(digits, 18));
+            mantissa = random.nextBoolean() ? -mantissa : mantissa;
+            if (n % 1000 == 0)
+            {
+                mantissa = n % 2000 == 0 ? Long.MAX_VALUE : -Long.MAX_VALUE;
+            }
+            final int from = random.nextInt(41) - 20;
+            final int to = random.nextInt(41) - 20;
+            final long got = Decimals.rescale(mantissa, from, to);
+            final BigDecimal value = BigDecimal.valueOf(mantissa, -from);
+            BigDecimal scaled;
+            try
+            {
+                scaled = value.setScale(-to);
+            }
+            catch (final ArithmeticException ex)
+            {
+                scaled = null;
+            }
+            final String what = mantissa + "e" + from + " to e" + to;
+            if (scaled == null || scaled.unscaledValue().abs().compareTo(max) > 0)
+            {
+                assertEquals(Decimals.NOT_REPRESENTABLE, got, what);
+            }
+            else
+            {
+                assertEquals(scaled.unscaledValue().longValueExact(), got, what);
+            }
+        }
+    }
+
     @Test
     void shouldFormatBackToThePlainValue()
     {
