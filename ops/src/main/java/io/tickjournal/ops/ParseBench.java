@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -33,11 +34,15 @@ import java.util.concurrent.Callable;
  * place per frame so every frame is new to the dedup and book checks.
  */
 @Command(name = "parse", mixinStandardHelpOptions = true,
-    description = "Parse, normalize and append each venue's trade and 10-level depth frames: frames/s, percentiles, bytes allocated per frame.")
+    description = "Parse, normalize and append each venue's trade and depth frames: frames/s, percentiles, bytes allocated per frame, " +
+        "and each venue's p50 per frame against Binance's (its 10-a-side depth frame, and its depth frame of equal levels).")
 public final class ParseBench implements Callable<Integer>
 {
     private static final int POOL = 512;
     private static final int ID_DIGITS = 13;
+    private static final String BINANCE = "binance-spot";
+    /** Levels a side of the reference Binance depth frame every venue's per-frame cost is compared with. */
+    private static final int BINANCE_LEVELS = 10;
 
     @Option(names = "--trades", description = "trade frames per pass (default: ${DEFAULT-VALUE})", defaultValue = "3000000")
     int trades;
@@ -76,20 +81,31 @@ public final class ParseBench implements Callable<Integer>
                 default -> throw new IllegalArgumentException("--pretouch must be on, off or both, got '" + pretouch + "'");
             };
             int n = 0;
+            final List<Result> results = new ArrayList<>();
             for (final String venue : venues)
             {
                 VenueRegistry.byName(venue);
                 for (final boolean on : modes)
                 {
-                    onOwnThread(venue, root.resolve("trades" + n), false, trades, on);
+                    results.add(onOwnThread(venue, root.resolve("trades" + n), false, BINANCE_LEVELS, trades, on));
                     n++;
                 }
                 for (final boolean on : modes)
                 {
-                    onOwnThread(venue, root.resolve("depths" + n), true, depths, on);
+                    results.add(onOwnThread(venue, root.resolve("depths" + n), true, BINANCE_LEVELS, depths, on));
                     n++;
                 }
+                if (venue.equals(BINANCE) && krwUnits != BINANCE_LEVELS && (venues.contains("upbit") || venues.contains("bithumb")))
+                {
+                    // The second reference: Binance's depth frame with as many levels as a whole KRW book.
+                    for (final boolean on : modes)
+                    {
+                        results.add(onOwnThread(venue, root.resolve("depths" + n), true, krwUnits, depths, on));
+                        n++;
+                    }
+                }
             }
+            printRatios(results);
         }
         finally
         {
@@ -156,7 +172,7 @@ public final class ParseBench implements Callable<Integer>
         return "0." + String.format("%08d", 1 + random.nextInt(99_999_999));
     }
 
-    private Frame[] frames(final String venue, final boolean depth)
+    private Frame[] frames(final String venue, final boolean depth, final int binanceLevels)
     {
         if (venue.startsWith("bybit"))
         {
@@ -187,21 +203,36 @@ public final class ParseBench implements Callable<Integer>
             }
             else
             {
-                final StringBuilder json = new StringBuilder(1024).append("{\"stream\":\"btcusdt@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",")
-                    .append("\"E\":1767225600123,\"s\":\"BTCUSDT\",\"U\":").append(id).append(",\"u\":").append(id).append(",\"b\":[");
-                for (int l = 0; l < 10; l++)
-                {
-                    json.append(l == 0 ? "[\"" : ",[\"").append(price(random)).append("\",\"").append(size(random)).append("\"]");
-                }
-                json.append("],\"a\":[");
-                for (int l = 0; l < 10; l++)
-                {
-                    json.append(l == 0 ? "[\"" : ",[\"").append(price(random)).append("\",\"").append(size(random)).append("\"]");
-                }
-                frames[i] = new Frame(json.append("]}}").toString());
+                frames[i] = new Frame(binanceDepth(random, id, binanceLevels));
             }
         }
         return frames;
+    }
+
+    /**
+     * A Binance spot {@code depth} diff as the combined stream sends it ({@code depthUpdate}, first and
+     * last update ids, bids and asks as {@code [price, quantity]} string pairs), with {@code levels}
+     * levels a side.
+     *
+     * @param random prices and sizes.
+     * @param id     the update ids' text.
+     * @param levels levels a side.
+     * @return the frame's text.
+     */
+    static String binanceDepth(final SplittableRandom random, final String id, final int levels)
+    {
+        final StringBuilder json = new StringBuilder(1024).append("{\"stream\":\"btcusdt@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",")
+            .append("\"E\":1767225600123,\"s\":\"BTCUSDT\",\"U\":").append(id).append(",\"u\":").append(id).append(",\"b\":[");
+        for (int l = 0; l < levels; l++)
+        {
+            json.append(l == 0 ? "[\"" : ",[\"").append(price(random)).append("\",\"").append(size(random)).append("\"]");
+        }
+        json.append("],\"a\":[");
+        for (int l = 0; l < levels; l++)
+        {
+            json.append(l == 0 ? "[\"" : ",[\"").append(price(random)).append("\",\"").append(size(random)).append("\"]");
+        }
+        return json.append("]}}").toString();
     }
 
     private static String levels(final SplittableRandom random, final String extra)
@@ -404,15 +435,17 @@ public final class ParseBench implements Callable<Integer>
      * thread-local per queue, and the queues of earlier passes would otherwise crowd this thread's
      * thread-local table and slow every append's lookup.
      */
-    private void onOwnThread(final String venue, final Path partition, final boolean depth, final int count, final boolean withPretouch)
+    private Result onOwnThread(
+        final String venue, final Path partition, final boolean depth, final int binanceLevels, final int count, final boolean withPretouch)
         throws InterruptedException
     {
         final RuntimeException[] failure = new RuntimeException[1];
+        final Result[] result = new Result[1];
         final Thread thread = new Thread(() ->
         {
             try
             {
-                run(venue, partition, depth, count, withPretouch);
+                result[0] = run(venue, partition, depth, binanceLevels, count, withPretouch);
             }
             catch (final RuntimeException ex)
             {
@@ -425,9 +458,11 @@ public final class ParseBench implements Callable<Integer>
         {
             throw failure[0];
         }
+        return result[0];
     }
 
-    private void run(final String venue, final Path partition, final boolean depth, final int count, final boolean withPretouch)
+    private Result run(
+        final String venue, final Path partition, final boolean depth, final int binanceLevels, final int count, final boolean withPretouch)
     {
         final FeedConfig config = VenueRegistry.byName(venue).defaults(partition, URI.create("ws://127.0.0.1:1"),
             URI.create("http://127.0.0.1:1"),
@@ -441,8 +476,9 @@ public final class ParseBench implements Callable<Integer>
             journal.pretouchWith(pretoucher);
         }
         final FeedSession session = new FeedSession(config, journal, IngestFeed.handlerFor(config, journal), new NoTransport(), clock, 1);
-        final Frame[] frames = frames(venue, depth);
-        final String book = venue.equals("upbit") || venue.equals("bithumb") ? "book (" + krwUnits + " units)" : "depth (10 a side)";
+        final Frame[] frames = frames(venue, depth, binanceLevels);
+        final String book = venue.equals("upbit") || venue.equals("bithumb") ? "book (" + krwUnits + " units)" :
+            "depth (" + (venue.equals(BINANCE) ? binanceLevels : BINANCE_LEVELS) + " a side)";
         final String label = venue + " " + (depth ? book : "trade") + (withPretouch ? " +pretouch" : "");
         try
         {
@@ -501,6 +537,7 @@ public final class ParseBench implements Callable<Integer>
                 levels > 0 ? String.format(", per level %.0f ns (%d levels)", (double)p50 / levels, levels) : "");
             System.out.printf("%-42s malformed %d, duplicates %d, gaps %d, rejected %d%n", "",
                 session.counters().malformed, session.counters().duplicates, session.counters().bookGaps, journal.rejected());
+            return new Result(label, venue, depth, withPretouch, levels, p50);
         }
         finally
         {
@@ -509,6 +546,55 @@ public final class ParseBench implements Callable<Integer>
             {
                 pretoucher.close();
             }
+        }
+    }
+
+    /** One pass's p50 per frame, with what it is compared by. */
+    record Result(String label, String venue, boolean depth, boolean pretouch, int levels, long p50Ns)
+    {
+    }
+
+    /**
+     * Each pass's p50 per frame against Binance's of the same pretouch mode: a trade against Binance's
+     * trade, a book frame against Binance's 10-a-side depth frame (the per-frame target) and against
+     * Binance's depth frame of the same number of levels where one was measured.
+     */
+    static void printRatios(final List<Result> results)
+    {
+        boolean header = false;
+        for (final Result r : results)
+        {
+            Result perFrame = null;
+            Result equalLevels = null;
+            for (final Result b : results)
+            {
+                if (!b.venue().equals(BINANCE) || b.depth() != r.depth() || b.pretouch() != r.pretouch())
+                {
+                    continue;
+                }
+                if (!r.depth() || b.levels() == 2 * BINANCE_LEVELS)
+                {
+                    perFrame = b;
+                }
+                if (r.depth() && b.levels() == r.levels())
+                {
+                    equalLevels = b;
+                }
+            }
+            if (perFrame == null)
+            {
+                continue;
+            }
+            if (!header)
+            {
+                System.out.printf("%np50 per frame against Binance's (trade: its trade; book: its %d-a-side depth frame, and its depth " +
+                    "frame of equal levels)%n", BINANCE_LEVELS);
+                header = true;
+            }
+            System.out.printf("%-42s p50 %-9s %5.2fx Binance's %s%s%n", r.label(), BenchSupport.micros(r.p50Ns()),
+                (double)r.p50Ns() / perFrame.p50Ns(), r.depth() ? BINANCE_LEVELS + "-a-side depth" : "trade",
+                equalLevels == null ? "" : String.format("   %5.2fx Binance's depth of equal levels (%d)",
+                (double)r.p50Ns() / equalLevels.p50Ns(), r.levels()));
         }
     }
 

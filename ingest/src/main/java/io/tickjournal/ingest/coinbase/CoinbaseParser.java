@@ -50,6 +50,9 @@ public final class CoinbaseParser extends JsonFrameParser
     private int bookType;
     private long bookTimeNs;
     private final char[] eventSymbol = new char[MarketEvent.MAX_SYMBOL];
+    private final char[] lastTimeText = new char[40];
+    private int lastTimeLength;
+    private long lastTimeNs;
     private int eventSymbolLength;
     private int eventTypeCode;
 
@@ -167,12 +170,49 @@ public final class CoinbaseParser extends JsonFrameParser
             error(field, ParseError.BAD_TIME);
             return Records.NULL_LONG;
         }
-        final long nanos = Rfc3339.toNanos(json.getTextCharacters(), json.getTextOffset(), json.getTextLength());
+        final char[] chars = json.getTextCharacters();
+        final int offset = json.getTextOffset();
+        final int length = json.getTextLength();
+        if (sameAsLastTime(chars, offset, length))
+        {
+            return lastTimeNs;
+        }
+        final long nanos = Rfc3339.toNanos(chars, offset, length);
         if (nanos == Records.NULL_LONG)
         {
             error(field, ParseError.BAD_TIME);
+            lastTimeLength = 0;
+            return nanos;
+        }
+        if (length <= lastTimeText.length)
+        {
+            System.arraycopy(chars, offset, lastTimeText, 0, length);
+            lastTimeLength = length;
+            lastTimeNs = nanos;
         }
         return nanos;
+    }
+
+    /**
+     * Whether a time's text is the last one parsed: an {@code l2_data} message repeats the same
+     * {@code event_time} on many of its levels, and comparing characters costs less than reading a
+     * date again.
+     */
+    private boolean sameAsLastTime(final char[] chars, final int offset, final int length)
+    {
+        if (length != lastTimeLength)
+        {
+            return false;
+        }
+        final char[] last = lastTimeText;
+        for (int i = length - 1; i >= 0; i--)
+        {
+            if (chars[offset + i] != last[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int events(final MarketFrame into) throws IOException
@@ -297,16 +337,16 @@ public final class CoinbaseParser extends JsonFrameParser
             {
                 final String name = json.currentName();
                 token = next();
-                switch (name)
+                switch (levelField(name))
                 {
-                    case "side":
+                    case L_SIDE:
                         if (token == JsonToken.VALUE_STRING)
                         {
                             side = textIs("bid") ? S_BID : textIs("offer") || textIs("ask") ? S_ASK : S_NONE;
                         }
                         skip(token);
                         break;
-                    case "price_level":
+                    case L_PRICE:
                     {
                         final int priceResult = decimal(token, name);
                         if (priceResult != ParseError.OK)
@@ -319,7 +359,7 @@ public final class CoinbaseParser extends JsonFrameParser
                         hasPrice = true;
                         break;
                     }
-                    case "new_quantity":
+                    case L_QUANTITY:
                     {
                         final int sizeResult = decimal(token, name);
                         if (sizeResult != ParseError.OK)
@@ -332,7 +372,7 @@ public final class CoinbaseParser extends JsonFrameParser
                         hasSize = true;
                         break;
                     }
-                    case "event_time":
+                    case L_EVENT_TIME:
                     {
                         final long nanos = time(token, name);
                         if (nanos == Records.NULL_LONG)
@@ -367,6 +407,50 @@ public final class CoinbaseParser extends JsonFrameParser
             levels.add(price, priceExp, priceScale, size, sizeExp, sizeScale);
         }
         return ParseError.OK;
+    }
+
+    private static final int L_OTHER = 0;
+    private static final int L_SIDE = 1;
+    private static final int L_PRICE = 2;
+    private static final int L_QUANTITY = 3;
+    private static final int L_EVENT_TIME = 4;
+
+    /**
+     * Which of a level's fields a name is. Jackson interns field names (its factory default), so the
+     * four names of every level are found by identity before any string switch; a factory that does
+     * not intern still gets the right answer from the switch.
+     */
+    private static int levelField(final String name)
+    {
+        if (name == "price_level")
+        {
+            return L_PRICE;
+        }
+        if (name == "new_quantity")
+        {
+            return L_QUANTITY;
+        }
+        if (name == "side")
+        {
+            return L_SIDE;
+        }
+        if (name == "event_time")
+        {
+            return L_EVENT_TIME;
+        }
+        switch (name)
+        {
+            case "price_level":
+                return L_PRICE;
+            case "new_quantity":
+                return L_QUANTITY;
+            case "side":
+                return L_SIDE;
+            case "event_time":
+                return L_EVENT_TIME;
+            default:
+                return L_OTHER;
+        }
     }
 
     private int trades(final MarketFrame into) throws IOException

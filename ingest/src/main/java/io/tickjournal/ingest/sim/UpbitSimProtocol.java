@@ -7,15 +7,19 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The Upbit protocol family as the simulator speaks it: Upbit ({@code /websocket/v1}, binary frames
@@ -30,6 +34,15 @@ import java.util.Set;
  * <li>{@code orderbook}: every frame the whole top {@link #UNITS} of the book as
  * {@code orderbook_units} pairs (ask and bid of one rank), a {@code SNAPSHOT} right after subscribing,
  * then {@code REALTIME} frames on each book event.</li>
+ * <li>Price grouping: the orderbook part's {@code level} (a number, or a string of one, as Upbit
+ * documents it; 0 or absent for none) groups the book into price buckets of that size and sums the
+ * sizes in each, and every orderbook frame echoes it in its {@code level} field. Upbit documents the
+ * buckets ("10만원 단위로 ask/bid price가 반환되며, 각 금액대 내에 포진된 ... 주문량의 합산이 size로
+ * 반환") but not the rounding; the simulator rounds asks up and bids down to the bucket (the passive
+ * side, as grouped books usually do). Its markets' prices are whole won, so a level below one won
+ * groups nothing (it is still echoed); a level that is neither below one won nor a whole number of won
+ * is refused as {@code WRONG_FORMAT}. The level applies to the request's orderbook codes; connections
+ * with different levels get frames of their own.</li>
  * <li>{@code trade}: one frame per trade, its {@code sequential_id} large and unique
  * ({@code trade_timestamp * 10000 + n}), {@code ask_bid} the taker's side.</li>
  * <li>Numbers as JSON numbers, KRW prices whole won (a market's price units are won).</li>
@@ -49,6 +62,23 @@ public final class UpbitSimProtocol implements SimProtocol
 
     private final boolean bithumb;
     private final Map<String, long[]> tradeCounter = new HashMap<>();
+    /** Per market, the levels any connection's orderbook subscription asked for (0, no grouping, always). */
+    private final Map<String, Set<BigDecimal>> levelsInUse = new HashMap<>();
+
+    /** One {@code type}/{@code code} pair of a request, with the orderbook's price grouping. */
+    private record Subscription(String type, String code, BigDecimal level)
+    {
+        String stream()
+        {
+            return UpbitSimProtocol.stream(type, code, level);
+        }
+    }
+
+    /** The stream a connection holds: {@code type:code}, with {@code @level} for a grouped orderbook. */
+    private static String stream(final String type, final String code, final BigDecimal level)
+    {
+        return type + ":" + code + (level.signum() == 0 ? "" : "@" + level.toPlainString());
+    }
 
     /**
      * @param bithumb Bithumb v2 (text frames, string ids) else Upbit (binary frames).
@@ -116,8 +146,8 @@ public final class UpbitSimProtocol implements SimProtocol
 
     // ---------------------------------------------------------------- control
 
-    /** @return the request's streams ({@code type:code}), or null if it cannot be read. */
-    private static Set<String> read(final String text)
+    /** @return the request's subscriptions, or null if it cannot be read. */
+    private static List<Subscription> read(final String text)
     {
         try (JsonParser json = JSON.createParser(text))
         {
@@ -125,11 +155,12 @@ public final class UpbitSimProtocol implements SimProtocol
             {
                 return null;
             }
-            final Set<String> streams = new LinkedHashSet<>();
+            final List<Subscription> subscriptions = new ArrayList<>();
             boolean ticket = false;
             while (json.nextToken() == JsonToken.START_OBJECT)
             {
                 String type = null;
+                BigDecimal level = BigDecimal.ZERO;
                 final List<String> codes = new ArrayList<>();
                 while (json.nextToken() == JsonToken.FIELD_NAME)
                 {
@@ -150,6 +181,14 @@ public final class UpbitSimProtocol implements SimProtocol
                                 codes.add(json.getText());
                             }
                         }
+                        case "level" ->
+                        {
+                            level = level(value, json.getText());
+                            if (level == null)
+                            {
+                                return null;
+                            }
+                        }
                         default -> json.skipChildren();
                     }
                 }
@@ -157,16 +196,39 @@ public final class UpbitSimProtocol implements SimProtocol
                 {
                     for (final String code : codes)
                     {
-                        streams.add(type + ":" + code);
+                        subscriptions.add(new Subscription(type, code, type.equals("orderbook") ? level : BigDecimal.ZERO));
                     }
                 }
             }
-            return ticket && json.currentToken() == JsonToken.END_ARRAY ? streams : null;
+            return ticket && json.currentToken() == JsonToken.END_ARRAY ? subscriptions : null;
         }
         catch (final IOException ex)
         {
             return null;
         }
+    }
+
+    /** A {@code level}: a non-negative number (or a string of one) below one won or a whole number of won, else null. */
+    private static BigDecimal level(final JsonToken token, final String text)
+    {
+        if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT && token != JsonToken.VALUE_STRING)
+        {
+            return null;
+        }
+        final BigDecimal level;
+        try
+        {
+            level = new BigDecimal(text.trim()).stripTrailingZeros();
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null;
+        }
+        if (level.signum() < 0 || (level.compareTo(BigDecimal.ONE) >= 0 && level.scale() > 0))
+        {
+            return null;
+        }
+        return level.signum() == 0 ? BigDecimal.ZERO : level;
     }
 
     @Override
@@ -178,8 +240,8 @@ public final class UpbitSimProtocol implements SimProtocol
             server.send(connection, "{\"status\":\"UP\"}");
             return;
         }
-        final Set<String> streams = read(text);
-        if (streams == null)
+        final List<Subscription> subscriptions = read(text);
+        if (subscriptions == null)
         {
             server.send(connection, "{\"error\":{\"name\":\"WRONG_FORMAT\",\"message\":\"요청 형식이 올바르지 않습니다.\"}}");
             return;
@@ -188,21 +250,28 @@ public final class UpbitSimProtocol implements SimProtocol
         final Set<String> before = Set.copyOf(connection.streams);
         connection.streams.clear();
         final long now = System.currentTimeMillis();
-        for (final String stream : streams)
+        for (final Subscription subscription : subscriptions)
         {
-            final int colon = stream.indexOf(':');
-            final String type = stream.substring(0, colon);
-            final SimMarket market = server.market(stream.substring(colon + 1));
-            if (market == null || !market.symbol.equals(stream.substring(colon + 1)) ||
+            final String type = subscription.type();
+            final SimMarket market = server.market(subscription.code());
+            if (market == null || !market.symbol.equals(subscription.code()) ||
                 !type.equals("trade") && !type.equals("orderbook"))
             {
                 continue;
             }
-            connection.streams.add(stream);
-            if (type.equals("orderbook") && !before.contains(stream))
+            final String stream = subscription.stream();
+            if (!connection.streams.add(stream))
             {
-                server.recorder().snapshot(market.updateId);
-                server.send(connection, orderbook(market, "SNAPSHOT", now));
+                continue;
+            }
+            if (type.equals("orderbook"))
+            {
+                levelsInUse.computeIfAbsent(market.symbol, k -> new TreeSet<>()).add(subscription.level());
+                if (!before.contains(stream))
+                {
+                    server.recorder().snapshot(market.updateId);
+                    server.send(connection, orderbook(market, "SNAPSHOT", now, subscription.level()));
+                }
             }
         }
     }
@@ -248,22 +317,33 @@ public final class UpbitSimProtocol implements SimProtocol
     @Override
     public void publishDepth(final VenueSimulator server, final SimMarket market, final SimMarket.Depth depth, final long nowMs)
     {
-        final List<String[]> frames = new ArrayList<>(1);
-        frames.add(new String[]{"orderbook:" + market.symbol, orderbook(market, "REALTIME", nowMs)});
+        final Set<BigDecimal> levels = levelsInUse.getOrDefault(market.symbol, Set.of(BigDecimal.ZERO));
+        final List<String[]> frames = new ArrayList<>(levels.size());
+        for (final BigDecimal level : levels)
+        {
+            frames.add(new String[]{stream("orderbook", market.symbol, level), orderbook(market, "REALTIME", nowMs, level)});
+        }
         server.publishBookEvent(market.symbol, depth.last, frames);
     }
 
     /**
-     * The top {@link #UNITS} ranks of the book, as many as both sides have.
+     * The top {@link #UNITS} ranks of the book grouped by a price level, as many as both sides have.
      *
      * @param market the market.
+     * @param level  the price grouping in won (0 or below one won: none, the prices are whole won).
      * @return {@code {askPrice, askSize, bidPrice, bidSize}} per rank, best first.
      */
-    static List<long[]> units(final SimMarket market)
+    static List<long[]> units(final SimMarket market, final BigDecimal level)
     {
+        final long bucket = level.compareTo(BigDecimal.ONE) < 0 ? 1 : level.longValueExact();
+        final NavigableMap<Long, Long> groupedAsks = new TreeMap<>();
+        final NavigableMap<Long, Long> groupedBids = new TreeMap<>(Comparator.reverseOrder());
+        // Asks round up and bids down to their bucket: each grouped price is one the side could trade at.
+        market.asks.forEach((price, size) -> groupedAsks.merge(-Math.floorDiv(-price, bucket) * bucket, size, Long::sum));
+        market.bids.forEach((price, size) -> groupedBids.merge(Math.floorDiv(price, bucket) * bucket, size, Long::sum));
         final List<long[]> units = new ArrayList<>(UNITS);
-        final var asks = market.asks.entrySet().iterator();
-        final var bids = market.bids.descendingMap().entrySet().iterator();
+        final var asks = groupedAsks.entrySet().iterator();
+        final var bids = groupedBids.entrySet().iterator();
         while (units.size() < UNITS && asks.hasNext() && bids.hasNext())
         {
             final Map.Entry<Long, Long> ask = asks.next();
@@ -273,9 +353,18 @@ public final class UpbitSimProtocol implements SimProtocol
         return units;
     }
 
-    private static String orderbook(final SimMarket market, final String streamType, final long nowMs)
+    /**
+     * One orderbook frame.
+     *
+     * @param market     the market.
+     * @param streamType {@code SNAPSHOT} or {@code REALTIME}.
+     * @param nowMs      its timestamp.
+     * @param level      the subscription's price grouping, echoed in {@code level}.
+     * @return the frame's text.
+     */
+    static String orderbook(final SimMarket market, final String streamType, final long nowMs, final BigDecimal level)
     {
-        final List<long[]> units = units(market);
+        final List<long[]> units = units(market, level);
         long totalAsk = 0;
         long totalBid = 0;
         for (final long[] unit : units)
@@ -305,7 +394,8 @@ public final class UpbitSimProtocol implements SimProtocol
             }
             json.writeEndArray();
             json.writeStringField("stream_type", streamType);
-            json.writeNumberField("level", 0);
+            json.writeFieldName("level");
+            json.writeNumber(level.toPlainString());
             json.writeEndObject();
         });
     }

@@ -353,6 +353,21 @@ public abstract class JsonFrameParser implements VenueParser
         {
             return Records.NULL_LONG;
         }
+        if (length <= 18)
+        {
+            // 18 digits cannot overflow a long: no check per digit (ids such as Bithumb's sequential_id are 17-18 digits).
+            long value = 0;
+            for (int i = start, end = start + length; i < end; i++)
+            {
+                final int d = chars[i] - '0';
+                if (d < 0 || d > 9)
+                {
+                    return Records.NULL_LONG;
+                }
+                value = value * 10 + d;
+            }
+            return value;
+        }
         long value = 0;
         for (int i = 0; i < length; i++)
         {

@@ -143,10 +143,6 @@ public final class RecordEncoder
         final InstrumentSpec spec, final MarketEvent e, final long receiveTimeNs, final long rawIndex,
         final MutableDirectBuffer buffer, final int offset)
     {
-        if (!levelsValid(spec, e.bids(), "bid level") || !levelsValid(spec, e.asks(), "ask level"))
-        {
-            return REFUSED;
-        }
         delta.wrapAndApplyHeader(buffer, offset, header);
         Records.putCommon(buffer, offset, receiveTimeNs, e.eventTimeNs(), e.lastId(), rawIndex, venueId, 0, spec.instrumentId());
         delta
@@ -158,15 +154,25 @@ public final class RecordEncoder
         final BookDeltaEncoder.BidsEncoder bids = delta.bidsCount(b.count());
         for (int i = 0; i < b.count(); i++)
         {
-            bids.next().price(rescale(b.price(i), b.priceExponent(i), spec.priceExponent()))
-                .size(rescale(b.size(i), b.sizeExponent(i), spec.sizeExponent()));
+            final long price = levelPrice(spec, b, i, "bid level");
+            final long size = price == Decimals.NOT_REPRESENTABLE ? price : levelSize(spec, b, i, "bid level");
+            if (size == Decimals.NOT_REPRESENTABLE)
+            {
+                return REFUSED;
+            }
+            bids.next().price(price).size(size);
         }
         final MarketEvent.Levels a = e.asks();
         final BookDeltaEncoder.AsksEncoder asks = delta.asksCount(a.count());
         for (int i = 0; i < a.count(); i++)
         {
-            asks.next().price(rescale(a.price(i), a.priceExponent(i), spec.priceExponent()))
-                .size(rescale(a.size(i), a.sizeExponent(i), spec.sizeExponent()));
+            final long price = levelPrice(spec, a, i, "ask level");
+            final long size = price == Decimals.NOT_REPRESENTABLE ? price : levelSize(spec, a, i, "ask level");
+            if (size == Decimals.NOT_REPRESENTABLE)
+            {
+                return REFUSED;
+            }
+            asks.next().price(price).size(size);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + delta.encodedLength();
     }
@@ -184,10 +190,6 @@ public final class RecordEncoder
         final InstrumentSpec spec, final MarketEvent e, final long receiveTimeNs, final long rawIndex, final int flags,
         final MutableDirectBuffer buffer)
     {
-        if (!levelsValid(spec, e.bids(), "bid level") || !levelsValid(spec, e.asks(), "ask level"))
-        {
-            return REFUSED;
-        }
         snapshot.wrapAndApplyHeader(buffer, 0, header);
         Records.putCommon(buffer, 0, receiveTimeNs, e.eventTimeNs(), e.lastId(), rawIndex, venueId, flags, spec.instrumentId());
         snapshot
@@ -197,15 +199,25 @@ public final class RecordEncoder
         final BookSnapshotEncoder.BidsEncoder bids = snapshot.bidsCount(b.count());
         for (int i = 0; i < b.count(); i++)
         {
-            bids.next().price(rescale(b.price(i), b.priceExponent(i), spec.priceExponent()))
-                .size(rescale(b.size(i), b.sizeExponent(i), spec.sizeExponent()));
+            final long price = levelPrice(spec, b, i, "bid level");
+            final long size = price == Decimals.NOT_REPRESENTABLE ? price : levelSize(spec, b, i, "bid level");
+            if (size == Decimals.NOT_REPRESENTABLE)
+            {
+                return REFUSED;
+            }
+            bids.next().price(price).size(size);
         }
         final MarketEvent.Levels a = e.asks();
         final BookSnapshotEncoder.AsksEncoder asks = snapshot.asksCount(a.count());
         for (int i = 0; i < a.count(); i++)
         {
-            asks.next().price(rescale(a.price(i), a.priceExponent(i), spec.priceExponent()))
-                .size(rescale(a.size(i), a.sizeExponent(i), spec.sizeExponent()));
+            final long price = levelPrice(spec, a, i, "ask level");
+            final long size = price == Decimals.NOT_REPRESENTABLE ? price : levelSize(spec, a, i, "ask level");
+            if (size == Decimals.NOT_REPRESENTABLE)
+            {
+                return REFUSED;
+            }
+            asks.next().price(price).size(size);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + snapshot.encodedLength();
     }
@@ -260,29 +272,40 @@ public final class RecordEncoder
         return MessageHeaderEncoder.ENCODED_LENGTH + mark.encodedLength();
     }
 
-    private boolean levelsValid(final InstrumentSpec spec, final MarketEvent.Levels levels, final String what)
+    /*
+     * Levels are checked as they are written, each value rescaled once: a level that cannot be
+     * represented refuses the whole record (the caller appends nothing; what was written to the scratch
+     * buffer is never read). Bids are checked before asks and, per level, price, then size, then signs.
+     */
+
+    /** The level's price at the instrument's exponent, or {@link Decimals#NOT_REPRESENTABLE} after noting the refusal. */
+    private long levelPrice(final InstrumentSpec spec, final MarketEvent.Levels levels, final int i, final String what)
     {
-        for (int i = 0; i < levels.count(); i++)
+        final long price = Decimals.rescale(levels.price(i), levels.priceExponent(i), spec.priceExponent());
+        if (price == Decimals.NOT_REPRESENTABLE)
         {
-            if (Decimals.rescale(levels.price(i), levels.priceExponent(i), spec.priceExponent()) == Decimals.NOT_REPRESENTABLE)
-            {
-                refuse(what + " price", DecimalError.describe(
-                    Decimals.rescaleError(levels.price(i), levels.priceExponent(i), spec.priceExponent())));
-                return false;
-            }
-            if (Decimals.rescale(levels.size(i), levels.sizeExponent(i), spec.sizeExponent()) == Decimals.NOT_REPRESENTABLE)
-            {
-                refuse(what + " size", DecimalError.describe(
-                    Decimals.rescaleError(levels.size(i), levels.sizeExponent(i), spec.sizeExponent())));
-                return false;
-            }
-            if (levels.size(i) < 0 || levels.price(i) <= 0)
-            {
-                refuse(what, levels.size(i) < 0 ? "negative size" : "price not positive");
-                return false;
-            }
+            refuse(what + " price", DecimalError.describe(
+                Decimals.rescaleError(levels.price(i), levels.priceExponent(i), spec.priceExponent())));
         }
-        return true;
+        return price;
+    }
+
+    /** The level's size at the instrument's exponent (its price was representable), or {@link Decimals#NOT_REPRESENTABLE}. */
+    private long levelSize(final InstrumentSpec spec, final MarketEvent.Levels levels, final int i, final String what)
+    {
+        final long size = Decimals.rescale(levels.size(i), levels.sizeExponent(i), spec.sizeExponent());
+        if (size == Decimals.NOT_REPRESENTABLE)
+        {
+            refuse(what + " size", DecimalError.describe(
+                Decimals.rescaleError(levels.size(i), levels.sizeExponent(i), spec.sizeExponent())));
+            return Decimals.NOT_REPRESENTABLE;
+        }
+        if (levels.size(i) < 0 || levels.price(i) <= 0)
+        {
+            refuse(what, levels.size(i) < 0 ? "negative size" : "price not positive");
+            return Decimals.NOT_REPRESENTABLE;
+        }
+        return size;
     }
 
     private long scaled(final MarketEvent e, final int slot, final int exponent, final String field)
@@ -299,11 +322,6 @@ public final class RecordEncoder
                 " at exponent " + exponent);
         }
         return value;
-    }
-
-    private static long rescale(final long mantissa, final int from, final int to)
-    {
-        return Decimals.rescale(mantissa, from, to);
     }
 
     private int refuse(final String field, final String why)

@@ -105,6 +105,46 @@ class CoinbaseParserTest
         assertEquals(0, e.asks().size(0), "\"0\" removes the level");
     }
 
+    /**
+     * Times repeated across levels and frames, and times of the same length that differ in one
+     * character (the parser reuses the last time it read when the text is the same): each frame's
+     * book time is the latest of its own levels, to the nanosecond.
+     */
+    @Test
+    void repeatedAndNearlyEqualEventTimesGiveEachFrameItsOwnLatestTime()
+    {
+        final String[][] frames = {
+            {"2023-02-09T20:32:50.712345Z", "2023-02-09T20:32:50.712345Z", "2023-02-09T20:32:50.712346Z"},
+            {"2023-02-09T20:32:50.712346Z", "2023-02-09T20:32:50.712345Z", "2023-02-09T20:32:50.712345Z"},
+            {"2023-02-09T20:32:50.712345Z", "2023-02-09T20:32:50.812345Z", "2023-02-09T20:32:50.712345Z"},
+            {"2024-02-09T20:32:50.712345Z", "2024-02-09T20:32:50.712345Z", "2024-02-09T20:32:50.712345Z"},
+        };
+        int sequence = 10;
+        for (final String[] times : frames)
+        {
+            final ObjectNode json = (ObjectNode)fixture("coinbase/l2_data_snapshot.json");
+            json.put("sequence_num", sequence++);
+            final ObjectNode event = (ObjectNode)json.get("events").get(0);
+            event.put("type", "update");
+            final ArrayNode updates = (ArrayNode)event.get("updates");
+            while (updates.size() < times.length)
+            {
+                updates.add(updates.get(0).deepCopy());
+            }
+            for (int i = 0; i < times.length; i++)
+            {
+                ((ObjectNode)updates.get(i)).put("event_time", times[i]);
+            }
+            long latest = Long.MIN_VALUE;
+            for (final JsonNode u : updates)
+            {
+                latest = Math.max(latest, nanos(u.get("event_time").asText()));
+            }
+            assertEquals(ParseError.OK, parse(write(json)));
+            assertEquals(latest, frame.event(0).eventTimeNs(), String.join(" ", times));
+        }
+    }
+
     @Test
     void aLevelWithAnUnknownSideRefusesTheFrame()
     {

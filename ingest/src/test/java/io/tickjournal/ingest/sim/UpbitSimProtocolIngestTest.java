@@ -18,6 +18,7 @@ import io.tickjournal.journal.sbe.TradeDecoder;
 import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,6 +76,15 @@ class UpbitSimProtocolIngestTest
     /** The venue closes a connection after 1.5 s without a PING; the feed sends one every 300 ms. */
     private void start(final String name)
     {
+        start(name, 0);
+    }
+
+    /**
+     * @param name         the venue.
+     * @param groupingWon  the orderbook's price grouping ({@code level}) the feed subscribes with, 0 for none.
+     */
+    private void start(final String name, final long groupingWon)
+    {
         venue = VenueRegistry.byName(name);
         final Map<String, Long> prices = new LinkedHashMap<>();
         prices.put(SYMBOLS[0], 100_473_000L);
@@ -82,8 +92,8 @@ class UpbitSimProtocolIngestTest
         simulator = new VenueSimulator(new UpbitSimProtocol(name.equals("bithumb")),
             VenueSimulator.Settings.defaults(prices).withKeepaliveTimeout(1_500), 0);
         final List<InstrumentSpec> specs = List.of(
-            new InstrumentSpec(1, SYMBOLS[0], "BTC-KRW", MarketKind.SPOT, 0, -8),
-            new InstrumentSpec(2, SYMBOLS[1], "ETH-KRW", MarketKind.SPOT, 0, -8));
+            new InstrumentSpec(1, SYMBOLS[0], "BTC-KRW", MarketKind.SPOT, 0, -8).withPriceGrouping(groupingWon),
+            new InstrumentSpec(2, SYMBOLS[1], "ETH-KRW", MarketKind.SPOT, 0, -8).withPriceGrouping(groupingWon));
         final FeedConfig c = venue.defaults(dir.resolve(venue.name()), URI.create(simulator.webSocketUri()),
             URI.create(simulator.restUri()), specs, EnumSet.of(Channel.TRADE, Channel.DEPTH))
             .withTimers(5_000 * MS, 3_600_000 * MS, 60_000 * MS, 50 * MS, 1000 * MS);
@@ -123,6 +133,40 @@ class UpbitSimProtocolIngestTest
                 final Map.Entry<Long, Long> bid = bidLevels.next();
                 asks.put(BigDecimal.valueOf(ask.getKey()), BigDecimal.valueOf(ask.getValue(), 8).stripTrailingZeros());
                 bids.put(BigDecimal.valueOf(bid.getKey()), BigDecimal.valueOf(bid.getValue(), 8).stripTrailingZeros());
+            }
+            return Map.of("bids", bids, "asks", asks);
+        });
+    }
+
+    /**
+     * The simulator's market model grouped as Upbit documents {@code level}: prices in buckets of
+     * {@code level} won (asks rounded up, bids down, the simulator's reading), sizes summed per bucket,
+     * the top ranks both sides have; computed here with BigDecimal from the model's levels.
+     */
+    private Map<String, Map<BigDecimal, BigDecimal>> groupedVenueBook(final String symbol, final long level)
+    {
+        final BigDecimal bucket = BigDecimal.valueOf(level);
+        return simulator.onLoop(() ->
+        {
+            final SimMarket market = simulator.market(symbol);
+            final TreeMap<BigDecimal, BigDecimal> allAsks = new TreeMap<>();
+            final TreeMap<BigDecimal, BigDecimal> allBids = new TreeMap<>();
+            market.asks.forEach((price, size) -> allAsks.merge(
+                BigDecimal.valueOf(price).divide(bucket, 0, java.math.RoundingMode.CEILING).multiply(bucket),
+                BigDecimal.valueOf(size, 8), BigDecimal::add));
+            market.bids.forEach((price, size) -> allBids.merge(
+                BigDecimal.valueOf(price).divide(bucket, 0, java.math.RoundingMode.FLOOR).multiply(bucket),
+                BigDecimal.valueOf(size, 8), BigDecimal::add));
+            final TreeMap<BigDecimal, BigDecimal> bids = new TreeMap<>();
+            final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
+            final var askLevels = allAsks.entrySet().iterator();
+            final var bidLevels = allBids.descendingMap().entrySet().iterator();
+            while (asks.size() < UpbitSimProtocol.UNITS && askLevels.hasNext() && bidLevels.hasNext())
+            {
+                final Map.Entry<BigDecimal, BigDecimal> ask = askLevels.next();
+                final Map.Entry<BigDecimal, BigDecimal> bid = bidLevels.next();
+                asks.put(ask.getKey(), ask.getValue().stripTrailingZeros());
+                bids.put(bid.getKey(), bid.getValue().stripTrailingZeros());
             }
             return Map.of("bids", bids, "asks", asks);
         });
@@ -169,5 +213,57 @@ class UpbitSimProtocolIngestTest
         final int from = sent.indexOf(journaled.get(0));
         assertTrue(from >= 0);
         assertEquals(sent.subList(from, sent.size()), journaled, "every trade sent since the first seen, once, in order");
+    }
+
+    /**
+     * A feed configured with a price grouping subscribes with it; the venue then groups its book and
+     * echoes the level in every orderbook frame, and the journal's book equals the venue's grouped top
+     * ranks, price for price and summed size for summed size.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"upbit", "bithumb"})
+    void aFeedWithAPriceGroupingJournalsTheVenuesGroupedBook(final String name)
+    {
+        final long level = 10;
+        start(name, level);
+        FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
+        FeedProbe.await("some books", () -> counters().deltas + counters().snapshots > 40);
+        FeedProbe.pauseAndCatchUp(simulator, feed);
+        final Map<String, Map<BigDecimal, BigDecimal>> btc = groupedVenueBook(SYMBOLS[0], level);
+        final Map<String, Map<BigDecimal, BigDecimal>> eth = groupedVenueBook(SYMBOLS[1], level);
+        final Map<String, Map<BigDecimal, BigDecimal>> ungrouped = venueBook(SYMBOLS[0]);
+        final String frame = simulator.onLoop(() ->
+            UpbitSimProtocol.orderbook(simulator.market(SYMBOLS[0]), "REALTIME", 0, BigDecimal.valueOf(level)));
+        assertEquals(0, counters().malformed);
+        final List<UnsafeBuffer> records = journal();
+        assertEquals(btc, JournalContents.book(records, 1), "the journal's book equals the venue's grouped top ranks");
+        assertEquals(eth, JournalContents.book(records, 2));
+        assertFalse(btc.equals(ungrouped), "grouping by " + level + " won changed the book");
+        for (final BigDecimal price : btc.get("asks").keySet())
+        {
+            assertEquals(0, price.remainder(BigDecimal.valueOf(level)).signum(), "ask " + price + " on a bucket");
+        }
+        assertTrue(frame.contains("\"level\":" + level), frame);
+    }
+
+    /** Each orderbook frame echoes the subscription's level: 0 when none was asked for. */
+    @Test
+    void theOrderbookFrameEchoesTheLevelAndItsPricesAreOnTheBuckets() throws Exception
+    {
+        final SimMarket market = new SimMarket("KRW-BTC", false, 100_473_000L, 1);
+        final com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (final String level : new String[] {"0", "10", "10000", "0.1"})
+        {
+            final com.fasterxml.jackson.databind.JsonNode frame =
+                mapper.readTree(UpbitSimProtocol.orderbook(market, "REALTIME", 1L, new BigDecimal(level)));
+            assertEquals(0, new BigDecimal(level).compareTo(frame.get("level").decimalValue()), frame.toString());
+            assertTrue(frame.get("level").isNumber(), frame.toString());
+            final BigDecimal bucket = new BigDecimal(level).max(BigDecimal.ONE);
+            for (final com.fasterxml.jackson.databind.JsonNode unit : frame.get("orderbook_units"))
+            {
+                assertEquals(0, unit.get("ask_price").decimalValue().remainder(bucket).signum(), unit.toString());
+                assertEquals(0, unit.get("bid_price").decimalValue().remainder(bucket).signum(), unit.toString());
+            }
+        }
     }
 }

@@ -97,6 +97,10 @@ public final class DecimalParser
      */
     public int parse(final char[] chars, final int offset, final int length)
     {
+        if (fastParse(chars, offset, length))
+        {
+            return DecimalError.OK;
+        }
         begin();
         final int end = offset + length;
         for (int i = offset; i < end && error == DecimalError.OK; i++)
@@ -104,6 +108,109 @@ public final class DecimalParser
             step(chars[i]);
         }
         return finish(length);
+    }
+
+    /**
+     * The common case in one pass over the characters with the scan state in locals: an optional
+     * sign, digits with at most one point, an optional exponent, at most 18 digits from the first
+     * non-zero one (so the accumulator cannot overflow) and an exponent in range. Trailing zeros are
+     * accumulated and divided out once at the end, which gives the same normalised result as
+     * {@link #step}'s per-digit bookkeeping. Anything else (an error, 19 or more significant digits)
+     * returns false and is parsed again by the general scan, so errors and their codes are its alone.
+     */
+    private boolean fastParse(final char[] chars, final int offset, final int length)
+    {
+        final int end = offset + length;
+        int i = offset;
+        boolean negativeValue = false;
+        if (i < end && (chars[i] == '-' || chars[i] == '+'))
+        {
+            negativeValue = chars[i] == '-';
+            i++;
+        }
+        long value = 0;
+        int significant = 0;
+        int trailingZeros = 0;
+        final int integerStart = i;
+        int d;
+        while (i < end && (d = chars[i] - '0') >= 0 && d <= 9)
+        {
+            if ((value | d) != 0)
+            {
+                value = value * 10 + d;
+                significant++;
+                trailingZeros = d == 0 ? trailingZeros + 1 : 0;
+            }
+            i++;
+        }
+        int digitTotal = i - integerStart;
+        int fraction = 0;
+        if (i < end && chars[i] == '.')
+        {
+            final int fractionStart = ++i;
+            while (i < end && (d = chars[i] - '0') >= 0 && d <= 9)
+            {
+                if ((value | d) != 0)
+                {
+                    value = value * 10 + d;
+                    significant++;
+                    trailingZeros = d == 0 ? trailingZeros + 1 : 0;
+                }
+                i++;
+            }
+            fraction = i - fractionStart;
+            digitTotal += fraction;
+        }
+        if (digitTotal == 0 || significant > 18)
+        {
+            return false;
+        }
+        int exp = 0;
+        if (i < end && (chars[i] == 'e' || chars[i] == 'E'))
+        {
+            i++;
+            boolean negativeExp = false;
+            if (i < end && (chars[i] == '-' || chars[i] == '+'))
+            {
+                negativeExp = chars[i] == '-';
+                i++;
+            }
+            final int expStart = i;
+            while (i < end && (d = chars[i] - '0') >= 0 && d <= 9)
+            {
+                exp = exp * 10 + d;
+                if (exp > MAX_ABS_EXPONENT)
+                {
+                    return false;
+                }
+                i++;
+            }
+            if (i == expStart)
+            {
+                return false;
+            }
+            exp = negativeExp ? -exp : exp;
+        }
+        if (i != end)
+        {
+            return false;
+        }
+        fractionDigits = fraction;
+        if (value == 0)
+        {
+            mantissa = 0;
+            exponent = 0;
+            return true;
+        }
+        final int finalExp = trailingZeros - fraction + exp;
+        if (finalExp > MAX_ABS_EXPONENT || finalExp < -MAX_ABS_EXPONENT)
+        {
+            return false;
+        }
+        final long digits = trailingZeros == 0 ? value : value / Decimals.pow10(trailingZeros);
+        mantissa = negativeValue ? -digits : digits;
+        exponent = finalExp;
+        return true;
     }
 
     /**

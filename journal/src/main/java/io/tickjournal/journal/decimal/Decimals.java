@@ -13,6 +13,8 @@ public final class Decimals
     public static final int MAX_POW10 = 18;
 
     private static final long[] POW10 = new long[MAX_POW10 + 1];
+    /** {@code Long.MAX_VALUE / 10^n}: the largest magnitude {@link #rescale} may multiply by 10^n, without a division per call. */
+    private static final long[] SCALE_UP_LIMIT = new long[MAX_POW10 + 1];
 
     static
     {
@@ -20,6 +22,7 @@ public final class Decimals
         for (int i = 0; i <= MAX_POW10; i++)
         {
             POW10[i] = p;
+            SCALE_UP_LIMIT[i] = Long.MAX_VALUE / p;
             p *= 10;
         }
     }
@@ -61,7 +64,7 @@ public final class Decimals
                 return NOT_REPRESENTABLE;
             }
             final long factor = POW10[shift];
-            final long limit = Long.MAX_VALUE / factor;
+            final long limit = SCALE_UP_LIMIT[shift];
             if (mantissa > limit || mantissa < -limit)
             {
                 return NOT_REPRESENTABLE;

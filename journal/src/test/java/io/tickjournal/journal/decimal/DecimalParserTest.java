@@ -91,6 +91,46 @@ class DecimalParserTest
         assertEquals(10047300000000000L, parser.mantissa());
     }
 
+    /** Rescaling equals BigDecimal's exact rescale, and refuses exactly when that is inexact or leaves a long. */
+    @Test
+    void shouldRescaleAsBigDecimalDoesOrRefuse()
+    {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        final java.math.BigInteger max = java.math.BigInteger.valueOf(Long.MAX_VALUE);
+        for (int n = 0; n < 200_000; n++)
+        {
+            final int digits = 1 + random.nextInt(19);
+            long mantissa = random.nextLong(1, Long.MAX_VALUE) % Decimals.pow10(Math.min(digits, 18));
+            mantissa = random.nextBoolean() ? -mantissa : mantissa;
+            if (n % 1000 == 0)
+            {
+                mantissa = n % 2000 == 0 ? Long.MAX_VALUE : -Long.MAX_VALUE;
+            }
+            final int from = random.nextInt(41) - 20;
+            final int to = random.nextInt(41) - 20;
+            final long got = Decimals.rescale(mantissa, from, to);
+            final BigDecimal value = BigDecimal.valueOf(mantissa, -from);
+            BigDecimal scaled;
+            try
+            {
+                scaled = value.setScale(-to);
+            }
+            catch (final ArithmeticException ex)
+            {
+                scaled = null;
+            }
+            final String what = mantissa + "e" + from + " to e" + to;
+            if (scaled == null || scaled.unscaledValue().abs().compareTo(max) > 0)
+            {
+                assertEquals(Decimals.NOT_REPRESENTABLE, got, what);
+            }
+            else
+            {
+                assertEquals(scaled.unscaledValue().longValueExact(), got, what);
+            }
+        }
+    }
+
     @Test
     void shouldFormatBackToThePlainValue()
     {
@@ -116,6 +156,67 @@ class DecimalParserTest
         assertEquals(m, parser.mantissa());
         assertEquals(e, parser.exponent());
         assertEquals(0, new BigDecimal(text).compareTo(BigDecimal.valueOf(m, -e)));
+    }
+
+    /**
+     * The character-array path (Jackson's buffer, with its one-pass fast path) agrees with the general
+     * scan of the same text on every result code and written scale, and every accepted value equals
+     * BigDecimal's reading: random text from the decimal alphabet (mostly malformed) and random
+     * well-formed decimals around the 18- and 19-digit edges, with trailing zeros and exponents.
+     */
+    @Test
+    void shouldParseCharsExactlyAsTheGeneralScanAndBigDecimalDo()
+    {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(14);
+        final String alphabet = "0000123456789..--++eE";
+        final DecimalParser reference = new DecimalParser();
+        int accepted = 0;
+        for (int n = 0; n < 400_000; n++)
+        {
+            final StringBuilder text = new StringBuilder();
+            if ((n & 1) == 0)
+            {
+                for (int i = 0, len = random.nextInt(12); i < len; i++)
+                {
+                    text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            else
+            {
+                text.append(random.nextInt(4) == 0 ? "-" : random.nextInt(8) == 0 ? "+" : "");
+                final int digits = 1 + random.nextInt(24);
+                final int point = random.nextInt(digits + 2) - 1;
+                for (int i = 0; i < digits; i++)
+                {
+                    if (i == point)
+                    {
+                        text.append('.');
+                    }
+                    text.append(random.nextInt(3) == 0 ? '0' : (char)('0' + random.nextInt(10)));
+                }
+                if (random.nextInt(3) == 0)
+                {
+                    text.append(random.nextBoolean() ? 'E' : 'e').append(random.nextInt(3) == 0 ? "-" : "")
+                        .append(random.nextInt(random.nextInt(8) == 0 ? 1_200 : 20));
+                }
+            }
+            final String s = text.toString();
+            final char[] chars = ("#" + s + "#").toCharArray();
+            final int expected = reference.parse(s);
+            final int rc = parser.parse(chars, 1, s.length());
+            assertEquals(expected, rc, s);
+            if (rc != DecimalError.OK)
+            {
+                continue;
+            }
+            accepted++;
+            assertEquals(reference.mantissa(), parser.mantissa(), s);
+            assertEquals(reference.exponent(), parser.exponent(), s);
+            assertEquals(reference.writtenScale(), parser.writtenScale(), s);
+            assertEquals(0, new BigDecimal(s).compareTo(BigDecimal.valueOf(parser.mantissa(), -parser.exponent())), s);
+            assertTrue(parser.mantissa() == 0 ? parser.exponent() == 0 : parser.mantissa() % 10 != 0, s);
+        }
+        assertTrue(accepted > 150_000, "most generated decimals should be accepted, got " + accepted);
     }
 
     /** Every decimal string and number in every venue fixture parses to exactly what BigDecimal reads. */
