@@ -171,15 +171,18 @@ public final class QuestDb implements AutoCloseable
     }
 
     /**
-     * A new line-protocol sender over HTTP (the caller owns and closes it; one thread per sender).
+     * A new line-protocol sender over HTTP (the caller owns and closes it; one thread per sender). It never
+     * flushes by itself: the caller sends each request with {@code flush()}, so a failure surfaces there and
+     * nowhere else.
      *
-     * @param autoFlushRows rows per HTTP request.
+     * @param maxRequestBytes the most a request will hold (its buffer may grow to twice this, so the record that
+     *                        crosses the mark still fits).
      * @return the sender.
      */
-    public Sender newSender(final int autoFlushRows)
+    public Sender newSender(final int maxRequestBytes)
     {
         final StringBuilder config = new StringBuilder("http::addr=").append(httpAddress)
-            .append(";auto_flush_rows=").append(autoFlushRows).append(";auto_flush_interval=off;retry_timeout=2000;");
+            .append(";auto_flush=off;max_buf_size=").append(2L * maxRequestBytes).append(";retry_timeout=2000;");
         if (token != null && !token.isEmpty())
         {
             config.append("token=").append(token).append(';');

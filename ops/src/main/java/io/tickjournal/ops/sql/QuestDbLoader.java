@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  * ({@link QuestDbSchema}) over the line protocol, on its own thread: a reader of the journal like any
  * tailer, so it never slows ingest, the bridge or the pricing tailer.
  * <p>
- * Each {@link #doWork()} reads up to {@code batchRecords} records per partition, never across a trading
- * day's end, and writes their rows into one of two line-protocol senders; the batch goes to QuestDB in one
+ * Each {@link #doWork()} reads up to {@code batchRecords} records per partition (fewer once the request holds
+ * {@code maxRequestBytes}: a record may be one row or a thousand), never across a trading day's end, and writes their rows into one of two line-protocol senders; the batch goes to QuestDB in one
  * HTTP request sent by the loader's flush thread ({@link Flusher}) while the loader reads and encodes the next
  * batch into the other sender, so QuestDB parses one batch while the next is built (one request in flight at a
  * time). A batch is acknowledged only when its request succeeded.
@@ -57,6 +57,11 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     public static final long RETRY_AFTER_NS = 1_000_000_000L;
     /** Longest wait at start for QuestDB to apply its WAL before asking the tables where to resume. */
     public static final long RESUME_AWAIT_APPLIED_MS = 30_000;
+    /**
+     * A request ends at this many bytes of line protocol even before {@code batchRecords} records: rows per record
+     * vary (a 1,000-level snapshot is 1,000 rows), and the request must fit the sender's buffer.
+     */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 16 << 20;
     /** How often the records-behind figure is recomputed and published (it asks each queue for its end). */
     public static final long PUBLISH_INTERVAL_NS = 100_000_000L;
 
@@ -64,6 +69,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     private final int fromDay;
     private final int toDay;
     private final int batchRecords;
+    private final int maxRequestBytes;
     private final EpochNanoClock clock;
     private final Consumer<String> log;
     private final List<Source> sources = new ArrayList<>();
@@ -90,6 +96,8 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     private long pendingRecords;
     private long pendingRows;
     private int lastWork = -1;
+    private int firstSource;
+    private volatile long requestsSent;
 
     /** One partition being followed. */
     private final class Source implements RecordConsumer
@@ -125,12 +133,12 @@ public final class QuestDbLoader implements Agent, AutoCloseable
             return tailer != null;
         }
 
-        /** Read up to {@code limit} records of one day. */
+        /** Read up to {@code limit} records of one day, fewer when the request reaches {@code maxRequestBytes}. */
         int poll(final int limit)
         {
             batchDay = Integer.MIN_VALUE;
             int count = 0;
-            while (count < limit && tailer.offerOne(this) > 0)
+            while (count < limit && sender.bufferView().size() < maxRequestBytes && tailer.offerOne(this) > 0)
             {
                 count++;
             }
@@ -183,10 +191,30 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         final QuestDb db, final List<Path> partitions, final int fromDay, final int toDay, final int batchRecords,
         final EpochNanoClock clock, final Consumer<String> log)
     {
+        this(db, partitions, fromDay, toDay, batchRecords, DEFAULT_MAX_REQUEST_BYTES, clock, log);
+    }
+
+    /**
+     * A loader over some partitions, with its own bound on a request's size.
+     *
+     * @param db              where to load.
+     * @param partitions      partition directories.
+     * @param fromDay         first trading day to load, or -1 for every day.
+     * @param toDay           last trading day to load, or -1 to follow the journal for ever.
+     * @param batchRecords    most records per partition per request.
+     * @param maxRequestBytes a request ends once it holds this many bytes of line protocol.
+     * @param clock           clock for the retry back-off.
+     * @param log             where to say what happens (falling behind, catching up).
+     */
+    public QuestDbLoader(
+        final QuestDb db, final List<Path> partitions, final int fromDay, final int toDay, final int batchRecords,
+        final int maxRequestBytes, final EpochNanoClock clock, final Consumer<String> log)
+    {
         this.db = db;
         this.fromDay = fromDay;
         this.toDay = toDay;
         this.batchRecords = batchRecords;
+        this.maxRequestBytes = maxRequestBytes;
         this.clock = clock;
         this.log = log;
         for (final Path dir : partitions)
@@ -226,8 +254,8 @@ public final class QuestDbLoader implements Agent, AutoCloseable
                     started = true;
                 }
                 positionSources();
-                senders[0] = db.newSender(Math.max(10_000, batchRecords * 50));
-                senders[1] = db.newSender(Math.max(10_000, batchRecords * 50));
+                senders[0] = db.newSender(maxRequestBytes);
+                senders[1] = db.newSender(maxRequestBytes);
                 encoding = 0;
                 sender = senders[0];
                 if (flusher == null)
@@ -270,13 +298,17 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         int work = 0;
         if (!encodedWaiting)
         {
-            for (final Source source : sources)
+            // a request may fill before every partition had its turn: each step starts one partition later
+            final int n = sources.size();
+            for (int i = 0; i < n; i++)
             {
+                final Source source = sources.get((firstSource + i) % n);
                 if (source.positioned && !source.finished)
                 {
                     work += source.poll(batchRecords);
                 }
             }
+            firstSource = n == 0 ? 0 : (firstSource + 1) % n;
             lastWork = work;
             encodedWaiting = pendingRecords > 0 || work > 0;
         }
@@ -310,6 +342,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         }
         recordsLoaded += inFlightRecords;
         rowsLoaded += inFlightRows;
+        requestsSent++;
         if (down)
         {
             down = false;
@@ -403,6 +436,14 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     public long rowsLoaded()
     {
         return rowsLoaded;
+    }
+
+    /**
+     * @return requests QuestDB acknowledged since start; any thread.
+     */
+    public long requestsSent()
+    {
+        return requestsSent;
     }
 
     /**

@@ -281,6 +281,28 @@ class QuestDbLoaderTest
     }
 
     @Test
+    void shouldSplitABatchIntoRequestsThatFitTheSendersBuffer()
+    {
+        // 100,000 records a partition per batch, but a request ends at 64 KiB: before the bound, the whole day went
+        // into one request whatever its size, and a day of deep books overflowed the sender's buffer for ever
+        final List<Path> partitions = journal("bounded");
+        try (QuestDbLoader loader = new QuestDbLoader(db, partitions, DAY, DAY, 100_000, 64 << 10, System::nanoTime, log::add))
+        {
+            assertTrue(SqlTestJournals.loadToEnd(loader), "caught up: " + log);
+            assertTrue(loader.requestsSent() > 2, "several requests: " + loader.requestsSent());
+        }
+        assertTrue(db.awaitApplied(30_000));
+        for (final Path partition : partitions)
+        {
+            final String name = partition.getFileName().toString();
+            for (final String table : QuestDbSchema.TABLES)
+            {
+                assertRows(expected(partition, table), actual(name, table), name + " " + table);
+            }
+        }
+    }
+
+    @Test
     void shouldLoseAndAddNothingWhenKilledMidLoadAndRestarted()
     {
         final List<Path> partitions = journal("killed");
