@@ -105,6 +105,11 @@ public final class FeatureEngine implements RecordHandler
     public FeatureEngine(
         final long[] windowsMs, final int imbalanceLevels, final int maxLevels, final int ringCeiling, final FillSource fillSource)
     {
+        if (TopFeatures.SLOTS + InstrumentWindows.SLOTS_PER_WINDOW * windowsMs.length + CrossVenueBbo.SLOTS > FeatureSet.CAPACITY)
+        {
+            throw new IllegalArgumentException(windowsMs.length + " windows: more features than a feature set holds (" +
+                FeatureSet.CAPACITY + ")");
+        }
         this.windowsMs = windowsMs.clone();
         this.windowsNs = new long[windowsMs.length];
         for (int i = 0; i < windowsMs.length; i++)
@@ -346,14 +351,21 @@ public final class FeatureEngine implements RecordHandler
     private void emit(final Instrument instrument, final int day, final long sequence, final long receiveTimeNs)
     {
         final FeatureSet f = features;
-        f.clear();
-        if (instrument.topValid())
-        {
-            instrument.top.addTo(instrument, imbalanceLevels, f);
-        }
         final InstrumentWindows windows = instrument.windows;
-        windows.addTo(f, instrument.priceExponent, instrument.sizeExponent);
-        CrossVenueBbo.addTo(instrument.group, f);
+        final int windowsAt = TopFeatures.SLOTS;
+        final int crossAt = windowsAt + InstrumentWindows.SLOTS_PER_WINDOW * windowsNs.length;
+        if (f.layout() != instrument)
+        {
+            // the slots' ids and exponents: the same for every record of one instrument
+            TopFeatures.keys(f, 0, instrument.priceExponent);
+            InstrumentWindows.keys(f, windowsAt, windowsNs.length, instrument.priceExponent, instrument.sizeExponent);
+            CrossVenueBbo.keys(f, crossAt);
+        }
+        f.layout(instrument, crossAt + CrossVenueBbo.SLOTS);
+        final boolean usable = instrument.topValid();
+        instrument.top.values(instrument, usable, imbalanceLevels, f, 0);
+        windows.values(f, windowsAt);
+        CrossVenueBbo.values(instrument.group, instrument, usable, f, crossAt);
         if (windows.incomplete())
         {
             f.flags(FeatureSet.FLAG_INCOMPLETE_WINDOW);

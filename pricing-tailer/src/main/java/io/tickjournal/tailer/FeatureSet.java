@@ -25,17 +25,32 @@ public final class FeatureSet
     static final int CAPACITY = 128;
 
     /**
-     * Entry i at {@code 2i} (mantissa) and {@code 2i + 1} (id in the high 32 bits, exponent in the
-     * low 32): one array and two stores an entry. With three arrays an entry was three stores,
-     * each with its own range check, and filling 35 after every record was an eighth of the tailer.
+     * The engine fills the set by slot: slot s holds a mantissa in {@code values[s]} (or
+     * {@link Long#MIN_VALUE}: absent) and its id and exponent in {@code keys[s]} (id in the high 32
+     * bits, exponent in the low 32). The keys of a slot depend only on the instrument and the window
+     * layout, so the engine writes them when the instrument changes, not after every record; after a
+     * record it writes one value per feature and nothing else. (Appending 35 entries with their ids,
+     * exponents and a skip test each, after every record, was an eighth of the tailer.)
+     */
+    private final long[] values = new long[CAPACITY];
+    private final long[] keys = new long[CAPACITY];
+    private int slots;
+    private Object layout;
+
+    /**
+     * The features present, in slot order: entry i at {@code 2i} (mantissa) and {@code 2i + 1} (key),
+     * built from the slots on the first read after a fill (a reader pays for it, the engine does not).
      */
     private final long[] entries = new long[CAPACITY << 1];
     private int count;
+    private boolean compacted = true;
     private int flags;
 
     void clear()
     {
+        slots = 0;
         count = 0;
+        compacted = true;
         flags = 0;
     }
 
@@ -50,48 +65,123 @@ public final class FeatureSet
         return flags;
     }
 
+    /**
+     * Append a feature after the slots filled so far (left out when {@code mantissa} is
+     * {@link Long#MIN_VALUE}, or beyond {@link #CAPACITY}).
+     */
     void add(final int id, final long mantissa, final int exponent)
     {
-        final int i = count;
-        if (mantissa == Long.MIN_VALUE || i == CAPACITY)
+        final int s = slots;
+        if (s == CAPACITY)
         {
             return;
         }
+        layout = null;
+        keys[s] = key(id, exponent);
+        values[s] = mantissa;
+        slots = s + 1;
+        compacted = false;
+    }
+
+    /** @return the owner of the slot keys now held ({@link #layout(Object, int)}), or null. */
+    Object layout()
+    {
+        return layout;
+    }
+
+    /**
+     * Begin a fill of {@code slots} slots whose keys were set for {@code owner} (it keeps them until
+     * another owner's); every slot's value must then be set ({@link #value}).
+     */
+    void layout(final Object owner, final int slots)
+    {
+        if (slots > CAPACITY)
+        {
+            throw new IllegalArgumentException(slots + " features, more than a set holds (" + CAPACITY + ")");
+        }
+        this.layout = owner;
+        this.slots = slots;
+        this.compacted = false;
+        this.flags = 0;
+    }
+
+    /** Set the id and exponent of a slot. */
+    void key(final int slot, final int id, final int exponent)
+    {
+        keys[slot] = key(id, exponent);
+    }
+
+    /** Set the mantissa of a slot ({@link Long#MIN_VALUE}: the feature is absent). */
+    void value(final int slot, final long mantissa)
+    {
+        values[slot] = mantissa;
+    }
+
+    private static long key(final int id, final int exponent)
+    {
+        return ((long)id << 32) | (exponent & 0xFFFF_FFFFL);
+    }
+
+    private void compact()
+    {
+        final long[] values = this.values;
+        final long[] keys = this.keys;
         final long[] entries = this.entries;
-        final int at = i << 1;
-        entries[at] = mantissa;
-        entries[at + 1] = ((long)id << 32) | (exponent & 0xFFFF_FFFFL);
-        count = i + 1;
+        int n = 0;
+        for (int s = 0, slots = this.slots; s < slots; s++)
+        {
+            final long mantissa = values[s];
+            if (mantissa != Long.MIN_VALUE)
+            {
+                entries[n << 1] = mantissa;
+                entries[(n << 1) + 1] = keys[s];
+                n++;
+            }
+        }
+        count = n;
+        compacted = true;
     }
 
     /** @return how many features. */
     public int count()
     {
+        if (!compacted)
+        {
+            compact();
+        }
         return count;
     }
 
     /** @param i index. @return feature id. */
     public int id(final int i)
     {
-        return (int)(entries[(i << 1) + 1] >>> 32);
+        return (int)(key(i) >>> 32);
     }
 
     /** @param i index. @return mantissa. */
     public long mantissa(final int i)
     {
+        if (!compacted)
+        {
+            compact();
+        }
         return entries[i << 1];
     }
 
     /** @param i index. @return its id (high 32 bits) and exponent (low 32 bits) in one word, as stored. */
     public long key(final int i)
     {
+        if (!compacted)
+        {
+            compact();
+        }
         return entries[(i << 1) + 1];
     }
 
     /** @param i index. @return exponent. */
     public int exponent(final int i)
     {
-        return (int)entries[(i << 1) + 1];
+        return (int)key(i);
     }
 
     /**
@@ -107,7 +197,7 @@ public final class FeatureSet
     int putValues(final MutableDirectBuffer buffer, final int offset)
     {
         final int stride = FeatureSnapshotEncoder.ValuesEncoder.sbeBlockLength();
-        final int n = count;
+        final int n = count();
         buffer.boundsCheck(offset, n * stride);
         final long[] entries = this.entries;
         int at = offset;
@@ -143,6 +233,7 @@ public final class FeatureSet
      */
     public int indexOf(final int id)
     {
+        final int count = count();
         for (int i = 0; i < count; i++)
         {
             if (id(i) == id)
