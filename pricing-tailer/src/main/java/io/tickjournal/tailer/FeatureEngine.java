@@ -13,6 +13,7 @@ import io.tickjournal.journal.sbe.TradeDecoder;
 import io.tickjournal.journal.sbe.TradeKind;
 import io.tickjournal.journal.sbe.VenueStatusDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.Arrays;
@@ -181,6 +182,12 @@ public final class FeatureEngine implements RecordHandler
     public void onRecord(final int day, final long sequence, final DirectBuffer buffer, final int offset, final int length)
     {
         records++;
+        if (NATIVE_ORDER && template(buffer, offset) == TradeDecoder.TEMPLATE_ID && offset >= 0 &&
+            offset <= buffer.capacity() - TRADE_LENGTH)
+        {
+            onTrade(day, sequence, buffer.byteArray(), buffer.addressOffset() + offset);
+            return;
+        }
         final int template = Records.templateId(buffer, offset);
         final int venueId = Records.venueId(buffer, offset);
         final int instrumentId = Records.instrumentId(buffer, offset);
@@ -261,6 +268,46 @@ public final class FeatureEngine implements RecordHandler
             default:
                 break;
         }
+    }
+
+    private static final boolean NATIVE_ORDER = java.nio.ByteOrder.nativeOrder() == TradeDecoder.BYTE_ORDER;
+    /** The header and a Trade's block: every field the trade path reads lies inside. */
+    private static final int TRADE_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH + TradeDecoder.BLOCK_LENGTH;
+    private static final int TRADE_BLOCK = MessageHeaderDecoder.ENCODED_LENGTH;
+
+    private static int template(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + 2, Records.ORDER) & 0xFFFF;
+    }
+
+    /**
+     * A trade, its fields read straight from the record at their generated offsets after one range
+     * check of header and block (as {@link TradeDecoder} reads them, without a bounds check per field:
+     * those checks were a twentieth of the tailer's time).
+     */
+    private void onTrade(final int day, final long sequence, final byte[] array, final long address)
+    {
+        final long receiveTimeNs = UnsafeApi.getLong(array, address + Records.RECEIVE_TIME_OFFSET);
+        final int venueId = UnsafeApi.getShort(array, address + Records.VENUE_ID_OFFSET) & 0xFFFF;
+        final int instrumentId = UnsafeApi.getInt(array, address + Records.INSTRUMENT_ID_OFFSET);
+        final long block = address + TRADE_BLOCK;
+        Instrument instrument = existing(venueId, instrumentId);
+        if (instrument == null)
+        {
+            instrument = create(venueId, instrumentId, UnsafeApi.getByte(array, block + TradeDecoder.priceExponentEncodingOffset()),
+                UnsafeApi.getByte(array, block + TradeDecoder.sizeExponentEncodingOffset()));
+        }
+        if (TradeKind.get((short)(UnsafeApi.getByte(array, block + TradeDecoder.kindEncodingOffset()) & 0xFF)) != instrument.fillKind)
+        {
+            printsNotFills++;
+            return;
+        }
+        instrument.windows.expire(receiveTimeNs);
+        final Side side = Side.get((short)(UnsafeApi.getByte(array, block + TradeDecoder.aggressorEncodingOffset()) & 0xFF));
+        instrument.windows.addTrade(receiveTimeNs, UnsafeApi.getLong(array, block + TradeDecoder.priceMantissaEncodingOffset()),
+            UnsafeApi.getLong(array, block + TradeDecoder.sizeMantissaEncodingOffset()),
+            side == Side.BUY ? 1 : side == Side.SELL ? -1 : 0);
+        emit(instrument, day, sequence, receiveTimeNs);
     }
 
     private static long key(final int venueId, final int instrumentId)

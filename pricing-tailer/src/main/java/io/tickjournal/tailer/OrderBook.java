@@ -110,16 +110,28 @@ public final class OrderBook
     {
         if (bid)
         {
-            final int at = find(bidKeys, bidCount, price, bidFinger);
-            bidCount = set(bidKeys, bidSizes, bidCount, at, price, size);
-            bidFinger = at >= 0 ? at : -at - 1;
+            setBid(price, size);
         }
         else
         {
-            final int at = find(askKeys, askCount, -price, askFinger);
-            askCount = set(askKeys, askSizes, askCount, at, -price, size);
-            askFinger = at >= 0 ? at : -at - 1;
+            setAsk(price, size);
         }
+    }
+
+    /** {@link #set} of a bid level (a record's side is one loop, with no test of the side per level). */
+    void setBid(final long price, final long size)
+    {
+        final int at = find(bidKeys, bidCount, price, bidFinger);
+        bidCount = set(bidKeys, bidSizes, bidCount, at, price, size);
+        bidFinger = at >= 0 ? at : -at - 1;
+    }
+
+    /** {@link #set} of an ask level. */
+    void setAsk(final long price, final long size)
+    {
+        final int at = find(askKeys, askCount, -price, askFinger);
+        askCount = set(askKeys, askSizes, askCount, at, -price, size);
+        askFinger = at >= 0 ? at : -at - 1;
     }
 
     /** @param venueSeq last update id applied. */
