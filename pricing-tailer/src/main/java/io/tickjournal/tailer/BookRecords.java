@@ -137,14 +137,16 @@ public final class BookRecords
             final long end = address + (long)count * blockLength;
             if (bid)
             {
-                for (long entry = address; entry < end; entry += blockLength)
+                book.setFirstBid(UnsafeApi.getLong(array, address + PRICE_OFFSET), UnsafeApi.getLong(array, address + SIZE_OFFSET));
+                for (long entry = address + blockLength; entry < end; entry += blockLength)
                 {
                     book.setBid(UnsafeApi.getLong(array, entry + PRICE_OFFSET), UnsafeApi.getLong(array, entry + SIZE_OFFSET));
                 }
             }
             else
             {
-                for (long entry = address; entry < end; entry += blockLength)
+                book.setFirstAsk(UnsafeApi.getLong(array, address + PRICE_OFFSET), UnsafeApi.getLong(array, address + SIZE_OFFSET));
+                for (long entry = address + blockLength; entry < end; entry += blockLength)
                 {
                     book.setAsk(UnsafeApi.getLong(array, entry + PRICE_OFFSET), UnsafeApi.getLong(array, entry + SIZE_OFFSET));
                 }

@@ -26,6 +26,9 @@ public final class OrderBook
     private int askCount;
     private int bidFinger;
     private int askFinger;
+    /** Levels below the best where the last record's first level of each side was (a search hint only). */
+    private int bidFirstDepth;
+    private int askFirstDepth;
     private boolean valid;
     private long droppedLevels;
     private long lastVenueSeq;
@@ -116,6 +119,28 @@ public final class OrderBook
         {
             setAsk(price, size);
         }
+    }
+
+    /**
+     * {@link #set} of the first bid level of a record: its search starts as deep below the best
+     * level as the previous record's first level was, not where that record's last level was.
+     * A venue lists a side's levels best first, so a record's first level is near the top while the
+     * previous record ended ten or more levels below it (from there it was a gallop and a binary
+     * search for every record).
+     */
+    void setFirstBid(final long price, final long size)
+    {
+        bidFinger = bidCount - 1 - bidFirstDepth;
+        setBid(price, size);
+        bidFirstDepth = bidCount - 1 - bidFinger;
+    }
+
+    /** {@link #setFirstBid} of the ask side. */
+    void setFirstAsk(final long price, final long size)
+    {
+        askFinger = askCount - 1 - askFirstDepth;
+        setAsk(price, size);
+        askFirstDepth = askCount - 1 - askFinger;
     }
 
     /** {@link #set} of a bid level (a record's side is one loop, with no test of the side per level). */
