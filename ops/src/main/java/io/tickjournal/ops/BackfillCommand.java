@@ -81,6 +81,7 @@ public final class BackfillCommand implements Callable<Integer>
         final long openStart = System.nanoTime();
         final long[] started = {0, 0};
         final long written;
+        final String threadsNote;
         try (Pretoucher pretoucher = new Pretoucher(16 << 20);
             // A feature record for every input record, appended through Chronicle: as much work as computing
             // the features, so by default an appender thread does it while this one computes (the same bytes
@@ -152,10 +153,13 @@ public final class BackfillCommand implements Callable<Integer>
             {
                 handoff.finish(); // the appends still in the ring: part of the backfill's time
                 written = handoff.written();
+                threadsNote = String.format("appends on their own thread (its CPU time %.2f s; the features waited for room %,d times)",
+                    handoff.appenderCpuNs() / 1e9, handoff.waitsForRoom());
             }
             else
             {
                 written = inline.written();
+                threadsNote = "features and appends on this thread";
             }
         }
         catch (final HandoffFeatureWriter.AppendFailedException | UncheckedIOException ex)
@@ -180,7 +184,7 @@ public final class BackfillCommand implements Callable<Integer>
             TradingDay.format(first), TradingDay.format(last), records[0], written, out,
             csv != null ? ", " + rows[0] + " CSV rows to " + csv : "", records[0] * 1e9 / elapsedNs, elapsedNs / 1e9,
             records[0] * 1e9 / cpuNs, cpuNs / 1e9, (started[0] - openStart) / 1e9,
-            threads == 2 ? "features and appends on two threads" : "features and appends on one thread");
+            threadsNote);
         return 0;
     }
 

@@ -76,11 +76,15 @@ final class OutputHash
         // entry carries its id, so the sum still names every value).
         long sum = 0;
         final int count = features.count();
-        for (int i = 0; i < count; i++)
+        for (int s = 0, slots = features.slots(); s < slots; s++)
         {
-            long x = (features.mantissa(i) ^ (features.key(i) * MIX)) * PRIME2;
-            x ^= x >>> 31;
-            sum += x;
+            final long mantissa = features.slotMantissa(s);
+            if (mantissa != Long.MIN_VALUE) // absent
+            {
+                long x = (mantissa ^ (features.slotKey(s) * MIX)) * PRIME2;
+                x ^= x >>> 31;
+                sum += x;
+            }
         }
         h0 = (h0 ^ venueId) * PRIME;
         h1 = (h1 ^ instrumentId) * PRIME;

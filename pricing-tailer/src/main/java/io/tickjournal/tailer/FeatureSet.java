@@ -43,6 +43,7 @@ public final class FeatureSet
      */
     private final long[] entries = new long[CAPACITY << 1];
     private int count;
+    private boolean counted = true;
     private boolean compacted = true;
     private int flags;
 
@@ -50,6 +51,7 @@ public final class FeatureSet
     {
         slots = 0;
         count = 0;
+        counted = true;
         compacted = true;
         flags = 0;
     }
@@ -80,6 +82,7 @@ public final class FeatureSet
         keys[s] = key(id, exponent);
         values[s] = mantissa;
         slots = s + 1;
+        counted = false;
         compacted = false;
     }
 
@@ -101,6 +104,7 @@ public final class FeatureSet
         }
         this.layout = owner;
         this.slots = slots;
+        this.counted = false;
         this.compacted = false;
         this.flags = 0;
     }
@@ -139,17 +143,48 @@ public final class FeatureSet
             }
         }
         count = n;
+        counted = true;
         compacted = true;
     }
 
     /** @return how many features. */
     public int count()
     {
-        if (!compacted)
+        if (!counted)
         {
-            compact();
+            // a scan, not a compaction: the feature writer needs the count and then writes from the slots
+            final long[] values = this.values;
+            int n = 0;
+            for (int s = 0, slots = this.slots; s < slots; s++)
+            {
+                n += values[s] != Long.MIN_VALUE ? 1 : 0;
+            }
+            count = n;
+            counted = true;
         }
         return count;
+    }
+
+    /**
+     * @return the slots of the last fill, present features and absent ones: with {@link #slotMantissa}
+     * and {@link #slotKey}, the features in order without building the indexed view (a reader that
+     * visits every feature, e.g. a hash, need not pay for {@link #mantissa(int)}'s compaction).
+     */
+    public int slots()
+    {
+        return slots;
+    }
+
+    /** @param slot a slot below {@link #slots()}. @return its mantissa, or {@link Long#MIN_VALUE} when the feature is absent. */
+    public long slotMantissa(final int slot)
+    {
+        return values[slot];
+    }
+
+    /** @param slot a slot below {@link #slots()}. @return its id (high 32 bits) and exponent (low 32 bits) in one word. */
+    public long slotKey(final int slot)
+    {
+        return keys[slot];
     }
 
     /** @param i index. @return feature id. */
@@ -199,30 +234,41 @@ public final class FeatureSet
         final int stride = FeatureSnapshotEncoder.ValuesEncoder.sbeBlockLength();
         final int n = count();
         buffer.boundsCheck(offset, n * stride);
-        final long[] entries = this.entries;
-        int at = offset;
+        // straight from the slots, in slot order, skipping the absent ones (no compaction)
+        final long[] values = this.values;
+        final long[] keys = this.keys;
+        final int slots = this.slots;
         if (NATIVE_ORDER)
         {
             // the whole range is checked above: each put need not check again
             final byte[] array = buffer.byteArray();
             long address = buffer.addressOffset() + offset;
-            for (int i = 0; i < n; i++)
+            for (int s = 0; s < slots; s++)
             {
-                final long meta = entries[(i << 1) + 1];
-                UnsafeApi.putShort(array, address, (short)(meta >>> 32));
-                UnsafeApi.putLong(array, address + 2, entries[i << 1]);
-                UnsafeApi.putByte(array, address + 10, (byte)meta);
-                address += stride;
+                final long mantissa = values[s];
+                if (mantissa != Long.MIN_VALUE)
+                {
+                    final long meta = keys[s];
+                    UnsafeApi.putShort(array, address, (short)(meta >>> 32));
+                    UnsafeApi.putLong(array, address + 2, mantissa);
+                    UnsafeApi.putByte(array, address + 10, (byte)meta);
+                    address += stride;
+                }
             }
             return n * stride;
         }
-        for (int i = 0; i < n; i++)
+        int at = offset;
+        for (int s = 0; s < slots; s++)
         {
-            final long meta = entries[(i << 1) + 1];
-            buffer.putShort(at, (short)(meta >>> 32), FeatureSnapshotEncoder.BYTE_ORDER);
-            buffer.putLong(at + 2, entries[i << 1], FeatureSnapshotEncoder.BYTE_ORDER);
-            buffer.putByte(at + 10, (byte)meta);
-            at += stride;
+            final long mantissa = values[s];
+            if (mantissa != Long.MIN_VALUE)
+            {
+                final long meta = keys[s];
+                buffer.putShort(at, (short)(meta >>> 32), FeatureSnapshotEncoder.BYTE_ORDER);
+                buffer.putLong(at + 2, mantissa, FeatureSnapshotEncoder.BYTE_ORDER);
+                buffer.putByte(at + 10, (byte)meta);
+                at += stride;
+            }
         }
         return at - offset;
     }

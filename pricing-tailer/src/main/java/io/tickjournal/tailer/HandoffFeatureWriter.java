@@ -73,7 +73,9 @@ public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoC
     private volatile boolean closing;
     private volatile Throwable failure;
     private volatile long written;
+    private volatile long appenderCpuNs;
     private long handedOver;
+    private long waitsForRoom;
     private boolean closed;
 
     /**
@@ -144,6 +146,7 @@ public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoC
             {
                 throw new AppendFailedException("feature record of " + length + " bytes does not fit the handoff ring", null);
             }
+            waitsForRoom++;
             claimIdle.idle(); // the appender is behind: wait for room
         }
         claimIdle.reset();
@@ -215,6 +218,7 @@ public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoC
         }
         finally
         {
+            appenderCpuNs = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             written = writer.appendedCount();
             if (pretoucher != null)
             {
@@ -266,6 +270,18 @@ public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoC
     public long handedOver()
     {
         return handedOver;
+    }
+
+    /** @return times the engine found the ring full and waited for the appender (engine's thread). */
+    public long waitsForRoom()
+    {
+        return waitsForRoom;
+    }
+
+    /** @return the appender thread's CPU time, ns (once {@link #finish()} returned). */
+    public long appenderCpuNs()
+    {
+        return appenderCpuNs;
     }
 
     /** @return feature records appended (final once {@link #close()} returned). */
