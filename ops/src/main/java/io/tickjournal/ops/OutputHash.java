@@ -75,15 +75,16 @@ final class OutputHash
         // multiplications through the set (the order of a set's entries is fixed by the engine, and each
         // entry carries its id, so the sum still names every value).
         long sum = 0;
-        final int count = features.count();
+        int count = 0;
         for (int s = 0, slots = features.slots(); s < slots; s++)
         {
             final long mantissa = features.slotMantissa(s);
-            if (mantissa != Long.MIN_VALUE) // absent
+            if (mantissa != Long.MIN_VALUE) // absent otherwise
             {
                 long x = (mantissa ^ (features.slotKey(s) * MIX)) * PRIME2;
                 x ^= x >>> 31;
                 sum += x;
+                count++;
             }
         }
         h0 = (h0 ^ venueId) * PRIME;
