@@ -37,8 +37,12 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoCloseable
 {
-    /** Default ring size: room for about 13,000 feature records of 306 bytes. */
-    public static final int DEFAULT_RING_BYTES = 4 << 20;
+    /**
+     * Default ring size: room for about 110,000 feature records of 306 bytes, tens of milliseconds
+     * of either side, so a pause of one (a page fault, a write-back stall, another process on its
+     * core) does not stop the other.
+     */
+    public static final int DEFAULT_RING_BYTES = 32 << 20;
 
     private static final int FEATURES = 1;
 
@@ -67,7 +71,7 @@ public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoC
     private final UnsafeBuffer ringBuffer;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final FeatureSnapshotEncoder encoder = new FeatureSnapshotEncoder();
-    private final IdleStrategy claimIdle = new BackoffIdleStrategy();
+    private final IdleStrategy claimIdle = idleStrategy();
     private final CountDownLatch opened = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean closing;
@@ -192,7 +196,7 @@ public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoC
                         "record refused (" + result + ", reason " + writer.lastRejectReason() + ")");
                 }
             };
-            final IdleStrategy idle = new BackoffIdleStrategy();
+            final IdleStrategy idle = idleStrategy();
             while (true)
             {
                 if (ring.read(handler) > 0)
@@ -237,6 +241,12 @@ public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoC
             }
             opened.countDown();
         }
+    }
+
+    /** Spin, yield, then park up to 1 ms (Agrona's default): a waiting side takes little of a shared machine. */
+    private static IdleStrategy idleStrategy()
+    {
+        return new BackoffIdleStrategy();
     }
 
     private AppendFailedException failed(final Throwable cause)
