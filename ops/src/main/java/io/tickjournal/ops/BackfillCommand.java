@@ -164,12 +164,20 @@ public final class BackfillCommand implements Callable<Integer>
         }
         catch (final HandoffFeatureWriter.AppendFailedException | UncheckedIOException ex)
         {
+            if (started[0] == 0)
+            {
+                throw ex; // opening failed (a locked partition, no room): the command line's one line and exit 2
+            }
             progress.finish();
             System.err.println("tickjournal backfill: failed after " + records[0] + " records: " + ex.getMessage());
             return 1;
         }
         catch (final RuntimeException ex)
         {
+            if (started[0] == 0)
+            {
+                throw ex;
+            }
             // the features' side failed: what was handed over is appended (the writer closed), then one line
             progress.finish();
             System.err.println("tickjournal backfill: failed after " + records[0] + " records: " + ex.getClass().getSimpleName() +

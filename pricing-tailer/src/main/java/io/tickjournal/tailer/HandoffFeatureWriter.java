@@ -89,7 +89,7 @@ public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoC
      * @param ringBytes  the ring's capacity, a power of two.
      * @param pretoucher touches the partition's next pages ahead of the appends (started by the caller,
      *                   closed after this writer), or null.
-     * @throws AppendFailedException when the partition cannot be opened for writing.
+     * @throws RuntimeException what {@link PartitionWriter}'s constructor throws when the partition cannot be opened.
      */
     public HandoffFeatureWriter(final Path dir, final int ringBytes, final Pretoucher pretoucher)
     {
@@ -124,6 +124,10 @@ public final class HandoffFeatureWriter implements FeatureEngine.Listener, AutoC
         if (opening != null)
         {
             join();
+            if (opening instanceof RuntimeException)
+            {
+                throw (RuntimeException)opening; // as the writer's own constructor throws it (a locked or full partition)
+            }
             throw failed(opening);
         }
     }

@@ -2,6 +2,7 @@ package io.tickjournal.tailer;
 
 import io.tickjournal.journal.JournalRecords;
 import io.tickjournal.journal.JournalTailer;
+import io.tickjournal.journal.PartitionLock;
 import io.tickjournal.journal.PartitionWriter;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.gen.SyntheticMarket;
@@ -126,6 +127,17 @@ class HandoffFeatureWriterTest
         }
         assertTrue(handedOver > 2_000, "handed over " + handedOver);
         assertEquals(handedOver, JournalRecords.readAll(root.resolve("handoff")).size());
+    }
+
+    @Test
+    void aPartitionAnotherWriterHoldsFailsTheConstructorWithTheWritersOwnException()
+    {
+        final Path dir = root.resolve("held");
+        try (PartitionWriter holder = new PartitionWriter(dir))
+        {
+            assertThrows(PartitionLock.PartitionLockedException.class, () -> new HandoffFeatureWriter(dir, 8 << 10, null));
+            assertEquals(0, holder.appendedCount());
+        }
     }
 
     @Test
