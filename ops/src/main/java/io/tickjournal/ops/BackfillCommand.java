@@ -7,6 +7,7 @@ import io.tickjournal.journal.decimal.Decimals;
 import io.tickjournal.tailer.FeatureEngine;
 import io.tickjournal.tailer.FeatureIds;
 import io.tickjournal.tailer.FeatureJournalWriter;
+import io.tickjournal.tailer.HandoffFeatureWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,6 +52,10 @@ public final class BackfillCommand implements Callable<Integer>
     @Option(names = "--imbalance-levels", description = "N of the top-N imbalance (default: ${DEFAULT-VALUE})", defaultValue = "5")
     int imbalanceLevels;
 
+    @Option(names = "--threads", description = "2: features on this thread, appends on another (default); 1: both on this one",
+        defaultValue = "2")
+    int threads;
+
     @Override
     public Integer call() throws Exception
     {
@@ -64,6 +69,10 @@ public final class BackfillCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--out " + out + " exists; backfill writes a new feature partition");
         }
+        if (threads != 1 && threads != 2)
+        {
+            throw new IllegalArgumentException("--threads must be 1 or 2, not " + threads);
+        }
         final List<Path> dirs = Journals.partitions(journal, partitions, false);
         final FeatureEngine engine = new FeatureEngine(windowsMs, imbalanceLevels, 5000);
         final long[] rows = {0};
@@ -71,14 +80,24 @@ public final class BackfillCommand implements Callable<Integer>
         final Progress progress = new Progress(System.err, "backfill", 0);
         final long openStart = System.nanoTime();
         final long[] started = {0, 0};
+        final long written;
+        final String threadsNote;
         try (Pretoucher pretoucher = new Pretoucher(16 << 20);
-            FeatureJournalWriter writer = new FeatureJournalWriter(out);
+            // A feature record for every input record, appended through Chronicle: as much work as computing
+            // the features, so by default an appender thread does it while this one computes (the same bytes
+            // in the same order; the appender is the partition's only writer).
+            HandoffFeatureWriter handoff = threads == 2 ? new HandoffFeatureWriter(out, HandoffFeatureWriter.DEFAULT_RING_BYTES,
+                pretoucher) : null;
+            FeatureJournalWriter inline = threads == 1 ? new FeatureJournalWriter(out) : null;
             BufferedWriter csvOut = csv != null ? Files.newBufferedWriter(csv) : null)
         {
-            // A feature record for every input record: the first write to each new page of the feature
-            // partition is the kernel's work, done ahead on the pretoucher's thread (as ingest does).
-            writer.pretouchWith(pretoucher);
-            engine.addListener(writer);
+            if (inline != null)
+            {
+                // the first write to each new page of the feature partition is the kernel's work, done ahead
+                // on the pretoucher's thread (as ingest does)
+                inline.pretouchWith(pretoucher);
+            }
+            engine.addListener(handoff != null ? handoff : inline);
             if (csvOut != null)
             {
                 final int[] ids = ids(windowsMs.length);
@@ -130,15 +149,50 @@ public final class BackfillCommand implements Callable<Integer>
                     progress.update(records[0]);
                 }
             }
-            final long cpuNs = Math.max(1, BenchSupport.threadCpuNs() - started[1]);
-            progress.finish();
-            final long elapsedNs = Math.max(1, System.nanoTime() - started[0]);
-            System.out.printf("backfill %s..%s: %,d records in, %,d feature records to %s%s; %,.0f records/s (%.2f s); " +
-                "by this thread's CPU time %,.0f records/s (%.2f s); opening took %.2f s%n",
-                TradingDay.format(first), TradingDay.format(last), records[0], writer.written(), out,
-                csv != null ? ", " + rows[0] + " CSV rows to " + csv : "", records[0] * 1e9 / elapsedNs, elapsedNs / 1e9,
-                records[0] * 1e9 / cpuNs, cpuNs / 1e9, (started[0] - openStart) / 1e9);
+            if (handoff != null)
+            {
+                handoff.finish(); // the appends still in the ring: part of the backfill's time
+                written = handoff.written();
+                threadsNote = String.format("appends on their own thread (its CPU time %.2f s; the features waited for room %,d times)",
+                    handoff.appenderCpuNs() / 1e9, handoff.waitsForRoom());
+            }
+            else
+            {
+                written = inline.written();
+                threadsNote = "features and appends on this thread";
+            }
         }
+        catch (final HandoffFeatureWriter.AppendFailedException | UncheckedIOException ex)
+        {
+            if (started[0] == 0)
+            {
+                throw ex; // opening failed (a locked partition, no room): the command line's one line and exit 2
+            }
+            progress.finish();
+            System.err.println("tickjournal backfill: failed after " + records[0] + " records: " + ex.getMessage());
+            return 1;
+        }
+        catch (final RuntimeException ex)
+        {
+            if (started[0] == 0)
+            {
+                throw ex;
+            }
+            // the features' side failed: what was handed over is appended (the writer closed), then one line
+            progress.finish();
+            System.err.println("tickjournal backfill: failed after " + records[0] + " records: " + ex.getClass().getSimpleName() +
+                ": " + ex.getMessage());
+            return 1;
+        }
+        final long cpuNs = Math.max(1, BenchSupport.threadCpuNs() - started[1]);
+        progress.finish();
+        final long elapsedNs = Math.max(1, System.nanoTime() - started[0]);
+        System.out.printf("backfill %s..%s: %,d records in, %,d feature records to %s%s; %,.0f records/s (%.2f s); " +
+            "by this thread's CPU time %,.0f records/s (%.2f s); opening took %.2f s; %s%n",
+            TradingDay.format(first), TradingDay.format(last), records[0], written, out,
+            csv != null ? ", " + rows[0] + " CSV rows to " + csv : "", records[0] * 1e9 / elapsedNs, elapsedNs / 1e9,
+            records[0] * 1e9 / cpuNs, cpuNs / 1e9, (started[0] - openStart) / 1e9,
+            threadsNote);
         return 0;
     }
 

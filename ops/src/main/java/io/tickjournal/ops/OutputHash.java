@@ -75,12 +75,17 @@ final class OutputHash
         // multiplications through the set (the order of a set's entries is fixed by the engine, and each
         // entry carries its id, so the sum still names every value).
         long sum = 0;
-        final int count = features.count();
-        for (int i = 0; i < count; i++)
+        int count = 0;
+        for (int s = 0, slots = features.slots(); s < slots; s++)
         {
-            long x = (features.mantissa(i) ^ (features.key(i) * MIX)) * PRIME2;
-            x ^= x >>> 31;
-            sum += x;
+            final long mantissa = features.slotMantissa(s);
+            if (mantissa != Long.MIN_VALUE) // absent otherwise
+            {
+                long x = (mantissa ^ (features.slotKey(s) * MIX)) * PRIME2;
+                x ^= x >>> 31;
+                sum += x;
+                count++;
+            }
         }
         h0 = (h0 ^ venueId) * PRIME;
         h1 = (h1 ^ instrumentId) * PRIME;

@@ -98,9 +98,9 @@ public final class ReplayCommand implements Callable<Integer>
             final long wallStart = started[0];
             final MergedReader.Handler handler = (partition, d, s, buffer, offset, length) ->
             {
-                final long time = Records.receiveTimeNs(buffer, offset);
                 if (multiple > 0)
                 {
+                    final long time = Records.receiveTimeNs(buffer, offset);
                     if (firstTime[0] == Long.MIN_VALUE)
                     {
                         firstTime[0] = time;

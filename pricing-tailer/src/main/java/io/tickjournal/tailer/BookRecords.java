@@ -134,10 +134,22 @@ public final class BookRecords
         {
             final byte[] array = buffer.byteArray();
             final long address = buffer.addressOffset() + first;
-            for (int i = 0; i < count; i++)
+            final long end = address + (long)count * blockLength;
+            if (bid)
             {
-                final long entry = address + (long)i * blockLength;
-                book.set(bid, UnsafeApi.getLong(array, entry + PRICE_OFFSET), UnsafeApi.getLong(array, entry + SIZE_OFFSET));
+                book.setFirstBid(UnsafeApi.getLong(array, address + PRICE_OFFSET), UnsafeApi.getLong(array, address + SIZE_OFFSET));
+                for (long entry = address + blockLength; entry < end; entry += blockLength)
+                {
+                    book.setBid(UnsafeApi.getLong(array, entry + PRICE_OFFSET), UnsafeApi.getLong(array, entry + SIZE_OFFSET));
+                }
+            }
+            else
+            {
+                book.setFirstAsk(UnsafeApi.getLong(array, address + PRICE_OFFSET), UnsafeApi.getLong(array, address + SIZE_OFFSET));
+                for (long entry = address + blockLength; entry < end; entry += blockLength)
+                {
+                    book.setAsk(UnsafeApi.getLong(array, entry + PRICE_OFFSET), UnsafeApi.getLong(array, entry + SIZE_OFFSET));
+                }
             }
         }
         else

@@ -96,12 +96,47 @@ final class CrossVenueBbo
         return group;
     }
 
+    /** Slots of the cross-venue features in a {@link FeatureSet}: bid, bid venue, ask, ask venue. */
+    static final int SLOTS = 4;
+
     /**
-     * Add the cross-venue best bid and offer of an instrument's group, at the finest price
-     * exponent among its usable members, with the venues that quote them.
+     * Set the ids and exponents of the venue slots (the price slots' exponents are set with their values).
+     *
+     * @param f    the set.
+     * @param slot the first slot.
      */
-    static void addTo(final Group group, final FeatureSet f)
+    static void keys(final FeatureSet f, final int slot)
     {
+        f.key(slot + 1, FeatureIds.CROSS_BID_VENUE, 0);
+        f.key(slot + 3, FeatureIds.CROSS_ASK_VENUE, 0);
+    }
+
+    /**
+     * Set the cross-venue best bid and offer of an instrument's group, at the finest price
+     * exponent among its usable members, with the venues that quote them (absent when none).
+     *
+     * @param group    the instrument's group.
+     * @param instrument the instrument emitting.
+     * @param usable   whether that instrument's top is valid now (known to the caller).
+     * @param f        the set.
+     * @param slot     the first slot.
+     */
+    static void values(final Group group, final FeatureEngine.Instrument instrument, final boolean usable, final FeatureSet f,
+        final int slot)
+    {
+        if (group.count == 1 && group.members[0] == instrument)
+        {
+            // a group of one (the common case: one venue lists the instrument): its own top, at its own exponent
+            if (usable && instrument.venueId != 0)
+            {
+                put(f, slot, instrument.bid(), Long.MIN_VALUE, instrument.ask(), Long.MAX_VALUE, instrument.venueId, instrument.priceExponent);
+            }
+            else
+            {
+                put(f, slot, 0, 0, 0, 0, 0, 0);
+            }
+            return;
+        }
         final FeatureEngine.Instrument[] members = group.members;
         final int count = group.count;
         int exponent = Integer.MAX_VALUE;
@@ -115,6 +150,7 @@ final class CrossVenueBbo
         }
         if (exponent == Integer.MAX_VALUE)
         {
+            put(f, slot, 0, 0, 0, 0, 0, 0);
             return;
         }
         long bestBid = Long.MIN_VALUE;
@@ -141,15 +177,29 @@ final class CrossVenueBbo
                 askVenue = other.venueId;
             }
         }
-        if (bidVenue != 0)
-        {
-            f.add(FeatureIds.CROSS_BID, bestBid, exponent);
-            f.add(FeatureIds.CROSS_BID_VENUE, bidVenue, 0);
-        }
-        if (askVenue != 0)
-        {
-            f.add(FeatureIds.CROSS_ASK, bestAsk, exponent);
-            f.add(FeatureIds.CROSS_ASK_VENUE, askVenue, 0);
-        }
+        f.key(slot, FeatureIds.CROSS_BID, exponent);
+        f.key(slot + 2, FeatureIds.CROSS_ASK, exponent);
+        f.value(slot, bidVenue != 0 ? bestBid : Long.MIN_VALUE);
+        f.value(slot + 1, bidVenue != 0 ? bidVenue : Long.MIN_VALUE);
+        f.value(slot + 2, askVenue != 0 ? bestAsk : Long.MIN_VALUE);
+        f.value(slot + 3, askVenue != 0 ? askVenue : Long.MIN_VALUE);
+    }
+
+    /**
+     * One member's top as the group's: a bid counts when above {@code bidFloor} and representable,
+     * an ask when below {@code askCeiling} (the same tests the general path applies); venue 0 means none.
+     */
+    private static void put(
+        final FeatureSet f, final int slot, final long bid, final long bidFloor, final long ask, final long askCeiling,
+        final int venueId, final int exponent)
+    {
+        final boolean hasBid = venueId != 0 && bid != Decimals.NOT_REPRESENTABLE && bid > bidFloor;
+        final boolean hasAsk = venueId != 0 && ask != Decimals.NOT_REPRESENTABLE && ask < askCeiling;
+        f.key(slot, FeatureIds.CROSS_BID, exponent);
+        f.key(slot + 2, FeatureIds.CROSS_ASK, exponent);
+        f.value(slot, hasBid ? bid : Long.MIN_VALUE);
+        f.value(slot + 1, hasBid ? venueId : Long.MIN_VALUE);
+        f.value(slot + 2, hasAsk ? ask : Long.MIN_VALUE);
+        f.value(slot + 3, hasAsk ? venueId : Long.MIN_VALUE);
     }
 }

@@ -7,6 +7,7 @@ import io.tickjournal.journal.Pretoucher;
 import io.tickjournal.journal.Records;
 import io.tickjournal.journal.sbe.FeatureSnapshotEncoder;
 import io.tickjournal.journal.sbe.MessageHeaderEncoder;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.collections.Long2LongHashMap;
 
@@ -83,17 +84,39 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
             skipped++;
             return;
         }
-        encoder.wrapAndApplyHeader(buffer, 0, header)
+        writer.append(buffer, 0, encode(buffer, 0, header, encoder, instrument, features, day, sequence, receiveTimeNs));
+    }
+
+    /** @return the length of the FeatureSnapshot {@link #encode} writes for these features. */
+    static int encodedLength(final FeatureSet features)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + FeatureSnapshotEncoder.BLOCK_LENGTH +
+            FeatureSnapshotEncoder.ValuesEncoder.HEADER_SIZE + features.count() * FeatureSnapshotEncoder.ValuesEncoder.sbeBlockLength();
+    }
+
+    /**
+     * Encode the FeatureSnapshot of one feature set: stamped with the input record's receive time,
+     * its sequence in {@code venueSeq}, its (day, sequence) index in {@code rawIndex}, the set's flags.
+     * The one encoding of a feature record (this writer's and {@link HandoffFeatureWriter}'s).
+     *
+     * @return its length ({@link #encodedLength}).
+     */
+    static int encode(
+        final MutableDirectBuffer buffer, final int offset, final MessageHeaderEncoder header, final FeatureSnapshotEncoder encoder,
+        final FeatureEngine.Instrument instrument, final FeatureSet features, final int day, final long sequence,
+        final long receiveTimeNs)
+    {
+        encoder.wrapAndApplyHeader(buffer, offset, header)
             .receiveTimeNs(receiveTimeNs)
             .eventTimeNs(Records.NULL_LONG)
             .venueSeq(sequence)
-            .rawIndex(inputIndex)
+            .rawIndex(Partition.index(day, sequence))
             .venueId(instrument.venueId())
             .flags(features.flags())
             .instrumentId(instrument.instrumentId());
         encoder.valuesCount(features.count());
-        final int groupAt = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
-        writer.append(buffer, 0, groupAt + features.putValues(buffer, groupAt));
+        final int groupAt = offset + MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        return groupAt - offset + features.putValues(buffer, groupAt);
     }
 
     private static long key(final int venueId, final int instrumentId)

@@ -97,27 +97,57 @@ final class InstrumentWindows
         }
     }
 
+    /** Slots of one window's features in a {@link FeatureSet}. */
+    static final int SLOTS_PER_WINDOW = FeatureIds.LAST_WINDOW_OFFSET + 1;
+
     /**
-     * Add every window's features: per window {@code FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * index + offset}.
+     * Set the ids and exponents of every window's slots: per window {@code FeatureIds.WINDOW_BASE +
+     * FeatureIds.WINDOW_STRIDE * index + offset}, at slot {@code slot + SLOTS_PER_WINDOW * index + offset}.
      *
-     * @param f             where to add.
+     * @param f             the set.
+     * @param slot          the first slot.
+     * @param windows       how many windows.
      * @param priceExponent the instrument's price exponent (VWAP).
      * @param sizeExponent  its size exponent (OFI, volumes).
      */
-    void addTo(final FeatureSet f, final int priceExponent, final int sizeExponent)
+    static void keys(final FeatureSet f, final int slot, final int windows, final int priceExponent, final int sizeExponent)
     {
+        for (int w = 0; w < windows; w++)
+        {
+            final int id = FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * w;
+            final int s = slot + SLOTS_PER_WINDOW * w;
+            f.key(s + FeatureIds.OFI, id + FeatureIds.OFI, sizeExponent);
+            f.key(s + FeatureIds.TFI, id + FeatureIds.TFI, -6);
+            f.key(s + FeatureIds.VWAP, id + FeatureIds.VWAP, priceExponent);
+            f.key(s + FeatureIds.REALIZED_VOL, id + FeatureIds.REALIZED_VOL, -9);
+            f.key(s + FeatureIds.TRADE_COUNT, id + FeatureIds.TRADE_COUNT, 0);
+            f.key(s + FeatureIds.VOLUME, id + FeatureIds.VOLUME, sizeExponent);
+            f.key(s + FeatureIds.BUY_VOLUME, id + FeatureIds.BUY_VOLUME, sizeExponent);
+            f.key(s + FeatureIds.SELL_VOLUME, id + FeatureIds.SELL_VOLUME, sizeExponent);
+        }
+    }
+
+    /**
+     * Set the values of every window's slots (keys set by {@link #keys}).
+     *
+     * @param f    the set.
+     * @param slot the first slot.
+     */
+    void values(final FeatureSet f, final int slot)
+    {
+        final Window[] windows = this.windows;
         for (int w = 0; w < windows.length; w++)
         {
             final Window window = windows[w];
-            final int base = FeatureIds.WINDOW_BASE + FeatureIds.WINDOW_STRIDE * w;
-            f.add(base + FeatureIds.OFI, window.ofiSum(), sizeExponent);
-            f.add(base + FeatureIds.TFI, window.tradeFlowImbalance(), -6);
-            f.add(base + FeatureIds.VWAP, window.vwap(), priceExponent);
-            f.add(base + FeatureIds.REALIZED_VOL, window.realizedVolatility(), -9);
-            f.add(base + FeatureIds.TRADE_COUNT, window.tradeCount(), 0);
-            f.add(base + FeatureIds.VOLUME, window.volume(), sizeExponent);
-            f.add(base + FeatureIds.BUY_VOLUME, window.buyVolume(), sizeExponent);
-            f.add(base + FeatureIds.SELL_VOLUME, window.sellVolume(), sizeExponent);
+            final int s = slot + SLOTS_PER_WINDOW * w;
+            f.value(s + FeatureIds.OFI, window.ofiSum());
+            f.value(s + FeatureIds.TFI, window.tradeFlowImbalance());
+            f.value(s + FeatureIds.VWAP, window.vwap());
+            f.value(s + FeatureIds.REALIZED_VOL, window.realizedVolatility());
+            f.value(s + FeatureIds.TRADE_COUNT, window.tradeCount());
+            f.value(s + FeatureIds.VOLUME, window.volume());
+            f.value(s + FeatureIds.BUY_VOLUME, window.buyVolume());
+            f.value(s + FeatureIds.SELL_VOLUME, window.sellVolume());
         }
     }
 

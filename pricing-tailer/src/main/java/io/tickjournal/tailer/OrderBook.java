@@ -7,27 +7,23 @@ package io.tickjournal.tailer;
  * silently used. No allocation after construction.
  * <p>
  * <b>Layout:</b> each side is one ascending array of keys with the best level at the end (bids
- * keyed by price, asks by the negated price), because almost every update lands near the top: an
- * insert or removal moves only the levels better than it. (Best-first arrays moved the whole book
- * on every new top level: a third of the tailer's time on deep books.) A search starts at the
- * level the previous update of that side touched and gallops from there (1, 2, 4, ... levels, then
- * a binary search), since a delta's levels are usually next to each other. When a side is full,
- * its worst level is dropped and counted.
+ * keyed by price, asks by the negated price), kept as a <i>gap buffer</i>: the free slots of the
+ * array are one gap, which sits where the side was last inserted into or removed from. An insert
+ * or a removal moves only the levels between the gap and where it happens, and a book's updates
+ * come in runs next to each other (a delta's levels, the next delta around the same mid), so that
+ * is a few levels, wherever in the side the run is. (With the free slots at the end, every
+ * insert or removal moved every level better than it: on a book holding levels above the ones
+ * that change, that was most of the tailer's time.) A search starts at the level the previous
+ * update of that side touched and gallops from there (1, 2, 4, ... levels, then a binary search).
+ * When a side is full, its worst level is dropped and counted.
  */
 public final class OrderBook
 {
     private final int venueId;
     private final int instrumentId;
-    private final long[] bidKeys;
-    private final long[] bidSizes;
-    private final long[] askKeys;
-    private final long[] askSizes;
-    private int bidCount;
-    private int askCount;
-    private int bidFinger;
-    private int askFinger;
+    private final Side bids;
+    private final Side asks;
     private boolean valid;
-    private long droppedLevels;
     private long lastVenueSeq;
 
     /**
@@ -39,10 +35,8 @@ public final class OrderBook
     {
         this.venueId = venueId;
         this.instrumentId = instrumentId;
-        this.bidKeys = new long[maxLevels];
-        this.bidSizes = new long[maxLevels];
-        this.askKeys = new long[maxLevels];
-        this.askSizes = new long[maxLevels];
+        this.bids = new Side(maxLevels);
+        this.asks = new Side(maxLevels);
     }
 
     /** @return venue id. */
@@ -66,28 +60,28 @@ public final class OrderBook
     /** @return true when the best bid is at or above the best ask. */
     public boolean crossed()
     {
-        return bidCount > 0 && askCount > 0 && bidKeys[bidCount - 1] >= -askKeys[askCount - 1];
+        return bids.count > 0 && asks.count > 0 && bids.bestKey() >= -asks.bestKey();
     }
 
     /** @return true when valid, not crossed and both sides present. */
     public boolean usable()
     {
-        return valid && bidCount > 0 && askCount > 0 && bidKeys[bidCount - 1] < -askKeys[askCount - 1];
+        return valid && bids.count > 0 && asks.count > 0 && bids.bestKey() < -asks.bestKey();
     }
 
     /** Empty both sides and mark the book unusable until the next snapshot. */
     public void reset()
     {
-        bidCount = 0;
-        askCount = 0;
+        bids.clear();
+        asks.clear();
         valid = false;
     }
 
     /** Begin a snapshot: empty both sides; levels follow with {@link #set}; {@link #endSnapshot} makes it valid. */
     public void beginSnapshot()
     {
-        bidCount = 0;
-        askCount = 0;
+        bids.clear();
+        asks.clear();
     }
 
     /**
@@ -110,16 +104,42 @@ public final class OrderBook
     {
         if (bid)
         {
-            final int at = find(bidKeys, bidCount, price, bidFinger);
-            bidCount = set(bidKeys, bidSizes, bidCount, at, price, size);
-            bidFinger = at >= 0 ? at : -at - 1;
+            bids.set(price, size);
         }
         else
         {
-            final int at = find(askKeys, askCount, -price, askFinger);
-            askCount = set(askKeys, askSizes, askCount, at, -price, size);
-            askFinger = at >= 0 ? at : -at - 1;
+            asks.set(-price, size);
         }
+    }
+
+    /**
+     * {@link #set} of the first bid level of a record: its search starts as deep below the best
+     * level as the previous record's first level was, not where that record's last level was.
+     * A venue lists a side's levels best first, so a record's first level is near the top while the
+     * previous record ended ten or more levels below it (from there it was a gallop and a binary
+     * search for every record).
+     */
+    void setFirstBid(final long price, final long size)
+    {
+        bids.setFirst(price, size);
+    }
+
+    /** {@link #setFirstBid} of the ask side. */
+    void setFirstAsk(final long price, final long size)
+    {
+        asks.setFirst(-price, size);
+    }
+
+    /** {@link #set} of a bid level (a record's side is one loop, with no test of the side per level). */
+    void setBid(final long price, final long size)
+    {
+        bids.set(price, size);
+    }
+
+    /** {@link #set} of an ask level. */
+    void setAsk(final long price, final long size)
+    {
+        asks.set(-price, size);
     }
 
     /** @param venueSeq last update id applied. */
@@ -128,167 +148,266 @@ public final class OrderBook
         lastVenueSeq = venueSeq;
     }
 
-    /** Set a level on one side (ascending keys, best last) where {@link #find} placed it; returns the new count. */
-    private int set(final long[] keys, final long[] sizes, final int count, final int at, final long key, final long size)
-    {
-        if (at >= 0)
-        {
-            if (size == 0)
-            {
-                System.arraycopy(keys, at + 1, keys, at, count - at - 1);
-                System.arraycopy(sizes, at + 1, sizes, at, count - at - 1);
-                return count - 1;
-            }
-            sizes[at] = size;
-            return count;
-        }
-        if (size == 0)
-        {
-            return count;
-        }
-        final int insertAt = -at - 1;
-        if (count < keys.length)
-        {
-            System.arraycopy(keys, insertAt, keys, insertAt + 1, count - insertAt);
-            System.arraycopy(sizes, insertAt, sizes, insertAt + 1, count - insertAt);
-            keys[insertAt] = key;
-            sizes[insertAt] = size;
-            return count + 1;
-        }
-        droppedLevels++;
-        if (insertAt == 0)
-        {
-            return count; // worse than every level of a full side
-        }
-        // full: drop the worst level (index 0) and insert below the better ones
-        System.arraycopy(keys, 1, keys, 0, insertAt - 1);
-        System.arraycopy(sizes, 1, sizes, 0, insertAt - 1);
-        keys[insertAt - 1] = key;
-        sizes[insertAt - 1] = size;
-        return count;
-    }
-
-    /**
-     * Index of {@code key} in ascending {@code keys[0, count)}, or {@code -(insertion point) - 1}:
-     * gallop from {@code hint} towards the key, then binary search the bracket.
-     */
-    private static int find(final long[] keys, final int count, final long key, final int hint)
-    {
-        if (count == 0)
-        {
-            return -1;
-        }
-        final int h = hint < 0 ? 0 : Math.min(hint, count - 1);
-        final long k = keys[h];
-        if (k == key)
-        {
-            return h;
-        }
-        if (k < key)
-        {
-            // keys[lo - 1] < key throughout
-            int lo = h + 1;
-            int hi = lo;
-            int step = 1;
-            while (hi < count && keys[hi] < key)
-            {
-                lo = hi + 1;
-                step <<= 1;
-                hi = h + step;
-            }
-            if (hi < count && keys[hi] == key)
-            {
-                return hi;
-            }
-            return binarySearch(keys, lo, Math.min(hi, count), key);
-        }
-        // keys[hi] > key throughout
-        int hi = h;
-        int lo = h - 1;
-        int step = 1;
-        while (lo >= 0 && keys[lo] > key)
-        {
-            hi = lo;
-            step <<= 1;
-            lo = h - step;
-        }
-        if (lo >= 0 && keys[lo] == key)
-        {
-            return lo;
-        }
-        return binarySearch(keys, Math.max(lo, 0), hi, key);
-    }
-
-    /** {@code Arrays.binarySearch} over {@code [from, to)} without its range check (the bracket is ours). */
-    private static int binarySearch(final long[] keys, final int from, final int to, final long key)
-    {
-        int lo = from;
-        int hi = to - 1;
-        while (lo <= hi)
-        {
-            final int mid = (lo + hi) >>> 1;
-            final long k = keys[mid];
-            if (k < key)
-            {
-                lo = mid + 1;
-            }
-            else if (k > key)
-            {
-                hi = mid - 1;
-            }
-            else
-            {
-                return mid;
-            }
-        }
-        return -(lo + 1);
-    }
-
     /** @return bid levels. */
     public int bidCount()
     {
-        return bidCount;
+        return bids.count;
     }
 
     /** @return ask levels. */
     public int askCount()
     {
-        return askCount;
+        return asks.count;
     }
 
     /** @param level 0 = best. @return its price. */
     public long bidPrice(final int level)
     {
-        return bidKeys[bidCount - 1 - level];
+        return bids.key(bids.count - 1 - level);
     }
 
     /** @param level 0 = best. @return its size. */
     public long bidSize(final int level)
     {
-        return bidSizes[bidCount - 1 - level];
+        return bids.size(bids.count - 1 - level);
     }
 
     /** @param level 0 = best. @return its price. */
     public long askPrice(final int level)
     {
-        return -askKeys[askCount - 1 - level];
+        return -asks.key(asks.count - 1 - level);
     }
 
     /** @param level 0 = best. @return its size. */
     public long askSize(final int level)
     {
-        return askSizes[askCount - 1 - level];
+        return asks.size(asks.count - 1 - level);
     }
 
     /** @return levels dropped beyond the capacity. */
     public long droppedLevels()
     {
-        return droppedLevels;
+        return bids.dropped + asks.dropped;
     }
 
     /** @return the last venue update id applied. */
     public long lastVenueSeq()
     {
         return lastVenueSeq;
+    }
+
+    /**
+     * One side: levels at logical indices {@code [0, count)}, ascending by key, best last. Logical
+     * index i is at physical index i before the gap and {@code i + (gapEnd - gapStart)} after it;
+     * the gap {@code [gapStart, gapEnd)} holds the {@code capacity - count} free slots.
+     */
+    private static final class Side
+    {
+        private final long[] keys;
+        private final long[] sizes;
+        private final int capacity;
+        private int count;
+        private int gapStart;
+        private int gapEnd;
+        /** The logical index the last update touched (a search hint only). */
+        private int finger;
+        /** Levels below the best where the last record's first level was (a search hint only). */
+        private int firstDepth;
+        private long dropped;
+
+        Side(final int capacity)
+        {
+            this.keys = new long[capacity];
+            this.sizes = new long[capacity];
+            this.capacity = capacity;
+            this.gapEnd = capacity;
+        }
+
+        void clear()
+        {
+            count = 0;
+            gapStart = 0;
+            gapEnd = capacity;
+        }
+
+        private int physical(final int index)
+        {
+            return index < gapStart ? index : index + (gapEnd - gapStart);
+        }
+
+        long key(final int index)
+        {
+            return keys[physical(index)];
+        }
+
+        long size(final int index)
+        {
+            return sizes[physical(index)];
+        }
+
+        /** @return the best level's key (the side is not empty). */
+        long bestKey()
+        {
+            return keys[physical(count - 1)];
+        }
+
+        void setFirst(final long key, final long size)
+        {
+            finger = count - 1 - firstDepth;
+            set(key, size);
+            firstDepth = count - 1 - finger;
+        }
+
+        void set(final long key, final long size)
+        {
+            final int at = find(key);
+            if (at >= 0)
+            {
+                finger = at;
+                if (size == 0)
+                {
+                    moveGap(at); // the level is now the first slot after the gap
+                    gapEnd++;
+                    count--;
+                }
+                else
+                {
+                    sizes[physical(at)] = size;
+                }
+                return;
+            }
+            final int insertAt = -at - 1;
+            finger = insertAt;
+            if (size == 0)
+            {
+                return;
+            }
+            if (count < capacity)
+            {
+                insert(insertAt, key, size);
+                return;
+            }
+            dropped++;
+            if (insertAt == 0)
+            {
+                return; // worse than every level of a full side
+            }
+            // full: drop the worst level (index 0) and insert below the better ones
+            moveGap(0);
+            gapEnd++;
+            count--;
+            insert(insertAt - 1, key, size);
+            finger = insertAt - 1;
+        }
+
+        private void insert(final int index, final long key, final long size)
+        {
+            moveGap(index);
+            keys[gapStart] = key;
+            sizes[gapStart] = size;
+            gapStart++;
+            count++;
+        }
+
+        /** Move the gap so that it starts at logical index {@code index} (moving the levels in between). */
+        private void moveGap(final int index)
+        {
+            final int start = gapStart;
+            final int end = gapEnd;
+            if (index < start)
+            {
+                final int n = start - index;
+                System.arraycopy(keys, index, keys, end - n, n);
+                System.arraycopy(sizes, index, sizes, end - n, n);
+                gapStart = index;
+                gapEnd = end - n;
+            }
+            else if (index > start)
+            {
+                final int n = index - start;
+                System.arraycopy(keys, end, keys, start, n);
+                System.arraycopy(sizes, end, sizes, start, n);
+                gapStart = index;
+                gapEnd = end + n;
+            }
+        }
+
+        /**
+         * Logical index of {@code key}, or {@code -(insertion point) - 1}: gallop from the finger
+         * towards the key, then binary search the bracket.
+         */
+        private int find(final long key)
+        {
+            final int count = this.count;
+            if (count == 0)
+            {
+                return -1;
+            }
+            final int hint = finger;
+            final int h = hint < 0 ? 0 : Math.min(hint, count - 1);
+            final long k = key(h);
+            if (k == key)
+            {
+                return h;
+            }
+            if (k < key)
+            {
+                // key(lo - 1) < key throughout
+                int lo = h + 1;
+                int hi = lo;
+                int step = 1;
+                while (hi < count && key(hi) < key)
+                {
+                    lo = hi + 1;
+                    step <<= 1;
+                    hi = h + step;
+                }
+                if (hi < count && key(hi) == key)
+                {
+                    return hi;
+                }
+                return binarySearch(lo, Math.min(hi, count), key);
+            }
+            // key(hi) > key throughout
+            int hi = h;
+            int lo = h - 1;
+            int step = 1;
+            while (lo >= 0 && key(lo) > key)
+            {
+                hi = lo;
+                step <<= 1;
+                lo = h - step;
+            }
+            if (lo >= 0 && key(lo) == key)
+            {
+                return lo;
+            }
+            return binarySearch(Math.max(lo, 0), hi, key);
+        }
+
+        /** Binary search of logical {@code [from, to)}. */
+        private int binarySearch(final int from, final int to, final long key)
+        {
+            int lo = from;
+            int hi = to - 1;
+            while (lo <= hi)
+            {
+                final int mid = (lo + hi) >>> 1;
+                final long k = key(mid);
+                if (k < key)
+                {
+                    lo = mid + 1;
+                }
+                else if (k > key)
+                {
+                    hi = mid - 1;
+                }
+                else
+                {
+                    return mid;
+                }
+            }
+            return -(lo + 1);
+        }
     }
 }

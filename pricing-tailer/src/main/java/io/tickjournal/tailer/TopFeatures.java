@@ -20,26 +20,56 @@ final class TopFeatures
         stale = true;
     }
 
+    /** Slots of the top's features in a {@link FeatureSet}, from the first given to {@link #keys}. */
+    static final int SLOTS = 6;
+
     /**
-     * Add the features of a usable top.
+     * Set the ids and exponents of the top's slots.
      *
-     * @param instrument      its instrument (whose top is valid).
-     * @param imbalanceLevels N of the top-N imbalance.
-     * @param f               where to add.
+     * @param f             the set.
+     * @param slot          the first slot.
+     * @param priceExponent the instrument's price exponent.
      */
-    void addTo(final FeatureEngine.Instrument instrument, final int imbalanceLevels, final FeatureSet f)
+    static void keys(final FeatureSet f, final int slot, final int priceExponent)
     {
+        f.key(slot, FeatureIds.BEST_BID, priceExponent);
+        f.key(slot + 1, FeatureIds.BEST_ASK, priceExponent);
+        f.key(slot + 2, FeatureIds.MID, priceExponent - 1);
+        f.key(slot + 3, FeatureIds.SPREAD, priceExponent);
+        f.key(slot + 4, FeatureIds.MICROPRICE, priceExponent);
+        f.key(slot + 5, FeatureIds.IMBALANCE, -6);
+    }
+
+    /**
+     * Set the values of the top's slots: its features when {@code usable}, else all absent.
+     *
+     * @param instrument      its instrument.
+     * @param usable          whether its top is valid now.
+     * @param imbalanceLevels N of the top-N imbalance.
+     * @param f               the set, keys set by {@link #keys}.
+     * @param slot            the first slot.
+     */
+    void values(final FeatureEngine.Instrument instrument, final boolean usable, final int imbalanceLevels, final FeatureSet f,
+        final int slot)
+    {
+        if (!usable)
+        {
+            for (int i = 0; i < SLOTS; i++)
+            {
+                f.value(slot + i, Long.MIN_VALUE);
+            }
+            return;
+        }
         if (stale)
         {
             compute(instrument, imbalanceLevels);
         }
-        final int pe = instrument.priceExponent;
-        f.add(FeatureIds.BEST_BID, bid, pe);
-        f.add(FeatureIds.BEST_ASK, ask, pe);
-        f.add(FeatureIds.MID, (bid + ask) * 5, pe - 1);
-        f.add(FeatureIds.SPREAD, ask - bid, pe);
-        f.add(FeatureIds.MICROPRICE, microprice, pe);
-        f.add(FeatureIds.IMBALANCE, imbalance, -6);
+        f.value(slot, bid);
+        f.value(slot + 1, ask);
+        f.value(slot + 2, (bid + ask) * 5);
+        f.value(slot + 3, ask - bid);
+        f.value(slot + 4, microprice);
+        f.value(slot + 5, imbalance);
     }
 
     private void compute(final FeatureEngine.Instrument instrument, final int imbalanceLevels)
@@ -55,7 +85,8 @@ final class TopFeatures
             scratch.clear();
             scratch.addProduct(bid, askSize);
             scratch.addProduct(ask, bidSize);
-            microprice = scratch.divide(bidSize + askSize);
+            // the microprice lies between bid and ask: from the bid, one 64-bit division instead of a 128-bit one
+            microprice = scratch.divide(bidSize + askSize, bid);
         }
         long sumBid = 0;
         long sumAsk = 0;

@@ -21,6 +21,14 @@ public final class WideMath
      */
     public static long mulDiv(final long a, final long b, final long c)
     {
+        final long productHi = Math.multiplyHigh(a, b);
+        final long product = a * b;
+        if (c > 0 && productHi == (product >> 63) && product != Long.MIN_VALUE)
+        {
+            // the product fits 63 bits and a sign: one hardware division, which truncates toward zero too
+            // (a feature's ratio, e.g. a flow imbalance at 1e-6, almost always takes this path)
+            return product / c;
+        }
         final boolean negative = (a < 0) ^ (b < 0) ^ (c < 0);
         final long ua = Math.abs(a);
         final long ub = Math.abs(b);

@@ -55,4 +55,39 @@ class FeatureSetTest
         }
         assertEquals(features.count(), i);
     }
+
+    @Test
+    void absentFeaturesAreLeftOutOfTheCountTheIndexedViewTheSlotsWalkAndTheEncoding()
+    {
+        final FeatureSet features = new FeatureSet();
+        final long[] mantissas = {5, Long.MIN_VALUE, -7, Long.MIN_VALUE, Long.MIN_VALUE, 9};
+        for (int i = 0; i < mantissas.length; i++)
+        {
+            features.add(100 + i, mantissas[i], -i);
+        }
+        assertEquals(3, features.count());
+        final long[] expectedIds = {100, 102, 105};
+        final long[] expectedMantissas = {5, -7, 9};
+        int present = 0;
+        for (int s = 0; s < features.slots(); s++)
+        {
+            if (features.slotMantissa(s) != Long.MIN_VALUE)
+            {
+                assertEquals(expectedIds[present], features.slotKey(s) >>> 32);
+                assertEquals(expectedMantissas[present], features.slotMantissa(s));
+                present++;
+            }
+        }
+        assertEquals(3, present);
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[256]);
+        assertEquals(3 * 11, features.putValues(out, 0));
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(expectedIds[i], features.id(i));
+            assertEquals(expectedMantissas[i], features.mantissa(i));
+            assertEquals(expectedIds[i], out.getShort(i * 11, FeatureSnapshotEncoder.BYTE_ORDER));
+            assertEquals(expectedMantissas[i], out.getLong(i * 11 + 2, FeatureSnapshotEncoder.BYTE_ORDER));
+            assertEquals(features.exponent(i), out.getByte(i * 11 + 10));
+        }
+    }
 }

@@ -29,6 +29,26 @@ class WideMathTest
     }
 
     @Test
+    void mulDivAroundTheEdgeOfA64BitProductEqualsBigIntegerTruncation()
+    {
+        // products just inside and just outside 64 bits, both signs, any divisor sign: the one-division path and the wide one
+        final SplittableRandom random = new SplittableRandom(5);
+        final long[] edges = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, 1L << 62, 3_037_000_499L, 3_037_000_500L, -3_037_000_500L, 1, -1, 0};
+        for (int i = 0; i < 200_000; i++)
+        {
+            final long a = i < 100 ? edges[i % edges.length] : (random.nextBoolean() ? 3_037_000_499L : -3_037_000_499L) +
+                random.nextInt(5) - 2;
+            final long b = i < 100 ? edges[(i / edges.length) % edges.length] : a + random.nextInt(3) - 1;
+            final long c = i % 7 == 0 ? -(1 + random.nextInt(1000)) : 1 + random.nextInt(1_000_000);
+            final BigInteger exact = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divide(BigInteger.valueOf(c));
+            if (exact.bitLength() < 64 && exact.longValue() != Long.MIN_VALUE && a != Long.MIN_VALUE && b != Long.MIN_VALUE)
+            {
+                assertEquals(exact.longValue(), WideMath.mulDiv(a, b, c), a + " * " + b + " / " + c);
+            }
+        }
+    }
+
+    @Test
     void accumulatorAddsAndRemovesProductsExactly()
     {
         final SplittableRandom random = new SplittableRandom(4);
