@@ -158,6 +158,13 @@ public final class BackfillCommand implements Callable<Integer>
             }
             else
             {
+                if (inline.refused() > 0)
+                {
+                    progress.finish();
+                    System.err.println("tickjournal backfill: the feature partition refused " + inline.refused() +
+                        " records (no room on its disk?): " + out + " is incomplete");
+                    return 1;
+                }
                 written = inline.written();
                 threadsNote = "features and appends on this thread";
             }

@@ -42,6 +42,7 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
     /** Inputs of days before this index are already reflected (the start of the partition's last day). */
     private final long resumeFloorIndex;
     private long skipped;
+    private long refused;
     private Pretoucher pretoucher;
 
     /**
@@ -84,7 +85,10 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
             skipped++;
             return;
         }
-        writer.append(buffer, 0, encode(buffer, 0, header, encoder, instrument, features, day, sequence, receiveTimeNs));
+        if (writer.append(buffer, 0, encode(buffer, 0, header, encoder, instrument, features, day, sequence, receiveTimeNs)) < 0)
+        {
+            refused++; // no room on the partition's disk: counted, never silent (a backfill writes the day again)
+        }
     }
 
     /** @return the length of the FeatureSnapshot {@link #encode} writes for these features. */
@@ -156,6 +160,15 @@ public final class FeatureJournalWriter implements FeatureEngine.Listener, AutoC
     {
         this.pretoucher = pretoucher;
         pretoucher.register(writer);
+    }
+
+    /**
+     * @return feature records the partition refused (its disk full, or a record it could not accept): they are
+     * missing from it, and a backfill of their day writes them again.
+     */
+    public long refused()
+    {
+        return refused;
     }
 
     /** @return feature records written. */

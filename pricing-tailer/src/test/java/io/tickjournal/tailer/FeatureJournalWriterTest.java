@@ -1,8 +1,10 @@
 package io.tickjournal.tailer;
 
+import io.tickjournal.journal.DiskSpace;
 import io.tickjournal.journal.JournalRecords;
 import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.PartitionWriter;
+import io.tickjournal.journal.Tmpfs;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.journal.gen.SyntheticMarket;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -15,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The feature partition of a restarted tailer: the same records a single uninterrupted run writes, none twice. */
 class FeatureJournalWriterTest
@@ -82,6 +85,31 @@ class FeatureJournalWriterTest
         for (int i = 0; i < once.size(); i++)
         {
             assertTrue(Arrays.equals(once.get(i), restarted.get(i)), "feature record " + i + " differs");
+        }
+    }
+
+    @Test
+    void featureRecordsTheFullDiskRefusesAreCountedNotDroppedSilently() throws Exception
+    {
+        final Tmpfs tmpfs = Tmpfs.mount(root.resolve("disk"), 20);
+        assumeTrue(tmpfs != null, "this machine does not let the test mount a tmpfs: " + Tmpfs.whyNot);
+        final Path input = root.resolve("input");
+        writeInput(input, 20_000, TradingDay.startNs(DAY) + 1_000_000_000L);
+        final FeatureEngine engine = FeatureEngine.withDefaults();
+        try (tmpfs;
+            FeatureJournalWriter writer = new FeatureJournalWriter(tmpfs.dir().resolve("features"));
+            JournalTailer tailer = JournalTailer.open(input, null))
+        {
+            // the partition opened with room; then the disk fills up to a little above the journal's reserve
+            final long free = java.nio.file.Files.getFileStore(tmpfs.dir()).getUsableSpace();
+            tmpfs.fill("filler", free - (DiskSpace.MIN_RESERVE_BYTES + (256 << 10)));
+            engine.addListener(writer);
+            while (tailer.readOne(engine))
+            {
+                // 20,000 feature records of about 300 bytes: far more than the 256 KiB left above the reserve
+            }
+            assertTrue(writer.refused() > 0, "refused: " + writer.refused() + ", written " + writer.written());
+            assertEquals(engine.emitted(), writer.written() + writer.refused(), "every feature set written or counted");
         }
     }
 }

@@ -94,6 +94,10 @@ public final class TailerRole implements AutoCloseable
         {
             replicaMirror = counters.mirror().add("tailer replica: records written", replicaSink::recordsWritten);
             receiverMirror = counters.mirror().add("tailer: feature sets", engine::emitted);
+            if (featureWriter != null)
+            {
+                receiverMirror.add("tailer: feature records refused by the partition", featureWriter::refused);
+            }
             if (receiver != null)
             {
                 final ReceiverAgent r = receiver;
@@ -214,7 +218,8 @@ public final class TailerRole implements AutoCloseable
             }
         }
         log.accept("tailer: replica wrote " + replicaSink.recordsWritten() + " records, " + engine.emitted() + " feature sets" +
-            (featureWriter != null ? " (" + featureWriter.skipped() + " already in the feature partition after a restart)" : "") +
+            (featureWriter != null ? " (" + featureWriter.skipped() + " already in the feature partition after a restart, " +
+                featureWriter.refused() + " refused by it)" : "") +
             ", " + engine.droppedAtCeiling() + " window events dropped at the memory ceiling");
         if (featureWriter != null)
         {
