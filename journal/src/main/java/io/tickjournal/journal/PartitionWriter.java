@@ -390,14 +390,24 @@ public final class PartitionWriter implements AutoCloseable
     }
 
     /**
-     * The cycle file being appended to (any thread; a moment old).
+     * The trading day being appended to (any thread; a moment old).
      *
-     * @return the file, or null before the first append.
+     * @return the day, or {@link Integer#MIN_VALUE} before the first append.
      */
-    public Path currentFile()
+    public int currentDay()
     {
-        final int day = currentDay;
-        return day == Integer.MIN_VALUE ? null : Partition.cycleFile(dir, day);
+        return currentDay;
+    }
+
+    /**
+     * The cycle file of a day of this partition.
+     *
+     * @param day a trading day.
+     * @return its file.
+     */
+    public Path cycleFile(final int day)
+    {
+        return Partition.cycleFile(dir, day);
     }
 
     /**

@@ -9,8 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -34,7 +34,8 @@ public final class Pretoucher implements AutoCloseable
     private static final int PAGE = 4096;
     private static final long WINDOW = 8 << 20;
 
-    private final List<Target> targets = new CopyOnWriteArrayList<>();
+    /** Copied on register and unregister (rare), read as an array each step: no iterator, no allocation. */
+    private final AtomicReference<Target[]> targets = new AtomicReference<>(new Target[0]);
     private final long aheadBytes;
     private final Thread thread;
     private volatile boolean running = true;
@@ -44,7 +45,7 @@ public final class Pretoucher implements AutoCloseable
     {
         final PartitionWriter writer;
         FileChannel channel;
-        Path file;
+        int day = Integer.MIN_VALUE;
         long touchedUpTo;
 
         Target(final PartitionWriter writer)
@@ -73,7 +74,16 @@ public final class Pretoucher implements AutoCloseable
      */
     public void register(final PartitionWriter writer)
     {
-        targets.add(new Target(writer));
+        final Target target = new Target(writer);
+        Target[] current;
+        Target[] next;
+        do
+        {
+            current = targets.get();
+            next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = target;
+        }
+        while (!targets.compareAndSet(current, next));
     }
 
     /**
@@ -83,7 +93,21 @@ public final class Pretoucher implements AutoCloseable
      */
     public void unregister(final PartitionWriter writer)
     {
-        targets.removeIf(t -> t.writer == writer);
+        Target[] current;
+        Target[] next;
+        do
+        {
+            current = targets.get();
+            next = Arrays.stream(current).filter(t -> t.writer != writer).toArray(Target[]::new);
+        }
+        while (!targets.compareAndSet(current, next));
+        for (final Target target : current)
+        {
+            if (target.writer == writer)
+            {
+                closeChannel(target); // a step on it that is under way fails on the closed channel and is skipped
+            }
+        }
     }
 
     /** @return pages touched so far. */
@@ -97,7 +121,7 @@ public final class Pretoucher implements AutoCloseable
         while (running)
         {
             boolean busy = false;
-            for (final Target target : targets)
+            for (final Target target : targets.get())
             {
                 try
                 {
@@ -113,7 +137,7 @@ public final class Pretoucher implements AutoCloseable
                 LockSupport.parkNanos(200_000L);
             }
         }
-        for (final Target target : targets)
+        for (final Target target : targets.get())
         {
             closeChannel(target);
         }
@@ -121,21 +145,23 @@ public final class Pretoucher implements AutoCloseable
 
     private boolean step(final Target target) throws IOException
     {
-        final Path file = target.writer.currentFile();
+        // the day, not its file's path: a step builds no path (no allocation) until the day rolls
+        final int day = target.writer.currentDay();
         final long position = target.writer.writePosition();
-        if (file == null || position <= 0)
+        if (day == Integer.MIN_VALUE || position <= 0)
         {
             return false;
         }
-        if (!file.equals(target.file))
+        if (day != target.day || target.channel == null)
         {
             closeChannel(target);
+            final Path file = target.writer.cycleFile(day);
             if (!Files.exists(file))
             {
                 return false;
             }
             target.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            target.file = file;
+            target.day = day;
             target.touchedUpTo = 0;
         }
         final long from = Math.max(target.touchedUpTo, position & -PAGE);
@@ -177,7 +203,7 @@ public final class Pretoucher implements AutoCloseable
                 // closing anyway
             }
             target.channel = null;
-            target.file = null;
+            target.day = Integer.MIN_VALUE;
         }
     }
 

@@ -60,4 +60,32 @@ class PretoucherTest
         }
         assertTrue(JournalVerifier.verify(root.resolve("touched")).ok());
     }
+
+    @Test
+    void anIdleStepAllocatesNothing() throws Exception
+    {
+        final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+        final SyntheticMarket market = new SyntheticMarket(5, 1, 1, 6_500_000, 1_000_000L);
+        try (Pretoucher pretoucher = new Pretoucher(1 << 20);
+            PartitionWriter writer = new PartitionWriter(root.resolve("idle")))
+        {
+            pretoucher.register(writer);
+            long t = TradingDay.startNs(TradingDay.parse("2026-11-25")) + 1;
+            for (int i = 0; i < 50_000; i++)
+            {
+                t += 1000;
+                writer.append(buffer, 0, market.encodeTrade(buffer, 0, t));
+            }
+            final Thread thread = Thread.getAllStackTraces().keySet().stream()
+                .filter(th -> th.getName().equals("tickjournal-pretoucher")).findFirst().orElseThrow();
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+            Thread.sleep(300); // the pages ahead are touched: from here every step finds nothing to do
+            final long before = threads.getThreadAllocatedBytes(thread.getId());
+            Thread.sleep(1_000); // a step every 200 us while idle: a few thousand steps
+            final long allocated = threads.getThreadAllocatedBytes(thread.getId()) - before;
+            assertTrue(allocated < 16 << 10, "the pretoucher's idle steps allocated " + allocated + " bytes in a second");
+            pretoucher.unregister(writer);
+        }
+    }
 }
