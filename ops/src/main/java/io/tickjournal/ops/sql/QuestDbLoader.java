@@ -5,24 +5,12 @@ import io.questdb.client.Sender;
 import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.Partition;
 import io.tickjournal.journal.RecordConsumer;
-import io.tickjournal.journal.Records;
 import io.tickjournal.journal.TradingDay;
-import io.tickjournal.journal.Venues;
-import io.tickjournal.journal.decimal.Decimals;
-import io.tickjournal.journal.sbe.BookDeltaDecoder;
-import io.tickjournal.journal.sbe.BookSnapshotDecoder;
-import io.tickjournal.journal.sbe.FeatureSnapshotDecoder;
-import io.tickjournal.journal.sbe.TopOfBookDecoder;
-import io.tickjournal.journal.sbe.TradeDecoder;
-import io.tickjournal.journal.sbe.VenueStatusDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
 
 import java.nio.file.Path;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -34,7 +22,7 @@ import java.util.function.Consumer;
  * <p>
  * Each {@link #doWork()} reads up to {@code batchRecords} records per partition (fewer once the request holds
  * {@code maxRequestBytes}: a record may be one row or a thousand), never across a trading day's end, and writes their rows into one of two line-protocol senders; the batch goes to QuestDB in one
- * HTTP request sent by the loader's flush thread ({@link Flusher}) while the loader reads and encodes the next
+ * HTTP request sent by the loader's flush thread ({@link RequestFlusher}) while the loader reads and encodes the next
  * batch into the other sender, so QuestDB parses one batch while the next is built (one request in flight at a
  * time). A batch is acknowledged only when its request succeeded.
  * When QuestDB is down or refuses a request the loader says so once, rewinds every partition to its last
@@ -78,7 +66,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
     private int encoding;
     /** The sender rows are being written into ({@code senders[encoding]}), or null while QuestDB is down. */
     private Sender sender;
-    private volatile Flusher flusher;
+    private volatile RequestFlusher flusher;
     /** A batch encoded but not yet handed to the flusher (it was busy with the one before). */
     private boolean encodedWaiting;
     private boolean inFlight;
@@ -170,7 +158,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
                 dayCached = day;
                 dayText = TradingDay.format(day);
             }
-            pendingRows += write(this, seq, typed);
+            pendingRows += QuestDbRows.write(sender, name, dayText, seq, typed);
             pendingRecords++;
             return true;
         }
@@ -260,7 +248,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
                 sender = senders[0];
                 if (flusher == null)
                 {
-                    flusher = new Flusher();
+                    flusher = new RequestFlusher();
                 }
             }
             catch (final RuntimeException ex)
@@ -284,13 +272,13 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         if (inFlight)
         {
             final int state = flusher.state;
-            if (state == Flusher.FAILED)
+            if (state == RequestFlusher.FAILED)
             {
                 lastWork = -1;
                 fail(nowNs, flusher.failure);
                 return 0;
             }
-            if (state == Flusher.DONE)
+            if (state == RequestFlusher.DONE)
             {
                 acknowledge();
             }
@@ -451,8 +439,8 @@ public final class QuestDbLoader implements Agent, AutoCloseable
      */
     public boolean isRequestInFlight()
     {
-        final Flusher f = flusher;
-        return f != null && f.state == Flusher.BUSY;
+        final RequestFlusher f = flusher;
+        return f != null && f.state == RequestFlusher.BUSY;
     }
 
     /**
@@ -507,7 +495,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
             if (inFlight)
             {
                 final int state = flusher.state;
-                sent = state == Flusher.DONE || (state == Flusher.BUSY && closeSender(senders[encoding ^ 1], true));
+                sent = state == RequestFlusher.DONE || (state == RequestFlusher.BUSY && closeSender(senders[encoding ^ 1], true));
                 senders[encoding ^ 1] = null;
             }
             flusher = null;
@@ -562,7 +550,7 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         down = true;
         following = false;
         retryAtNs = nowNs + RETRY_AFTER_NS;
-        while (inFlight && flusher.state == Flusher.BUSY)
+        while (inFlight && flusher.state == RequestFlusher.BUSY)
         {
             // a request is still in flight (this failure came from elsewhere): its sender is the flusher's until it ends
             Thread.yield();
@@ -672,229 +660,4 @@ public final class QuestDbLoader implements Agent, AutoCloseable
         }
     }
 
-    private int write(final Source source, final long seq, final TypedRecord r)
-    {
-        switch (r.templateId)
-        {
-            case TradeDecoder.TEMPLATE_ID:
-                symbols(source, "trades", r).symbol("side", r.side).symbol("trade_kind", r.tradeKind);
-                columns(seq, r);
-                sender.doubleColumn("price", toDouble(r.price, r.priceExponent))
-                    .doubleColumn("size", toDouble(r.size, r.sizeExponent))
-                    .longColumn("price_m", r.price).longColumn("price_e", r.priceExponent)
-                    .longColumn("size_m", r.size).longColumn("size_e", r.sizeExponent);
-                if (r.tradeTimeNs != Records.NULL_LONG)
-                {
-                    sender.longColumn("trade_time_ns", r.tradeTimeNs);
-                }
-                sender.at(r.receiveTimeNs, ChronoUnit.NANOS);
-                return 1;
-            case TopOfBookDecoder.TEMPLATE_ID:
-                symbols(source, "top_of_book", r);
-                columns(seq, r);
-                decimal("bid_price", r.bidPrice, r.priceExponent);
-                decimal("bid_size", r.bidSize, r.sizeExponent);
-                decimal("ask_price", r.askPrice, r.priceExponent);
-                decimal("ask_size", r.askSize, r.sizeExponent);
-                sender.longColumn("price_e", r.priceExponent).longColumn("size_e", r.sizeExponent);
-                sender.at(r.receiveTimeNs, ChronoUnit.NANOS);
-                return 1;
-            case BookSnapshotDecoder.TEMPLATE_ID:
-            case BookDeltaDecoder.TEMPLATE_ID:
-            {
-                final String recordType = r.templateId == BookSnapshotDecoder.TEMPLATE_ID ? "snapshot" : "delta";
-                int bids = 0;
-                for (int i = 0; i < r.levelCount(); i++)
-                {
-                    bids += r.levelSide(i) == TypedRecord.BID ? 1 : 0;
-                }
-                symbols(source, "book_updates", r).symbol("record_type", recordType);
-                columns(seq, r);
-                if (r.firstUpdateId != Records.NULL_LONG)
-                {
-                    sender.longColumn("first_update_id", r.firstUpdateId);
-                }
-                if (r.prevUpdateId != Records.NULL_LONG)
-                {
-                    sender.longColumn("prev_update_id", r.prevUpdateId);
-                }
-                sender.longColumn("bid_levels", bids).longColumn("ask_levels", r.levelCount() - bids).at(r.receiveTimeNs, ChronoUnit.NANOS);
-                final String venue = Venues.name(r.venueId);
-                for (int i = 0; i < r.levelCount(); i++)
-                {
-                    sender.table("book_levels").symbol("journal_partition", source.name).symbol("day", source.dayText)
-                        .symbol("venue", venue);
-                    if (!r.symbol.isEmpty())
-                    {
-                        sender.symbol("symbol", r.symbol);
-                    }
-                    sender.symbol("record_type", recordType).symbol("side", r.levelSide(i) == TypedRecord.BID ? "bid" : "ask")
-                        .longColumn("seq", seq).longColumn("level", r.levelIndex(i))
-                        .doubleColumn("price", toDouble(r.levelPrice(i), r.priceExponent))
-                        .doubleColumn("size", toDouble(r.levelSize(i), r.levelExponent(i)))
-                        .longColumn("price_m", r.levelPrice(i)).longColumn("price_e", r.priceExponent)
-                        .longColumn("size_m", r.levelSize(i)).longColumn("size_e", r.levelExponent(i))
-                        .at(r.receiveTimeNs, ChronoUnit.NANOS);
-                }
-                return 1 + r.levelCount();
-            }
-            case VenueStatusDecoder.TEMPLATE_ID:
-                symbols(source, "venue_status", r).symbol("status", r.status);
-                if (!r.stream.isEmpty())
-                {
-                    sender.symbol("stream", r.stream);
-                }
-                columns(seq, r);
-                sender.longColumn("connection", r.connectionId);
-                if (r.expectedSeq != Records.NULL_LONG)
-                {
-                    sender.longColumn("expected_seq", r.expectedSeq);
-                }
-                if (r.receivedSeq != Records.NULL_LONG)
-                {
-                    sender.longColumn("received_seq", r.receivedSeq);
-                }
-                sender.stringColumn("detail", r.detail).at(r.receiveTimeNs, ChronoUnit.NANOS);
-                return 1;
-            case FeatureSnapshotDecoder.TEMPLATE_ID:
-                for (int i = 0; i < r.levelCount(); i++)
-                {
-                    symbols(source, "features", r);
-                    columns(seq, r);
-                    sender.longColumn("feature_id", r.levelIndex(i))
-                        .doubleColumn("value", toDouble(r.levelSize(i), r.levelExponent(i)))
-                        .longColumn("value_m", r.levelSize(i)).longColumn("value_e", r.levelExponent(i))
-                        .at(r.receiveTimeNs, ChronoUnit.NANOS);
-                }
-                return r.levelCount();
-            default:
-                return 0;
-        }
-    }
-
-    private Sender symbols(final Source source, final String table, final TypedRecord r)
-    {
-        sender.table(table).symbol("journal_partition", source.name).symbol("day", source.dayText).symbol("venue", Venues.name(r.venueId));
-        if (!r.symbol.isEmpty())
-        {
-            sender.symbol("symbol", r.symbol);
-        }
-        if (!r.canonical.isEmpty())
-        {
-            sender.symbol("canonical", r.canonical);
-        }
-        if (!r.kind.isEmpty())
-        {
-            sender.symbol("kind", r.kind);
-        }
-        return sender;
-    }
-
-    private void columns(final long seq, final TypedRecord r)
-    {
-        sender.longColumn("seq", seq).longColumn("instrument_id", r.instrumentId).longColumn("receive_time_ns", r.receiveTimeNs)
-            .longColumn("flags", r.flags);
-        if (r.eventTimeNs != Records.NULL_LONG)
-        {
-            sender.timestampColumn("event_ts", r.eventTimeNs, ChronoUnit.NANOS).longColumn("event_time_ns", r.eventTimeNs);
-        }
-        if (r.venueSeq != Records.NULL_LONG)
-        {
-            sender.longColumn("venue_seq", r.venueSeq);
-        }
-    }
-
-    private void decimal(final String name, final long mantissa, final int exponent)
-    {
-        if (mantissa != Records.NULL_LONG)
-        {
-            sender.doubleColumn(name, toDouble(mantissa, exponent)).longColumn(name + "_m", mantissa);
-        }
-    }
-
-    /**
-     * The nearest double to mantissa * 10^exponent (one correctly rounded division while both fit in 53 bits),
-     * for SQL convenience only: the exact value is in the {@code _m}/{@code _e} columns.
-     */
-    static double toDouble(final long mantissa, final int exponent)
-    {
-        if (exponent >= 0)
-        {
-            return (double)mantissa * Decimals.pow10(Math.min(exponent, Decimals.MAX_POW10));
-        }
-        return (double)mantissa / Decimals.pow10(Math.min(-exponent, Decimals.MAX_POW10));
-    }
-
-    /**
-     * The loader's flush thread: sends the batch of one sender in one HTTP request while the loader writes the
-     * next into the other. One request at a time; the loader hands a sender over by {@link #submit} only when
-     * the state is not {@link #BUSY}, and reads the outcome from {@link #state} (volatile both ways).
-     */
-    private static final class Flusher implements Runnable
-    {
-        static final int IDLE = 0;
-        static final int BUSY = 1;
-        static final int DONE = 2;
-        static final int FAILED = 3;
-
-        private final Thread thread;
-        private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
-        private volatile Sender job;
-        private volatile boolean running = true;
-        volatile int state = IDLE;
-        volatile RuntimeException failure;
-
-        Flusher()
-        {
-            thread = new Thread(this, "questdb-flush");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void submit(final Sender sender)
-        {
-            state = BUSY;
-            job = sender;
-        }
-
-        @Override
-        public void run()
-        {
-            while (running)
-            {
-                final Sender sender = job;
-                if (sender == null)
-                {
-                    idle.idle();
-                    continue;
-                }
-                idle.reset();
-                job = null;
-                try
-                {
-                    sender.flush();
-                    state = DONE;
-                }
-                catch (final RuntimeException ex)
-                {
-                    failure = ex;
-                    state = FAILED;
-                }
-            }
-        }
-
-        /** Let the request in flight end, then stop the thread. */
-        void stop()
-        {
-            running = false;
-            try
-            {
-                thread.join();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 }
