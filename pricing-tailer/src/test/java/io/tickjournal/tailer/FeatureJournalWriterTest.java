@@ -27,8 +27,8 @@ class FeatureJournalWriterTest
 
     private static final int DAY = TradingDay.parse("2026-11-20");
 
-    /** Two venues' synthetic markets interleaved in one input partition. */
-    private long writeInput(final Path dir, final int records, final long startNs)
+    /** Two venues' synthetic markets (one canonical instrument) interleaved in one input partition; the records written. */
+    static long writeInput(final Path dir, final int records, final long startNs)
     {
         final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
         final SyntheticMarket a = new SyntheticMarket(11, 1, 1, 6_500_000, 1_000_000L);

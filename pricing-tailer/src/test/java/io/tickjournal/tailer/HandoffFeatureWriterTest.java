@@ -5,8 +5,6 @@ import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.PartitionLock;
 import io.tickjournal.journal.PartitionWriter;
 import io.tickjournal.journal.TradingDay;
-import io.tickjournal.journal.gen.SyntheticMarket;
-import org.agrona.ExpandableDirectByteBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,27 +26,9 @@ class HandoffFeatureWriterTest
 
     private static final int DAY = TradingDay.parse("2026-11-20");
 
-    /** Two venues' synthetic markets (one canonical instrument) interleaved in one input partition. */
     private static long writeInput(final Path dir, final int records)
     {
-        final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
-        final SyntheticMarket a = new SyntheticMarket(11, 1, 1, 6_500_000, 1_000_000L);
-        final SyntheticMarket b = new SyntheticMarket(12, 5, 1, 6_500_100, 1_000_000L);
-        try (PartitionWriter writer = new PartitionWriter(dir))
-        {
-            long t = TradingDay.startNs(DAY) + 1_000_000_000L;
-            writer.append(buffer, 0, a.encodeDefinition(buffer, 0, t, "BTCUSDT", "BTC-USDT"));
-            writer.append(buffer, 0, b.encodeDefinition(buffer, 0, t, "BTCUSDT", "BTC-USDT"));
-            writer.append(buffer, 0, a.encodeSnapshot(buffer, 0, t, 20));
-            writer.append(buffer, 0, b.encodeSnapshot(buffer, 0, t, 20));
-            for (int i = 0; i < records; i++)
-            {
-                t += 1_000_000L;
-                final SyntheticMarket m = (i & 1) == 0 ? a : b;
-                writer.append(buffer, 0, i % 3 == 0 ? m.encodeTrade(buffer, 0, t) : m.encodeDelta(buffer, 0, t, 10));
-            }
-            return writer.appendedCount();
-        }
+        return FeatureJournalWriterTest.writeInput(dir, records, TradingDay.startNs(DAY) + 1_000_000_000L);
     }
 
     private static long feed(final Path input, final FeatureEngine.Listener listener, final long limit)
