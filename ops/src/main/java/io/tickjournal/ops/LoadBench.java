@@ -1,5 +1,6 @@
 package io.tickjournal.ops;
 
+import io.tickjournal.bridge.IdleStrategies;
 import io.tickjournal.journal.JournalTailer;
 import io.tickjournal.journal.PartitionWriter;
 import io.tickjournal.journal.TradingDay;
@@ -8,7 +9,7 @@ import io.tickjournal.ops.sql.QuestDb;
 import io.tickjournal.ops.sql.QuestDbLoader;
 import io.tickjournal.ops.sql.TypedRecord;
 import org.agrona.ExpandableDirectByteBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -86,7 +87,7 @@ public final class LoadBench implements Callable<Integer>
             {
                 final Map<String, Long> cpuBefore = cpuByGroup();
                 startNs = System.nanoTime();
-                final BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+                final IdleStrategy idle = IdleStrategies.of("backoff");
                 while (!loader.isCaughtUp())
                 {
                     idle.idle(loader.doWork()); // as the follower role runs it: waiting for a request costs no core

@@ -1,5 +1,6 @@
 package io.tickjournal.ops;
 
+import io.tickjournal.bridge.IdleStrategies;
 import io.tickjournal.journal.TradingDay;
 import io.tickjournal.ops.config.TickJournalConfig;
 import io.tickjournal.ops.roles.QuestDbRole;
@@ -8,7 +9,6 @@ import io.tickjournal.ops.sql.PartitionDay;
 import io.tickjournal.ops.sql.QuestDb;
 import io.tickjournal.ops.sql.QuestDbLoader;
 import io.tickjournal.ops.sql.QuestDbSchema;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,7 +81,7 @@ public final class LoadCommand implements Callable<Integer>
             try (QuestDbLoader loader = new QuestDbLoader(db, dirs, from, to, questDb.batchRecords(), System::nanoTime,
                 System.err::println))
             {
-                final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+                final IdleStrategy idle = IdleStrategies.of("backoff"); // as the follower role waits
                 while (!loader.isCaughtUp())
                 {
                     final int work = loader.doWork();

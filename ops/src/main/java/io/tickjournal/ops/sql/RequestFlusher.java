@@ -1,7 +1,7 @@
 package io.tickjournal.ops.sql;
 
 import io.questdb.client.Sender;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import io.tickjournal.bridge.IdleStrategies;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
@@ -17,7 +17,7 @@ final class RequestFlusher implements Runnable
     static final int FAILED = 3;
 
     private final Thread thread;
-    private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+    private final IdleStrategy idle = IdleStrategies.of("backoff");
     private volatile Sender job;
     private volatile boolean running = true;
     volatile int state = IDLE;
