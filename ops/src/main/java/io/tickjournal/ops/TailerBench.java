@@ -19,8 +19,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -42,13 +40,11 @@ public final class TailerBench implements Callable<Integer>
         "partition 'bench' of this journal directory and keep it, for replay and backfill to read; measures nothing")
     Path writeJournal;
 
-    private static byte[] packetBytes(final MoldUdp64PacketBuilder builder, final List<long[]> ranges)
+    private static void keep(final MoldUdp64PacketBuilder builder, final PacketStore packets)
     {
-        ranges.add(new long[]{builder.firstSequence(), builder.count()});
-        final java.nio.ByteBuffer packet = builder.finish();
-        final byte[] copy = new byte[packet.remaining()];
-        packet.get(copy);
-        return copy;
+        final long firstSequence = builder.firstSequence();
+        final int count = builder.count();
+        packets.add(builder.finish(), firstSequence, count);
     }
 
     /** The day the bench's records are stamped with. */
@@ -96,13 +92,12 @@ public final class TailerBench implements Callable<Integer>
             return 0;
         }
         final Path root = Files.createTempDirectory("tickjournal-tailer-bench");
+        final PacketStore packets = new PacketStore(root);
         try
         {
             final Path partition = root.resolve("bench");
             writeDay(partition, day, records);
             // Pack the day into MoldUDP64 packets the way the bridge does (as many records as fit in 1472 bytes).
-            final List<byte[]> packets = new ArrayList<>();
-            final List<long[]> ranges = new ArrayList<>();
             final byte[] session = MoldUdp64.session("TB", day);
             final MoldUdp64PacketBuilder builder = new MoldUdp64PacketBuilder(MoldUdp64.DEFAULT_MAX_PAYLOAD);
             builder.begin(session, 1);
@@ -112,7 +107,7 @@ public final class TailerBench implements Callable<Integer>
                 {
                     if (!builder.add(b, o, l))
                     {
-                        packets.add(packetBytes(builder, ranges));
+                        keep(builder, packets);
                         builder.begin(session, seq);
                         builder.add(b, o, l);
                     }
@@ -121,7 +116,7 @@ public final class TailerBench implements Callable<Integer>
                     // pack
                 }
             }
-            packets.add(packetBytes(builder, ranges));
+            keep(builder, packets);
             final long total = records + 2;
             System.out.printf("java %s; %,d records (3 trades : 1 ten-level delta) in %,d packets%n",
                 System.getProperty("java.version"), total, packets.size());
@@ -151,7 +146,7 @@ public final class TailerBench implements Callable<Integer>
                 sequencer.clockDay(day);
                 final UnsafeBuffer view = new UnsafeBuffer(0, 0);
                 // The first packet creates the instrument's state: setup, not steady state.
-                view.wrap(packets.get(0));
+                packets.wrap(0, view);
                 sequencer.onPacket(view, 0, MoldUdp64.count(view, 0), false, 0);
                 final int half = packets.size() / 2;
                 final long alloc = BenchSupport.allocatedBytes();
@@ -166,7 +161,7 @@ public final class TailerBench implements Callable<Integer>
                         halfAlloc = BenchSupport.allocatedBytes();
                         halfDelivered = sequencer.counters().delivered;
                     }
-                    view.wrap(packets.get(k));
+                    packets.wrap(k, view);
                     sequencer.onPacket(view, 0, MoldUdp64.count(view, 0), false, 0);
                 }
                 final long elapsed = System.nanoTime() - start;
@@ -214,7 +209,7 @@ public final class TailerBench implements Callable<Integer>
                 int done = 0;
                 for (int i = 0; i < packets.size(); i++)
                 {
-                    view.wrap(packets.get(i));
+                    packets.wrap(i, view);
                     final boolean skipHere = i % stride == stride / 2 && done < gaps;
                     if (skipHere)
                     {
@@ -222,17 +217,17 @@ public final class TailerBench implements Callable<Integer>
                         long missing = 0;
                         while (missing < 1000 && i < packets.size() - 1)
                         {
-                            missing += ranges.get(i)[1];
+                            missing += packets.count(i);
                             i++;
                         }
-                        view.wrap(packets.get(i));
+                        packets.wrap(i, view);
                         sequencer.onPacket(view, 0, MoldUdp64.count(view, 0), false, System.nanoTime());
                         final long t0 = System.nanoTime();
                         while (true)
                         {
                             final long now = System.nanoTime();
                             sequencer.poll(now);
-                            if (!sequencer.recovering() && sequencer.nextSequence() > ranges.get(i)[0])
+                            if (!sequencer.recovering() && sequencer.nextSequence() > packets.firstSequence(i))
                             {
                                 break;
                             }
@@ -251,6 +246,7 @@ public final class TailerBench implements Callable<Integer>
         }
         finally
         {
+            packets.close();
             org.agrona.IoUtil.delete(root.toFile(), false);
         }
         return 0;
