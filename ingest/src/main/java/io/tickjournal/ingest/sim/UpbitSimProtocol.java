@@ -14,12 +14,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The Upbit protocol family as the simulator speaks it: Upbit ({@code /websocket/v1}, binary frames
@@ -31,6 +31,12 @@ import java.util.TreeSet;
  * {"type":"orderbook","codes":[..]},{"format":"DEFAULT"}]}; a later request replaces the connection's
  * whole subscription. No acknowledgement; a request that cannot be read gets
  * {@code {"error":{"name":"WRONG_FORMAT",..}}}, an unknown code is ignored.</li>
+ * <li>{@code format}: {@code DEFAULT} (also when absent) writes the documented field names,
+ * {@code SIMPLE} their documented abbreviations ({@code ty}, {@code cd}, {@code tp}, {@code tv},
+ * {@code ab}, {@code sid}, {@code obu} of {@code ap}/{@code bp}/{@code as}/{@code bs}, ...), with the
+ * same values. Connections asking for different formats get frames of their own. The list formats
+ * ({@code JSON_LIST}, {@code SIMPLE_LIST}) are not simulated: they, and any other value, are answered
+ * {@code WRONG_FORMAT}.</li>
  * <li>{@code orderbook}: every frame the whole top {@link #UNITS} of the book as
  * {@code orderbook_units} pairs (ask and bid of one rank), a {@code SNAPSHOT} right after subscribing,
  * then {@code REALTIME} frames on each book event.</li>
@@ -62,22 +68,38 @@ public final class UpbitSimProtocol implements SimProtocol
 
     private final boolean bithumb;
     private final Map<String, long[]> tradeCounter = new HashMap<>();
-    /** Per market, the levels any connection's orderbook subscription asked for (0, no grouping, always). */
-    private final Map<String, Set<BigDecimal>> levelsInUse = new HashMap<>();
+    /** Per market, the (level, format) pairs any connection's orderbook subscription asked for. */
+    private final Map<String, Set<BookVariant>> booksInUse = new HashMap<>();
+    /** Per market, the formats any connection's trade subscription asked for (true: SIMPLE). */
+    private final Map<String, Set<Boolean>> tradesInUse = new HashMap<>();
 
-    /** One {@code type}/{@code code} pair of a request, with the orderbook's price grouping. */
-    private record Subscription(String type, String code, BigDecimal level)
+    /** One {@code type}/{@code code} pair of a request, with the orderbook's price grouping and the request's format. */
+    private record Subscription(String type, String code, BigDecimal level, boolean simple)
     {
         String stream()
         {
-            return UpbitSimProtocol.stream(type, code, level);
+            return UpbitSimProtocol.stream(type, code, level, simple);
         }
     }
 
-    /** The stream a connection holds: {@code type:code}, with {@code @level} for a grouped orderbook. */
-    private static String stream(final String type, final String code, final BigDecimal level)
+    /** The frames of one orderbook: its price grouping and its format. */
+    private record BookVariant(BigDecimal level, boolean simple)
     {
-        return type + ":" + code + (level.signum() == 0 ? "" : "@" + level.toPlainString());
+    }
+
+    /**
+     * The stream a connection holds: {@code type:code}, with {@code @level} for a grouped orderbook and
+     * {@code ~SIMPLE} in the abbreviated format.
+     */
+    private static String stream(final String type, final String code, final BigDecimal level, final boolean simple)
+    {
+        return type + ":" + code + (level.signum() == 0 ? "" : "@" + level.toPlainString()) + (simple ? "~SIMPLE" : "");
+    }
+
+    /** A field's name in the frame's format: the documented name, or its documented abbreviation. */
+    private static String key(final boolean simple, final String name, final String abbreviation)
+    {
+        return simple ? abbreviation : name;
     }
 
     /**
@@ -157,6 +179,7 @@ public final class UpbitSimProtocol implements SimProtocol
             }
             final List<Subscription> subscriptions = new ArrayList<>();
             boolean ticket = false;
+            boolean simple = false;
             while (json.nextToken() == JsonToken.START_OBJECT)
             {
                 String type = null;
@@ -189,6 +212,15 @@ public final class UpbitSimProtocol implements SimProtocol
                                 return null;
                             }
                         }
+                        case "format" ->
+                        {
+                            final String format = value == JsonToken.VALUE_STRING ? json.getText() : "";
+                            if (!format.equals("DEFAULT") && !format.equals("SIMPLE"))
+                            {
+                                return null; // the list formats are not simulated; anything else is no format
+                            }
+                            simple = format.equals("SIMPLE");
+                        }
                         default -> json.skipChildren();
                     }
                 }
@@ -196,11 +228,20 @@ public final class UpbitSimProtocol implements SimProtocol
                 {
                     for (final String code : codes)
                     {
-                        subscriptions.add(new Subscription(type, code, type.equals("orderbook") ? level : BigDecimal.ZERO));
+                        subscriptions.add(new Subscription(type, code, type.equals("orderbook") ? level : BigDecimal.ZERO, false));
                     }
                 }
             }
-            return ticket && json.currentToken() == JsonToken.END_ARRAY ? subscriptions : null;
+            if (!ticket || json.currentToken() != JsonToken.END_ARRAY)
+            {
+                return null;
+            }
+            if (simple)
+            {
+                // the format object applies to the whole request, wherever it stands in it
+                subscriptions.replaceAll(s -> new Subscription(s.type(), s.code(), s.level(), true));
+            }
+            return subscriptions;
         }
         catch (final IOException ex)
         {
@@ -266,12 +307,17 @@ public final class UpbitSimProtocol implements SimProtocol
             }
             if (type.equals("orderbook"))
             {
-                levelsInUse.computeIfAbsent(market.symbol, k -> new TreeSet<>()).add(subscription.level());
+                booksInUse.computeIfAbsent(market.symbol, k -> new LinkedHashSet<>())
+                    .add(new BookVariant(subscription.level(), subscription.simple()));
                 if (!before.contains(stream))
                 {
                     server.recorder().snapshot(market.updateId);
-                    server.send(connection, orderbook(market, "SNAPSHOT", now, subscription.level()));
+                    server.send(connection, orderbook(market, "SNAPSHOT", now, subscription.level(), subscription.simple()));
                 }
+            }
+            else
+            {
+                tradesInUse.computeIfAbsent(market.symbol, k -> new LinkedHashSet<>()).add(subscription.simple());
             }
         }
     }
@@ -282,46 +328,57 @@ public final class UpbitSimProtocol implements SimProtocol
     public void publishTrades(final VenueSimulator server, final SimMarket market, final List<SimMarket.Trade> trades, final long nowMs)
     {
         final long[] counter = tradeCounter.get(market.symbol);
+        final Set<Boolean> formats = tradesInUse.getOrDefault(market.symbol, Set.of(false));
         for (final SimMarket.Trade trade : trades)
         {
             final long id = trade.timeMs * 10_000 + (counter[0]++ % 10_000);
             server.recordTrade(market.symbol, Long.toString(id));
-            server.publish("trade:" + market.symbol, SimJson.write(json ->
+            for (final boolean simple : formats)
             {
-                json.writeStartObject();
-                json.writeStringField("type", "trade");
-                json.writeStringField("code", market.symbol);
-                json.writeNumberField("timestamp", nowMs);
-                json.writeStringField("trade_date", DATE.format(Instant.ofEpochMilli(trade.timeMs)));
-                json.writeStringField("trade_time", TIME.format(Instant.ofEpochMilli(trade.timeMs)));
-                json.writeNumberField("trade_timestamp", trade.timeMs);
-                json.writeNumberField("trade_price", trade.priceUnits);
-                json.writeFieldName("trade_volume");
-                json.writeNumber(size(trade.sizeUnits));
-                // The taker's side: a buyer-maker trade was a taker's sell (ASK).
-                json.writeStringField("ask_bid", trade.buyerMaker ? "ASK" : "BID");
-                if (bithumb)
-                {
-                    json.writeStringField("sequential_id", Long.toString(id));
-                }
-                else
-                {
-                    json.writeNumberField("sequential_id", id);
-                }
-                json.writeStringField("stream_type", "REALTIME");
-                json.writeEndObject();
-            }));
+                server.publish(stream("trade", market.symbol, BigDecimal.ZERO, simple), trade(market, trade, id, nowMs, simple));
+            }
         }
+    }
+
+    /** One trade frame, in the DEFAULT or the SIMPLE format. */
+    private String trade(final SimMarket market, final SimMarket.Trade trade, final long id, final long nowMs, final boolean simple)
+    {
+        return SimJson.write(json ->
+        {
+            json.writeStartObject();
+            json.writeStringField(key(simple, "type", "ty"), "trade");
+            json.writeStringField(key(simple, "code", "cd"), market.symbol);
+            json.writeNumberField(key(simple, "timestamp", "tms"), nowMs);
+            json.writeStringField(key(simple, "trade_date", "td"), DATE.format(Instant.ofEpochMilli(trade.timeMs)));
+            json.writeStringField(key(simple, "trade_time", "ttm"), TIME.format(Instant.ofEpochMilli(trade.timeMs)));
+            json.writeNumberField(key(simple, "trade_timestamp", "ttms"), trade.timeMs);
+            json.writeNumberField(key(simple, "trade_price", "tp"), trade.priceUnits);
+            json.writeFieldName(key(simple, "trade_volume", "tv"));
+            json.writeNumber(size(trade.sizeUnits));
+            // The taker's side: a buyer-maker trade was a taker's sell (ASK).
+            json.writeStringField(key(simple, "ask_bid", "ab"), trade.buyerMaker ? "ASK" : "BID");
+            if (bithumb)
+            {
+                json.writeStringField(key(simple, "sequential_id", "sid"), Long.toString(id));
+            }
+            else
+            {
+                json.writeNumberField(key(simple, "sequential_id", "sid"), id);
+            }
+            json.writeStringField(key(simple, "stream_type", "st"), "REALTIME");
+            json.writeEndObject();
+        });
     }
 
     @Override
     public void publishDepth(final VenueSimulator server, final SimMarket market, final SimMarket.Depth depth, final long nowMs)
     {
-        final Set<BigDecimal> levels = levelsInUse.getOrDefault(market.symbol, Set.of(BigDecimal.ZERO));
-        final List<String[]> frames = new ArrayList<>(levels.size());
-        for (final BigDecimal level : levels)
+        final Set<BookVariant> variants = booksInUse.getOrDefault(market.symbol, Set.of(new BookVariant(BigDecimal.ZERO, false)));
+        final List<String[]> frames = new ArrayList<>(variants.size());
+        for (final BookVariant variant : variants)
         {
-            frames.add(new String[]{stream("orderbook", market.symbol, level), orderbook(market, "REALTIME", nowMs, level)});
+            frames.add(new String[]{stream("orderbook", market.symbol, variant.level(), variant.simple()),
+                orderbook(market, "REALTIME", nowMs, variant.level(), variant.simple())});
         }
         server.publishBookEvent(market.symbol, depth.last, frames);
     }
@@ -360,9 +417,11 @@ public final class UpbitSimProtocol implements SimProtocol
      * @param streamType {@code SNAPSHOT} or {@code REALTIME}.
      * @param nowMs      its timestamp.
      * @param level      the subscription's price grouping, echoed in {@code level}.
+     * @param simple       the SIMPLE format's abbreviated field names, else the DEFAULT format's.
      * @return the frame's text.
      */
-    static String orderbook(final SimMarket market, final String streamType, final long nowMs, final BigDecimal level)
+    static String orderbook(final SimMarket market, final String streamType, final long nowMs, final BigDecimal level,
+        final boolean simple)
     {
         final List<long[]> units = units(market, level);
         long totalAsk = 0;
@@ -377,24 +436,24 @@ public final class UpbitSimProtocol implements SimProtocol
         return SimJson.write(json ->
         {
             json.writeStartObject();
-            json.writeStringField("type", "orderbook");
-            json.writeStringField("code", market.symbol);
-            json.writeNumberField("timestamp", nowMs);
-            number(json, "total_ask_size", askTotal);
-            number(json, "total_bid_size", bidTotal);
-            json.writeArrayFieldStart("orderbook_units");
+            json.writeStringField(key(simple, "type", "ty"), "orderbook");
+            json.writeStringField(key(simple, "code", "cd"), market.symbol);
+            json.writeNumberField(key(simple, "timestamp", "tms"), nowMs);
+            number(json, key(simple, "total_ask_size", "tas"), askTotal);
+            number(json, key(simple, "total_bid_size", "tbs"), bidTotal);
+            json.writeArrayFieldStart(key(simple, "orderbook_units", "obu"));
             for (final long[] unit : units)
             {
                 json.writeStartObject();
-                json.writeNumberField("ask_price", unit[0]);
-                json.writeNumberField("bid_price", unit[2]);
-                number(json, "ask_size", unit[1]);
-                number(json, "bid_size", unit[3]);
+                json.writeNumberField(key(simple, "ask_price", "ap"), unit[0]);
+                json.writeNumberField(key(simple, "bid_price", "bp"), unit[2]);
+                number(json, key(simple, "ask_size", "as"), unit[1]);
+                number(json, key(simple, "bid_size", "bs"), unit[3]);
                 json.writeEndObject();
             }
             json.writeEndArray();
-            json.writeStringField("stream_type", streamType);
-            json.writeFieldName("level");
+            json.writeStringField(key(simple, "stream_type", "st"), streamType);
+            json.writeFieldName(key(simple, "level", "lv"));
             json.writeNumber(level.toPlainString());
             json.writeEndObject();
         });

@@ -13,9 +13,13 @@ import io.tickjournal.journal.sbe.Side;
 import java.io.IOException;
 
 /**
- * Upbit and Bithumb v2 (the same protocol family) WebSocket messages in the {@code DEFAULT} format
- * into a {@link MarketFrame}, whether they came in text or binary WebSocket frames (both are UTF-8
- * JSON):
+ * Upbit and Bithumb v2 (the same protocol family) WebSocket messages into a {@link MarketFrame},
+ * whether they came in text or binary WebSocket frames (both are UTF-8 JSON), in either object format
+ * a subscription can ask for: {@code DEFAULT} (the documented field names) or {@code SIMPLE} (their
+ * documented abbreviations: {@code ty}, {@code cd}, {@code tms}, {@code ttms}, {@code tp}, {@code tv},
+ * {@code ab}, {@code sid}, {@code obu} of {@code ap}/{@code as}/{@code bp}/{@code bs}). Both are read
+ * whichever was asked for, so a venue that ignores the format, and a capture in the other one, parse
+ * the same:
  * <ul>
  * <li>{@code trade}: a TRADE with {@code sequential_id} as the trade id, kept exactly whether it is a
  * JSON number or a string (it exceeds 2^53, so it never goes through a double); {@code ask_bid}
@@ -103,38 +107,47 @@ public final class UpbitParser extends JsonFrameParser
         switch (name)
         {
             case "type":
+            case "ty":
                 if (token == JsonToken.VALUE_STRING)
                 {
                     type = textIs("trade") ? T_TRADE : textIs("orderbook") ? T_ORDERBOOK : textIs("ticker") ? T_TICKER : T_OTHER;
                 }
                 return skip(token);
             case "code":
+            case "cd":
                 if (token == JsonToken.VALUE_STRING)
                 {
                     symbolInto(e);
                 }
                 return skip(token);
             case "timestamp":
+            case "tms":
                 e.eventTimeNs(timeNs(token, name));
                 return badLong() ? ParseError.BAD_TIME : ParseError.OK;
             case "trade_timestamp":
+            case "ttms":
                 e.tradeTimeNs(timeNs(token, name));
                 return badLong() ? ParseError.BAD_TIME : ParseError.OK;
             case "trade_price":
+            case "tp":
                 return decimalInto(token, name, e, MarketEvent.PRICE);
             case "trade_volume":
+            case "tv":
                 return decimalInto(token, name, e, MarketEvent.SIZE);
             case "ask_bid":
+            case "ab":
                 if (token == JsonToken.VALUE_STRING)
                 {
                     e.side(textIs("ASK") ? Side.SELL : textIs("BID") ? Side.BUY : Side.UNKNOWN);
                 }
                 return skip(token);
             case "sequential_id":
+            case "sid":
                 sequentialId = longValue(token, name);
                 hasSequentialId = !badLong();
                 return badLong() ? ParseError.BAD_FIELD : ParseError.OK;
             case "orderbook_units":
+            case "obu":
                 return token == JsonToken.START_ARRAY ? units() : skip(token);
             case "status":
                 statusUp = token == JsonToken.VALUE_STRING && textIs("UP");
@@ -167,7 +180,10 @@ public final class UpbitParser extends JsonFrameParser
         return ParseError.OK;
     }
 
-    /** {@code [{"ask_price":..,"bid_price":..,"ask_size":..,"bid_size":..}, ...]}, best first. */
+    /**
+     * {@code [{"ask_price":..,"bid_price":..,"ask_size":..,"bid_size":..}, ...]} (in SIMPLE,
+     * {@code [{"ap":..,"bp":..,"as":..,"bs":..}, ...]}), best first.
+     */
     private int units() throws IOException
     {
         final MarketEvent.Levels asks = event.asks();
@@ -244,11 +260,27 @@ public final class UpbitParser extends JsonFrameParser
     /**
      * Which of a unit's four numbers a field name is, or -1. Jackson interns field names (its
      * factory default), so the four names of every unit are found by identity, 120 times a 30-unit
-     * book, before any string switch; a factory that does not intern still gets the right answer
-     * from the switch.
+     * book, before any string switch (the SIMPLE names first, the format the protocol asks for); a
+     * factory that does not intern still gets the right answer from the switch.
      */
     private static int unitSlot(final String name)
     {
+        if (name == "ap")
+        {
+            return 0;
+        }
+        if (name == "as")
+        {
+            return 1;
+        }
+        if (name == "bp")
+        {
+            return 2;
+        }
+        if (name == "bs")
+        {
+            return 3;
+        }
         if (name == "ask_price")
         {
             return 0;
@@ -268,12 +300,16 @@ public final class UpbitParser extends JsonFrameParser
         switch (name)
         {
             case "ask_price":
+            case "ap":
                 return 0;
             case "ask_size":
+            case "as":
                 return 1;
             case "bid_price":
+            case "bp":
                 return 2;
             case "bid_size":
+            case "bs":
                 return 3;
             default:
                 return -1;

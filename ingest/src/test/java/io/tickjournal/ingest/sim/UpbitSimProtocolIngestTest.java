@@ -233,7 +233,7 @@ class UpbitSimProtocolIngestTest
         final Map<String, Map<BigDecimal, BigDecimal>> eth = groupedVenueBook(SYMBOLS[1], level);
         final Map<String, Map<BigDecimal, BigDecimal>> ungrouped = venueBook(SYMBOLS[0]);
         final String frame = simulator.onLoop(() ->
-            UpbitSimProtocol.orderbook(simulator.market(SYMBOLS[0]), "REALTIME", 0, BigDecimal.valueOf(level)));
+            UpbitSimProtocol.orderbook(simulator.market(SYMBOLS[0]), "REALTIME", 0, BigDecimal.valueOf(level), false));
         assertEquals(0, counters().malformed);
         final List<UnsafeBuffer> records = journal();
         assertEquals(btc, JournalContents.book(records, 1), "the journal's book equals the venue's grouped top ranks");
@@ -255,7 +255,7 @@ class UpbitSimProtocolIngestTest
         for (final String level : new String[] {"0", "10", "10000", "0.1"})
         {
             final com.fasterxml.jackson.databind.JsonNode frame =
-                mapper.readTree(UpbitSimProtocol.orderbook(market, "REALTIME", 1L, new BigDecimal(level)));
+                mapper.readTree(UpbitSimProtocol.orderbook(market, "REALTIME", 1L, new BigDecimal(level), false));
             assertEquals(0, new BigDecimal(level).compareTo(frame.get("level").decimalValue()), frame.toString());
             assertTrue(frame.get("level").isNumber(), frame.toString());
             final BigDecimal bucket = new BigDecimal(level).max(BigDecimal.ONE);

@@ -35,6 +35,7 @@ final class WsClient implements AutoCloseable
         socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(uri), new WebSocket.Listener()
         {
             private final StringBuilder partial = new StringBuilder();
+            private final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
 
             @Override
             public CompletionStage<?> onText(final WebSocket ws, final CharSequence data, final boolean last)
@@ -45,6 +46,24 @@ final class WsClient implements AutoCloseable
                     frames.add(partial.toString());
                     all.add(partial.toString());
                     partial.setLength(0);
+                }
+                ws.request(1);
+                return null;
+            }
+
+            /** Binary frames (Upbit sends its JSON in them) are UTF-8 text like any other. */
+            @Override
+            public CompletionStage<?> onBinary(final WebSocket ws, final java.nio.ByteBuffer data, final boolean last)
+            {
+                final byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                partialBinary.writeBytes(bytes);
+                if (last)
+                {
+                    final String text = partialBinary.toString(java.nio.charset.StandardCharsets.UTF_8);
+                    frames.add(text);
+                    all.add(text);
+                    partialBinary.reset();
                 }
                 ws.request(1);
                 return null;

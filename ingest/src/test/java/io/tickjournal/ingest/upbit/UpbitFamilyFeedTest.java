@@ -227,7 +227,7 @@ public abstract class UpbitFamilyFeedTest
         final com.fasterxml.jackson.databind.node.ArrayNode request = (com.fasterxml.jackson.databind.node.ArrayNode)tree(sent.get(0));
         request.remove(0); // the ticket
         assertEquals(tree("[{\"type\":\"trade\",\"codes\":[\"KRW-BTC\",\"KRW-ETH\"]}," +
-            "{\"type\":\"orderbook\",\"codes\":[\"KRW-BTC\",\"KRW-ETH\"]},{\"format\":\"DEFAULT\"}]"), request,
+            "{\"type\":\"orderbook\",\"codes\":[\"KRW-BTC\",\"KRW-ETH\"]},{\"format\":\"SIMPLE\"}]"), request,
             "the request as before price grouping existed");
         final List<BigDecimal> groupings = journaledGroupings();
         assertEquals(2, groupings.size());

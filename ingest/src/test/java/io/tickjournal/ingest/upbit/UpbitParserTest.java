@@ -190,6 +190,9 @@ class UpbitParserTest
         assertTrue(request.get(0).get("ticket").isTextual());
         expected.remove(0);
         request.remove(0);
+        assertEquals("DEFAULT", expected.get(expected.size() - 1).get("format").asText());
+        // the documented request, in the SIMPLE format the feed asks for (both venues document it)
+        expected.set(expected.size() - 1, tree("{\"format\":\"SIMPLE\"}"));
         assertEquals(expected, request);
         assertEquals(new String(Fixtures.bytes("upbit/ping.txt"), StandardCharsets.US_ASCII).trim(), protocol.keepalive().text());
 
@@ -206,6 +209,7 @@ class UpbitParserTest
             withLevel.streamName(eth3, Channel.DEPTH)), 7));
         grouped.remove(0);
         levelRequest.remove(0);
+        grouped.set(grouped.size() - 1, tree("{\"format\":\"SIMPLE\"}"));
         assertEquals(grouped, levelRequest, "the level option as Bithumb documents it");
         assertEquals(null, protocol.unsubscribe(List.of("trade:KRW-BTC"), 8), "a replacing subscription has no unsubscribe");
     }

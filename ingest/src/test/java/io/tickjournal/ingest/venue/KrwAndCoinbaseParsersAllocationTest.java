@@ -2,6 +2,7 @@ package io.tickjournal.ingest.venue;
 
 import io.tickjournal.ingest.bithumb.BithumbProtocol;
 import io.tickjournal.ingest.coinbase.CoinbaseProtocol;
+import io.tickjournal.ingest.upbit.SimpleFormat;
 import io.tickjournal.ingest.upbit.UpbitProtocol;
 import org.junit.jupiter.api.Test;
 
@@ -76,10 +77,14 @@ class KrwAndCoinbaseParsersAllocationTest
     {
         final long upbit = allocated(UpbitProtocol.venue().protocol().newParser(),
             FixtureTree.text("upbit/trade_snapshot.json"), FixtureTree.text("upbit/real_orderbook_snapshot_trimmed.json"),
-            FixtureTree.text("upbit/real_orderbook_realtime_trimmed.json"), FixtureTree.text("upbit/status_up.json"), "PONG");
-        assertTrue(upbit < 4096, upbit + " bytes over " + MEASURED * 5 + " frames");
+            FixtureTree.text("upbit/real_orderbook_realtime_trimmed.json"), FixtureTree.text("upbit/status_up.json"), "PONG",
+            SimpleFormat.of(FixtureTree.text("upbit/trade_snapshot.json")),
+            SimpleFormat.of(FixtureTree.text("upbit/real_orderbook_realtime_trimmed.json")));
+        assertTrue(upbit < 4096, upbit + " bytes over " + MEASURED * 7 + " frames");
         final long bithumb = allocated(BithumbProtocol.venue().protocol().newParser(),
-            FixtureTree.text("bithumb/v2_real_trade.json"), FixtureTree.text("bithumb/v2_real_orderbook_trimmed.json"));
-        assertTrue(bithumb < 4096, bithumb + " bytes over " + MEASURED * 2 + " frames");
+            FixtureTree.text("bithumb/v2_real_trade.json"), FixtureTree.text("bithumb/v2_real_orderbook_trimmed.json"),
+            SimpleFormat.of(FixtureTree.text("bithumb/v2_real_trade.json")),
+            SimpleFormat.of(FixtureTree.text("bithumb/v2_real_orderbook_trimmed.json")));
+        assertTrue(bithumb < 4096, bithumb + " bytes over " + MEASURED * 4 + " frames");
     }
 }
