@@ -58,6 +58,10 @@ public final class ParseBench implements Callable<Integer>
         "1, 5 and 15 can be subscribed (default: ${DEFAULT-VALUE})", defaultValue = "30")
     int krwUnits = 30;
 
+    @Option(names = "--krw-format", description = "object format of Upbit's and Bithumb's frames: SIMPLE (abbreviated keys, what the " +
+        "feeds subscribe with) or DEFAULT (the documented names) (default: ${DEFAULT-VALUE})", defaultValue = "SIMPLE")
+    String krwFormat = "SIMPLE";
+
     @Option(names = "--dir", description = "where to put the scratch journals (default: a temporary directory)")
     Path dir;
 
@@ -188,7 +192,7 @@ public final class ParseBench implements Callable<Integer>
         }
         if (venue.equals("upbit") || venue.equals("bithumb"))
         {
-            return upbitFamilyFrames(venue.equals("bithumb"), depth, krwUnits);
+            return upbitFamilyFrames(venue.equals("bithumb"), depth, krwUnits, krwSimple());
         }
         final SplittableRandom random = new SplittableRandom(7);
         final Frame[] frames = new Frame[POOL];
@@ -341,6 +345,31 @@ public final class ParseBench implements Callable<Integer>
         return frames;
     }
 
+    /**
+     * The SIMPLE format's abbreviation of each key the bench's KRW frames hold, as both venues document
+     * them (Upbit's trade and orderbook pages, Bithumb's v2.1.4/v2.1.5 orderbook page).
+     */
+    private static final java.util.Map<String, String> SIMPLE_KEYS = java.util.Map.ofEntries(
+        java.util.Map.entry("type", "ty"), java.util.Map.entry("code", "cd"), java.util.Map.entry("timestamp", "tms"),
+        java.util.Map.entry("trade_date", "td"), java.util.Map.entry("trade_time", "ttm"), java.util.Map.entry("trade_timestamp", "ttms"),
+        java.util.Map.entry("trade_price", "tp"), java.util.Map.entry("trade_volume", "tv"), java.util.Map.entry("ask_bid", "ab"),
+        java.util.Map.entry("prev_closing_price", "pcp"), java.util.Map.entry("change", "c"), java.util.Map.entry("change_price", "cp"),
+        java.util.Map.entry("sequential_id", "sid"), java.util.Map.entry("best_ask_price", "bap"), java.util.Map.entry("best_ask_size", "bas"),
+        java.util.Map.entry("best_bid_price", "bbp"), java.util.Map.entry("best_bid_size", "bbs"), java.util.Map.entry("stream_type", "st"),
+        java.util.Map.entry("total_ask_size", "tas"), java.util.Map.entry("total_bid_size", "tbs"),
+        java.util.Map.entry("orderbook_units", "obu"), java.util.Map.entry("ask_price", "ap"), java.util.Map.entry("bid_price", "bp"),
+        java.util.Map.entry("ask_size", "as"), java.util.Map.entry("bid_size", "bs"), java.util.Map.entry("level", "lv"));
+
+    private boolean krwSimple()
+    {
+        return switch (krwFormat)
+        {
+            case "SIMPLE" -> true;
+            case "DEFAULT" -> false;
+            default -> throw new IllegalArgumentException("--krw-format must be SIMPLE or DEFAULT, got '" + krwFormat + "'");
+        };
+    }
+
     /** A KRW price or size as Upbit's JSON doubles spell them: exponent form when that is shorter. */
     private static String krwPrice(final SplittableRandom random)
     {
@@ -353,8 +382,9 @@ public final class ParseBench implements Callable<Integer>
      * {@code orderbook} that is a whole book of {@code units} units (one ask and one bid each; 30 is the
      * documented default).
      */
-    private static Frame[] upbitFamilyFrames(final boolean bithumb, final boolean depth, final int units)
+    private static Frame[] upbitFamilyFrames(final boolean bithumb, final boolean depth, final int units, final boolean simple)
     {
+        final java.util.function.UnaryOperator<String> k = name -> simple ? SIMPLE_KEYS.get(name) : name;
         final SplittableRandom random = new SplittableRandom(7);
         final Frame[] frames = new Frame[POOL];
         final String id = "9".repeat(ID_DIGITS);
@@ -364,26 +394,32 @@ public final class ParseBench implements Callable<Integer>
             if (!depth)
             {
                 final String sequentialId = bithumb ? "\"86268" + id + "\"" : "17303" + id;
-                frames[i] = new Frame("{\"type\":\"trade\",\"code\":\"" + code + "\",\"timestamp\":1767225600123," +
-                    "\"trade_date\":\"2026-01-01\",\"trade_time\":\"00:00:00\",\"trade_timestamp\":1767225600122," +
-                    "\"trade_price\":" + krwPrice(random) + ",\"trade_volume\":" + size(random) + ",\"ask_bid\":\"" +
-                    (random.nextBoolean() ? "ASK" : "BID") + "\",\"prev_closing_price\":1.00571E8,\"change\":\"RISE\"," +
-                    "\"change_price\":98000.0,\"sequential_id\":" + sequentialId + ",\"best_ask_price\":" + krwPrice(random) +
-                    ",\"best_ask_size\":0.43139478,\"best_bid_price\":" + krwPrice(random) + ",\"best_bid_size\":0.01990656," +
-                    "\"stream_type\":\"REALTIME\"}");
+                frames[i] = new Frame("{\"" + k.apply("type") + "\":\"trade\",\"" + k.apply("code") + "\":\"" + code + "\",\"" +
+                    k.apply("timestamp") + "\":1767225600123,\"" + k.apply("trade_date") + "\":\"2026-01-01\",\"" +
+                    k.apply("trade_time") + "\":\"00:00:00\",\"" + k.apply("trade_timestamp") + "\":1767225600122,\"" +
+                    k.apply("trade_price") + "\":" + krwPrice(random) + ",\"" + k.apply("trade_volume") + "\":" + size(random) + ",\"" +
+                    k.apply("ask_bid") + "\":\"" + (random.nextBoolean() ? "ASK" : "BID") + "\",\"" + k.apply("prev_closing_price") +
+                    "\":1.00571E8,\"" + k.apply("change") + "\":\"RISE\",\"" + k.apply("change_price") + "\":98000.0,\"" +
+                    k.apply("sequential_id") + "\":" + sequentialId + ",\"" + k.apply("best_ask_price") + "\":" + krwPrice(random) +
+                    ",\"" + k.apply("best_ask_size") + "\":0.43139478,\"" + k.apply("best_bid_price") + "\":" + krwPrice(random) + ",\"" +
+                    k.apply("best_bid_size") + "\":0.01990656,\"" + k.apply("stream_type") + "\":\"REALTIME\"}");
             }
             else
             {
-                final StringBuilder json = new StringBuilder(4096).append("{\"type\":\"orderbook\",\"code\":\"").append(code)
-                    .append("\",\"timestamp\":").append(bithumb ? "\"1767225600123456\"" : "1767225600123")
-                    .append(",\"total_ask_size\":2.51469375,\"total_bid_size\":1.63815297,\"orderbook_units\":[");
+                final StringBuilder json = new StringBuilder(4096).append("{\"").append(k.apply("type")).append("\":\"orderbook\",\"")
+                    .append(k.apply("code")).append("\":\"").append(code).append("\",\"").append(k.apply("timestamp")).append("\":")
+                    .append(bithumb ? "\"1767225600123456\"" : "1767225600123").append(",\"").append(k.apply("total_ask_size"))
+                    .append("\":2.51469375,\"").append(k.apply("total_bid_size")).append("\":1.63815297,\"")
+                    .append(k.apply("orderbook_units")).append("\":[");
                 for (int u = 0; u < units; u++)
                 {
-                    json.append(u == 0 ? "{" : ",{").append("\"ask_price\":").append(116_539_000 + u * 1000).append(".0,\"bid_price\":")
-                        .append("1.16").append(538 - u).append("E8,\"ask_size\":")
-                        .append(size(random)).append(",\"bid_size\":").append(u % 3 == 0 ? "7.9276E-4" : size(random)).append('}');
+                    json.append(u == 0 ? "{\"" : ",{\"").append(k.apply("ask_price")).append("\":").append(116_539_000 + u * 1000)
+                        .append(".0,\"").append(k.apply("bid_price")).append("\":1.16").append(538 - u).append("E8,\"")
+                        .append(k.apply("ask_size")).append("\":").append(size(random)).append(",\"").append(k.apply("bid_size"))
+                        .append("\":").append(u % 3 == 0 ? "7.9276E-4" : size(random)).append('}');
                 }
-                frames[i] = new Frame(json.append("],\"stream_type\":\"REALTIME\",\"level\":0}").toString());
+                frames[i] = new Frame(json.append("],\"").append(k.apply("stream_type")).append("\":\"REALTIME\",\"")
+                    .append(k.apply("level")).append("\":0}").toString());
             }
         }
         return frames;
@@ -477,9 +513,10 @@ public final class ParseBench implements Callable<Integer>
         }
         final FeedSession session = new FeedSession(config, journal, IngestFeed.handlerFor(config, journal), new NoTransport(), clock, 1);
         final Frame[] frames = frames(venue, depth, binanceLevels);
-        final String book = venue.equals("upbit") || venue.equals("bithumb") ? "book (" + krwUnits + " units)" :
+        final String book = venue.equals("upbit") || venue.equals("bithumb") ? "book (" + krwUnits + " units, " + krwFormat + ")" :
             "depth (" + (venue.equals(BINANCE) ? binanceLevels : BINANCE_LEVELS) + " a side)";
-        final String label = venue + " " + (depth ? book : "trade") + (withPretouch ? " +pretouch" : "");
+        final String trade = venue.equals("upbit") || venue.equals("bithumb") ? "trade (" + krwFormat + ")" : "trade";
+        final String label = venue + " " + (depth ? book : trade) + (withPretouch ? " +pretouch" : "");
         try
         {
             session.start(clock.nanoTime());
