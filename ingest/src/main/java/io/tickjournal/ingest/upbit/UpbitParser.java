@@ -259,9 +259,9 @@ public final class UpbitParser extends JsonFrameParser
 
     /**
      * Which of a unit's four numbers a field name is, or -1. Jackson interns field names (its
-     * factory default), so the four names of every unit are found by identity, 120 times a 30-unit
-     * book, before any string switch (the SIMPLE names first, the format the protocol asks for); a
-     * factory that does not intern still gets the right answer from the switch.
+     * factory default), so the four SIMPLE names of every unit (the format the protocol asks for) are
+     * found by identity, 120 times a 30-unit book, before any string switch; the DEFAULT names, and
+     * names from a factory that does not intern, get the right answer from the switch.
      */
     private static int unitSlot(final String name)
     {
@@ -278,22 +278,6 @@ public final class UpbitParser extends JsonFrameParser
             return 2;
         }
         if (name == "bs")
-        {
-            return 3;
-        }
-        if (name == "ask_price")
-        {
-            return 0;
-        }
-        if (name == "ask_size")
-        {
-            return 1;
-        }
-        if (name == "bid_price")
-        {
-            return 2;
-        }
-        if (name == "bid_size")
         {
             return 3;
         }
