@@ -72,6 +72,7 @@ public final class ParseBench implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        krwSimple(); // a bad --krw-format is refused before anything runs
         final Path root = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("tickjournal-parse");
         try
         {
