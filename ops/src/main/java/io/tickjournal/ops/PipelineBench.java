@@ -53,6 +53,14 @@ public final class PipelineBench implements Callable<Integer>
     @Option(names = "--port", description = "UDP port on 239.255.89.1 via lo (default: ${DEFAULT-VALUE})", defaultValue = "45700")
     int port;
 
+    @Option(names = "--stages", description = "also print where the time goes: each hand-off's percentiles, the agents' duty " +
+        "cycles and what the scheduler did to each thread (adds a few clock reads a packet)")
+    boolean stages;
+
+    @Option(names = "--control", description = "also run a three-thread NIO control: writer -> in-memory ring -> sender agent " +
+        "-> socket -> receiver agent, the pipeline's threads without journal, bridge or sequencer")
+    boolean control;
+
     /** What this run measured beside its references; {@code bench all} collects it. */
     final BenchReport report = new BenchReport();
 
@@ -65,8 +73,13 @@ public final class PipelineBench implements Callable<Integer>
         for (final String idle : idles)
         {
             final Histogram features = measure(idle, port + 3 * run);
-            final Histogram nio = NioOneWayReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 2);
+            final Histogram nio = NioOneWayReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 2, stages);
             System.out.printf("%-9s bare NIO one-way             %s%n", "", BenchSupport.percentiles(nio));
+            if (control)
+            {
+                final Histogram handoff = NioHandoffReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 1, stages);
+                System.out.printf("%-9s NIO, 3 threads (ring hand-off) %s%n", "", BenchSupport.percentiles(handoff));
+            }
             report.add(BenchRow.latency(String.format("latency p50, append -> features, %,d/s, %s", rate, idle),
                 features.getValueAtPercentile(50) / 1000.0, "bare NIO one-way p50, same rate and idle",
                 nio.getValueAtPercentile(50) / 1000.0, Double.NaN, "yielding".equals(idle) ? 2.0 : Double.NaN));
@@ -85,14 +98,26 @@ public final class PipelineBench implements Callable<Integer>
         final Recorder received = new Recorder(10_000_000_000L, 3);
         final Recorder featured = new Recorder(10_000_000_000L, 3);
         final long[] delivered = {0};
+        final LatencyStages probe = stages ? new LatencyStages(clock) : null;
         try
         {
             final Path partition = root.resolve("bench");
             final FeatureEngine engine = FeatureEngine.withDefaults();
-            engine.addListener((instrument, f, day, seq, receiveTimeNs) -> featured.recordValue(Math.max(0, clock.nanoTime() - receiveTimeNs)));
+            engine.addListener((instrument, f, day, seq, receiveTimeNs) ->
+            {
+                featured.recordValue(Math.max(0, clock.nanoTime() - receiveTimeNs));
+                if (probe != null)
+                {
+                    probe.onFeatures();
+                }
+            });
             final RecordHandler listener = (day, seq, buffer, offset, length) ->
             {
                 received.recordValue(Math.max(0, clock.nanoTime() - Records.receiveTimeNs(buffer, offset)));
+                if (probe != null)
+                {
+                    probe.onInOrder(seq, buffer, offset);
+                }
                 delivered[0]++;
                 engine.onRecord(day, seq, buffer, offset, length);
             };
@@ -102,13 +127,15 @@ public final class PipelineBench implements Callable<Integer>
                 final SyntheticMarket market = new SyntheticMarket(5, 1, 1, 6_500_000, 1_000_000L);
                 writer.append(buffer, 0, market.encodeDefinition(buffer, 0, clock.nanoTime(), "BTCUSDT", "BTC-USDT"));
                 final BridgeAgent bridge = new BridgeAgent(List.of(ChannelConfig.loopback(partition, "LB", "239.255.89.1", udpPort)),
-                    root.resolve("state"), DatagramSink::new, SystemNanoClock.INSTANCE, new ErrorReporter(System.err::println));
+                    root.resolve("state"), probe != null ? probe.stamping(DatagramSink::new) : DatagramSink::new, SystemNanoClock.INSTANCE, new ErrorReporter(System.err::println));
                 final ReceiverAgent receiver = new ReceiverAgent(
                     List.of(new ReceiverAgent.Subscription("bench", "LB", new InetSocketAddress("239.255.89.1", udpPort), "lo", null, -1, 0)),
                     null, null, new byte[0], Sequencer.Settings.defaults(), listener, SystemNanoClock.INSTANCE,
                     SystemEpochClock.INSTANCE);
-                try (AgentRunner receiverRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null, receiver);
-                    AgentRunner bridgeRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null, bridge))
+                try (AgentRunner receiverRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null,
+                        probe != null ? probe.timedReceiver(receiver) : receiver);
+                    AgentRunner bridgeRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null,
+                        probe != null ? probe.timedBridge(bridge) : bridge))
                 {
                     AgentRunner.startOnThread(receiverRunner);
                     Thread.sleep(100);
@@ -117,12 +144,20 @@ public final class PipelineBench implements Callable<Integer>
                     final long total = (long)rate * (seconds + 1);
                     final long start = System.nanoTime();
                     long due = start;
+                    ThreadSched schedBefore = null;
+                    long measuredFrom = start;
                     for (long i = 0; i < total; i++)
                     {
                         if (i == rate)
                         {
                             received.reset();
                             featured.reset();
+                            if (probe != null)
+                            {
+                                probe.startRecording();
+                                schedBefore = ThreadSched.snapshot();
+                                measuredFrom = System.nanoTime();
+                            }
                         }
                         due += intervalNs;
                         // Sleep, never spin: on a small machine the writer must leave the CPUs to the agents.
@@ -135,8 +170,14 @@ public final class PipelineBench implements Callable<Integer>
                         final long t = clock.nanoTime();
                         final int length = (i & 3) == 0 ? market.encodeDelta(buffer, 0, t, 10) : market.encodeTrade(buffer, 0, t);
                         writer.append(buffer, 0, length);
+                        if (probe != null)
+                        {
+                            probe.onAppended(t);
+                        }
                     }
                     final long wrote = System.nanoTime() - start;
+                    final ThreadSched schedAfter = probe != null ? ThreadSched.snapshot() : null;
+                    final double measuredSeconds = (System.nanoTime() - measuredFrom) / 1e9;
                     final long deadline = System.nanoTime() + 5_000_000_000L;
                     while (delivered[0] < total && System.nanoTime() < deadline)
                     {
@@ -148,6 +189,11 @@ public final class PipelineBench implements Callable<Integer>
                         total * 1e9 / wrote, delivered[0]);
                     System.out.printf("%-9s append -> tailer in order  %s%n", "", BenchSupport.percentiles(r));
                     System.out.printf("%-9s append -> features out     %s%n", "", BenchSupport.percentiles(f));
+                    if (probe != null)
+                    {
+                        probe.print("            ");
+                        schedAfter.printSince(schedBefore, measuredSeconds, "            ", "java", "bridge", "pricing");
+                    }
                     return f;
                 }
             }
