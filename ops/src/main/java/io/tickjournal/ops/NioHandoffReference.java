@@ -40,10 +40,11 @@ final class NioHandoffReference
     }
 
     /**
+     * @param cpus the sender's and the receiver's CPU (-1: unpinned), as the pipeline's bridge and receiver.
      * @return the one-way latency histogram (ns) of the measured seconds: ring write to packet received.
      */
     static Histogram run(final String idle, final int rate, final int seconds, final String group, final int port,
-        final boolean printSched) throws Exception
+        final int[] cpus, final boolean printSched) throws Exception
     {
         final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
         final Recorder latency = new Recorder(10_000_000_000L, 3);
@@ -57,8 +58,8 @@ final class NioHandoffReference
             try (AgentRunner receiverRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null, receiver);
                 AgentRunner senderRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null, sender))
             {
-                AgentRunner.startOnThread(receiverRunner);
-                AgentRunner.startOnThread(senderRunner);
+                AgentRunner.startOnThread(receiverRunner, BenchSupport.pinnedTo(cpus[1]));
+                AgentRunner.startOnThread(senderRunner, BenchSupport.pinnedTo(cpus[0]));
                 Thread.sleep(100);
                 final SyntheticMarket market = new SyntheticMarket(5, 1, 1, 6_500_000, 1_000_000L);
                 final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);

@@ -42,7 +42,7 @@ final class NioOneWayReference
      * @return the one-way latency histogram (ns) of the measured seconds.
      */
     static Histogram run(final String idle, final int rate, final int seconds, final String group, final int port,
-        final boolean printSched) throws Exception
+        final int receiverCpu, final boolean printSched) throws Exception
     {
         final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
         final Recorder latency = new Recorder(10_000_000_000L, 3);
@@ -60,7 +60,7 @@ final class NioOneWayReference
             final int record = MoldUdp64.HEADER_LENGTH + MoldUdp64.MESSAGE_LENGTH_FIELD;
             try (AgentRunner runner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null, receiver))
             {
-                AgentRunner.startOnThread(runner);
+                AgentRunner.startOnThread(runner, BenchSupport.pinnedTo(receiverCpu));
                 Thread.sleep(100);
                 final long intervalNs = 1_000_000_000L / rate;
                 final long total = (long)rate * (seconds + 1);

@@ -57,6 +57,10 @@ public final class PipelineBench implements Callable<Integer>
         "cycles and what the scheduler did to each thread (adds a few clock reads a packet)")
     boolean stages;
 
+    @Option(names = "--cpus", split = ",", description = "pin the bridge and the receiver to these two CPUs (as bridge.cpu " +
+        "and tailer.cpu do), and the references' receiving (and sending) agents to the same ones; default: unpinned")
+    int[] cpus = {-1, -1};
+
     @Option(names = "--control", description = "also run a three-thread NIO control: writer -> in-memory ring -> sender agent " +
         "-> socket -> receiver agent, the pipeline's threads without journal, bridge or sequencer")
     boolean control;
@@ -69,15 +73,20 @@ public final class PipelineBench implements Callable<Integer>
     {
         System.out.printf("java %s, %d cpus; %,d records/s (3 trades : 1 ten-level delta), %d s measured after 1 s warm-up%n",
             System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rate, seconds);
+        if (cpus.length != 2)
+        {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                "--cpus takes two CPUs, the bridge's and the receiver's, e.g. --cpus 1,0");
+        }
         int run = 0;
         for (final String idle : idles)
         {
             final Histogram features = measure(idle, port + 3 * run);
-            final Histogram nio = NioOneWayReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 2, stages);
+            final Histogram nio = NioOneWayReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 2, cpus[1], stages);
             System.out.printf("%-9s bare NIO one-way             %s%n", "", BenchSupport.percentiles(nio));
             if (control)
             {
-                final Histogram handoff = NioHandoffReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 1, stages);
+                final Histogram handoff = NioHandoffReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 1, cpus, stages);
                 System.out.printf("%-9s NIO, 3 threads (ring hand-off) %s%n", "", BenchSupport.percentiles(handoff));
             }
             report.add(BenchRow.latency(String.format("latency p50, append -> features, %,d/s, %s", rate, idle),
@@ -137,9 +146,9 @@ public final class PipelineBench implements Callable<Integer>
                     AgentRunner bridgeRunner = new AgentRunner(IdleStrategies.of(idle), Throwable::printStackTrace, null,
                         probe != null ? probe.timedBridge(bridge) : bridge))
                 {
-                    AgentRunner.startOnThread(receiverRunner);
+                    AgentRunner.startOnThread(receiverRunner, BenchSupport.pinnedTo(cpus[1]));
                     Thread.sleep(100);
-                    AgentRunner.startOnThread(bridgeRunner);
+                    AgentRunner.startOnThread(bridgeRunner, BenchSupport.pinnedTo(cpus[0]));
                     final long intervalNs = 1_000_000_000L / rate;
                     final long total = (long)rate * (seconds + 1);
                     final long start = System.nanoTime();
