@@ -61,6 +61,10 @@ public final class PipelineBench implements Callable<Integer>
         "and tailer.cpu do), and the references' receiving (and sending) agents to the same ones; default: unpinned")
     int[] cpus = {-1, -1};
 
+    @Option(names = "--fresh-windows", description = "start the feature engine with empty windows, so its 60 s event ring " +
+        "grows (allocating) during the measured seconds, as in a tailer's first minute; default: the windows are filled first")
+    boolean freshWindows;
+
     @Option(names = "--control", description = "also run a three-thread NIO control: writer -> in-memory ring -> sender agent " +
         "-> socket -> receiver agent, the pipeline's threads without journal, bridge or sequencer")
     boolean control;
@@ -100,6 +104,40 @@ public final class PipelineBench implements Callable<Integer>
         return 0;
     }
 
+    /**
+     * Bring the feature engine to the state a tailer reaches after a minute at this rate: the same
+     * records, spaced at the rate and ending now, until the instrument's event ring has grown to its
+     * ceiling (or the longest window is full), then collect the garbage of the growth. Without it the
+     * ring doubles during the measured seconds (up to 32 MiB at 100,000/s), and the allocation brings a
+     * young collection that stops every thread: a start-up transient, not the steady state the
+     * benchmark measures ({@code --fresh-windows} measures it). Runs on this thread before the
+     * tailer's starts, so the engine is handed over whole.
+     */
+    private void fillWindows(
+        final FeatureEngine engine, final SyntheticMarket market, final ExpandableDirectByteBuffer buffer, final long nowNs)
+    {
+        final long intervalNs = 1_000_000_000L / rate;
+        final long most = Math.max(1, FeatureEngine.RING_CEILING_EVENTS * 2L);
+        final long records = Math.min(most, 60L * rate);
+        long t = nowNs - records * intervalNs;
+        engine.onRecord(0, 0, buffer, 0, market.encodeDefinition(buffer, 0, t, "BTCUSDT", "BTC-USDT"));
+        long i = 0;
+        for (; i < records; i++)
+        {
+            t += intervalNs;
+            final int length = (i & 3) == 0 ? market.encodeDelta(buffer, 0, t, 10) : market.encodeTrade(buffer, 0, t);
+            engine.onRecord(0, 0, buffer, 0, length);
+            if ((i & 4095) == 0 && engine.instruments().get(0).eventCapacity() >= FeatureEngine.RING_CEILING_EVENTS)
+            {
+                break;
+            }
+        }
+        System.gc();
+        final FeatureEngine.Instrument instrument = engine.instruments().get(0);
+        System.out.printf("feature windows filled with %,d records spaced at the rate: %,d events kept, ring capacity %,d%n",
+            i, instrument.eventsKept(), instrument.eventCapacity());
+    }
+
     private Histogram measure(final String idle, final int udpPort) throws Exception
     {
         final Path root = Files.createTempDirectory("tickjournal-latency");
@@ -112,8 +150,13 @@ public final class PipelineBench implements Callable<Integer>
         {
             final Path partition = root.resolve("bench");
             final FeatureEngine engine = FeatureEngine.withDefaults();
+            final long[] liveFromNs = {Long.MAX_VALUE};
             engine.addListener((instrument, f, day, seq, receiveTimeNs) ->
             {
+                if (receiveTimeNs < liveFromNs[0])
+                {
+                    return; // filling the windows
+                }
                 featured.recordValue(Math.max(0, clock.nanoTime() - receiveTimeNs));
                 if (probe != null)
                 {
@@ -134,6 +177,11 @@ public final class PipelineBench implements Callable<Integer>
             {
                 final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
                 final SyntheticMarket market = new SyntheticMarket(5, 1, 1, 6_500_000, 1_000_000L);
+                if (!freshWindows)
+                {
+                    fillWindows(engine, market, buffer, clock.nanoTime());
+                }
+                liveFromNs[0] = clock.nanoTime(); // the tailer thread starts after this: it sees it
                 writer.append(buffer, 0, market.encodeDefinition(buffer, 0, clock.nanoTime(), "BTCUSDT", "BTC-USDT"));
                 final BridgeAgent bridge = new BridgeAgent(List.of(ChannelConfig.loopback(partition, "LB", "239.255.89.1", udpPort)),
                     root.resolve("state"), probe != null ? probe.stamping(DatagramSink::new) : DatagramSink::new, SystemNanoClock.INSTANCE, new ErrorReporter(System.err::println));
