@@ -203,6 +203,7 @@ public final class PipelineBench implements Callable<Integer>
                     long due = start;
                     ThreadSched schedBefore = null;
                     long measuredFrom = start;
+                    long measuredFromUptimeMs = 0;
                     for (long i = 0; i < total; i++)
                     {
                         if (i == rate)
@@ -214,6 +215,7 @@ public final class PipelineBench implements Callable<Integer>
                                 probe.startRecording();
                                 schedBefore = ThreadSched.snapshot();
                                 measuredFrom = System.nanoTime();
+                                measuredFromUptimeMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
                             }
                         }
                         due += intervalNs;
@@ -248,6 +250,8 @@ public final class PipelineBench implements Callable<Integer>
                     System.out.printf("%-9s append -> features out     %s%n", "", BenchSupport.percentiles(f));
                     if (probe != null)
                     {
+                        System.out.printf("            measured from JVM uptime %.3f s to %.3f s (to match -Xlog:gc,safepoint)%n",
+                            measuredFromUptimeMs / 1e3, (measuredFromUptimeMs + (long)(measuredSeconds * 1e3)) / 1e3);
                         probe.print("            ");
                         schedAfter.printSince(schedBefore, measuredSeconds, "            ", "java", "bridge", "pricing");
                     }
