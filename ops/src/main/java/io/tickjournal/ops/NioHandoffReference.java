@@ -43,7 +43,7 @@ final class NioHandoffReference
      * @param cpus the sender's and the receiver's CPU (-1: unpinned), as the pipeline's bridge and receiver.
      * @return the one-way latency histogram (ns) of the measured seconds: ring write to packet received.
      */
-    static Histogram run(final String idle, final int rate, final int seconds, final String group, final int port,
+    static Histogram run(final String idle, final int rate, final int warmup, final int seconds, final String group, final int port,
         final int[] cpus, final boolean printSched) throws Exception
     {
         final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
@@ -64,13 +64,13 @@ final class NioHandoffReference
                 final SyntheticMarket market = new SyntheticMarket(5, 1, 1, 6_500_000, 1_000_000L);
                 final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
                 final long intervalNs = 1_000_000_000L / rate;
-                final long total = (long)rate * (seconds + 1);
+                final long total = (long)rate * (seconds + warmup);
                 long due = System.nanoTime();
                 ThreadSched schedBefore = null;
                 long measuredFrom = 0;
                 for (long i = 0; i < total; i++)
                 {
-                    if (i == rate)
+                    if (i == (long)rate * warmup)
                     {
                         latency.reset();
                         if (printSched)

@@ -41,7 +41,7 @@ final class NioOneWayReference
     /**
      * @return the one-way latency histogram (ns) of the measured seconds.
      */
-    static Histogram run(final String idle, final int rate, final int seconds, final String group, final int port,
+    static Histogram run(final String idle, final int rate, final int warmup, final int seconds, final String group, final int port,
         final int receiverCpu, final boolean printSched) throws Exception
     {
         final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
@@ -63,7 +63,7 @@ final class NioOneWayReference
                 AgentRunner.startOnThread(runner, BenchSupport.pinnedTo(receiverCpu));
                 Thread.sleep(100);
                 final long intervalNs = 1_000_000_000L / rate;
-                final long total = (long)rate * (seconds + 1);
+                final long total = (long)rate * (seconds + warmup);
                 long due = System.nanoTime() + intervalNs;
                 long sequence = 1;
                 long i = 0;
@@ -83,7 +83,7 @@ final class NioOneWayReference
                     while (i < total && due - System.nanoTime() <= 20_000 &&
                         position + MoldUdp64.MESSAGE_LENGTH_FIELD + MAX_RECORD <= MoldUdp64.DEFAULT_MAX_PAYLOAD)
                     {
-                        if (i == rate)
+                        if (i == (long)rate * warmup)
                         {
                             latency.reset();
                             if (printSched)

@@ -53,6 +53,11 @@ public final class PipelineBench implements Callable<Integer>
     @Option(names = "--port", description = "UDP port on 239.255.89.1 via lo (default: ${DEFAULT-VALUE})", defaultValue = "45700")
     int port;
 
+    @Option(names = "--warmup", description = "seconds at the rate before measuring, for each path (the JIT's C2 thread still " +
+        "took 14-27% of a CPU in the measured seconds after 1 s and after 3 s, with no change in the tails) (default: ${DEFAULT-VALUE})",
+        defaultValue = "1")
+    int warmup;
+
     @Option(names = "--stages", description = "also print where the time goes: each hand-off's percentiles, the agents' duty " +
         "cycles and what the scheduler did to each thread (adds a few clock reads a packet)")
     boolean stages;
@@ -75,8 +80,8 @@ public final class PipelineBench implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        System.out.printf("java %s, %d cpus; %,d records/s (3 trades : 1 ten-level delta), %d s measured after 1 s warm-up%n",
-            System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rate, seconds);
+        System.out.printf("java %s, %d cpus; %,d records/s (3 trades : 1 ten-level delta), %d s measured after %d s warm-up%n",
+            System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rate, seconds, warmup);
         if (cpus.length != 2)
         {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
@@ -86,11 +91,11 @@ public final class PipelineBench implements Callable<Integer>
         for (final String idle : idles)
         {
             final Histogram features = measure(idle, port + 3 * run);
-            final Histogram nio = NioOneWayReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 2, cpus[1], stages);
+            final Histogram nio = NioOneWayReference.run(idle, rate, warmup, seconds, "239.255.89.1", port + 3 * run + 2, cpus[1], stages);
             System.out.printf("%-9s bare NIO one-way             %s%n", "", BenchSupport.percentiles(nio));
             if (control)
             {
-                final Histogram handoff = NioHandoffReference.run(idle, rate, seconds, "239.255.89.1", port + 3 * run + 1, cpus, stages);
+                final Histogram handoff = NioHandoffReference.run(idle, rate, warmup, seconds, "239.255.89.1", port + 3 * run + 1, cpus, stages);
                 System.out.printf("%-9s NIO, 3 threads (ring hand-off) %s%n", "", BenchSupport.percentiles(handoff));
             }
             report.add(BenchRow.latency(String.format("latency p50, append -> features, %,d/s, %s", rate, idle),
@@ -198,7 +203,7 @@ public final class PipelineBench implements Callable<Integer>
                     Thread.sleep(100);
                     AgentRunner.startOnThread(bridgeRunner, BenchSupport.pinnedTo(cpus[0]));
                     final long intervalNs = 1_000_000_000L / rate;
-                    final long total = (long)rate * (seconds + 1);
+                    final long total = (long)rate * (seconds + warmup);
                     final long start = System.nanoTime();
                     long due = start;
                     ThreadSched schedBefore = null;
@@ -206,7 +211,7 @@ public final class PipelineBench implements Callable<Integer>
                     long measuredFromUptimeMs = 0;
                     for (long i = 0; i < total; i++)
                     {
-                        if (i == rate)
+                        if (i == (long)rate * warmup)
                         {
                             received.reset();
                             featured.reset();

@@ -66,7 +66,8 @@ final class ThreadSched
     }
 
     /**
-     * Print, for each thread whose name starts with one of {@code prefixes}, what changed since {@code before}.
+     * Print, for each thread whose name starts with one of {@code prefixes} or that was on a CPU more
+     * than 2% of the time, what changed since {@code before}.
      *
      * @param before   the earlier snapshot.
      * @param seconds  the time between the two, to print shares of it.
@@ -77,7 +78,10 @@ final class ThreadSched
     {
         for (final Map.Entry<String, long[]> e : byThread.entrySet())
         {
-            boolean wanted = false;
+            final long[] now = e.getValue();
+            final long[] then = before.byThread.getOrDefault(e.getKey(), new long[4]);
+            // the named threads, and any other that took more than 2% of a CPU (JIT compilers, GC)
+            boolean wanted = now[0] - then[0] > 0.02 * seconds * 1e9;
             for (final String prefix : prefixes)
             {
                 wanted |= e.getKey().startsWith(prefix);
@@ -86,8 +90,6 @@ final class ThreadSched
             {
                 continue;
             }
-            final long[] now = e.getValue();
-            final long[] then = before.byThread.getOrDefault(e.getKey(), new long[4]);
             System.out.printf("%s%-26s on cpu %5.1f%%  runnable, waiting for a cpu %5.1f%% (%,.1f ms)  " +
                     "switches: voluntary %,d, involuntary %,d%n",
                 indent, e.getKey(), 100.0 * (now[0] - then[0]) / (seconds * 1e9), 100.0 * (now[1] - then[1]) / (seconds * 1e9),
