@@ -113,17 +113,16 @@ public final class PipelineBench implements Callable<Integer>
      * Bring the feature engine to the state a tailer reaches after a minute at this rate: the same
      * records, spaced at the rate and ending now, until the instrument's event ring has grown to its
      * ceiling (or the longest window is full), then collect the garbage of the growth. Without it the
-     * ring doubles during the measured seconds (up to 32 MiB at 100,000/s), and the allocation brings a
-     * young collection that stops every thread: a start-up transient, not the steady state the
-     * benchmark measures ({@code --fresh-windows} measures it). Runs on this thread before the
-     * tailer's starts, so the engine is handed over whole.
+     * ring doubles while the benchmark runs (to a 16 MiB array within 4 s at 100,000/s), and the
+     * allocation brings a young collection that stops every thread: a start-up transient, not the
+     * steady state the benchmark measures ({@code --fresh-windows} keeps it). Runs on this thread
+     * before the tailer's starts, so the engine is handed over whole.
      */
     private void fillWindows(
         final FeatureEngine engine, final SyntheticMarket market, final ExpandableDirectByteBuffer buffer, final long nowNs)
     {
         final long intervalNs = 1_000_000_000L / rate;
-        final long most = Math.max(1, FeatureEngine.RING_CEILING_EVENTS * 2L);
-        final long records = Math.min(most, 60L * rate);
+        final long records = Math.min(FeatureEngine.RING_CEILING_EVENTS * 2L, 60L * rate);
         long t = nowNs - records * intervalNs;
         engine.onRecord(0, 0, buffer, 0, market.encodeDefinition(buffer, 0, t, "BTCUSDT", "BTC-USDT"));
         long i = 0;
@@ -189,7 +188,8 @@ public final class PipelineBench implements Callable<Integer>
                 liveFromNs[0] = clock.nanoTime(); // the tailer thread starts after this: it sees it
                 writer.append(buffer, 0, market.encodeDefinition(buffer, 0, clock.nanoTime(), "BTCUSDT", "BTC-USDT"));
                 final BridgeAgent bridge = new BridgeAgent(List.of(ChannelConfig.loopback(partition, "LB", "239.255.89.1", udpPort)),
-                    root.resolve("state"), probe != null ? probe.stamping(DatagramSink::new) : DatagramSink::new, SystemNanoClock.INSTANCE, new ErrorReporter(System.err::println));
+                    root.resolve("state"), probe != null ? probe.stamping(DatagramSink::new) : DatagramSink::new,
+                    SystemNanoClock.INSTANCE, new ErrorReporter(System.err::println));
                 final ReceiverAgent receiver = new ReceiverAgent(
                     List.of(new ReceiverAgent.Subscription("bench", "LB", new InetSocketAddress("239.255.89.1", udpPort), "lo", null, -1, 0)),
                     null, null, new byte[0], Sequencer.Settings.defaults(), listener, SystemNanoClock.INSTANCE,
