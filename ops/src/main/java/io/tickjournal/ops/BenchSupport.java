@@ -1,8 +1,10 @@
 package io.tickjournal.ops;
 
+import net.openhft.affinity.Affinity;
 import org.HdrHistogram.Histogram;
 
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.ThreadFactory;
 
 /** Shared pieces of the benchmark harnesses: allocation counter, percentile lines. */
 final class BenchSupport
@@ -24,6 +26,33 @@ final class BenchSupport
     static long threadCpuNs()
     {
         return THREADS.getCurrentThreadCpuTime();
+    }
+
+    /**
+     * Threads for a benchmark's agents that first bind themselves to one CPU, as the roles do with
+     * {@code bridge.cpu} and {@code tailer.cpu}; the agent runner names them. A CPU the machine
+     * refuses (outside the process's cpuset) is said in one line and the thread runs unpinned.
+     *
+     * @param cpu the CPU, or -1 to leave the thread to the scheduler.
+     * @return the factory.
+     */
+    static ThreadFactory pinnedTo(final int cpu)
+    {
+        return body -> new Thread(() ->
+        {
+            if (cpu >= 0)
+            {
+                try
+                {
+                    Affinity.setAffinity(cpu);
+                }
+                catch (final RuntimeException ex)
+                {
+                    System.out.println(Thread.currentThread().getName() + " not pinned to cpu " + cpu + " (" + ex + "); running unpinned");
+                }
+            }
+            body.run();
+        });
     }
 
     static String percentiles(final Histogram h)
