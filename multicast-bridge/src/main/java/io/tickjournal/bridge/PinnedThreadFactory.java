@@ -6,9 +6,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 /**
- * Makes the bridge thread and pins it with Chronicle Affinity to a CPU (a given one, or any free
- * one). When the machine refuses (a cpuset smaller than the machine, no free CPU), it says so
- * once and the thread runs unpinned.
+ * Makes an agent's thread (the bridge's, the tailer's) and pins it with Chronicle Affinity to a CPU
+ * (a given one, or any free one). When the machine refuses (a cpuset smaller than the machine, no
+ * free CPU), it says so once, naming the thread as it runs (an {@code AgentRunner} names it after
+ * its agent), and the thread runs unpinned.
  */
 public final class PinnedThreadFactory implements ThreadFactory
 {
@@ -35,22 +36,23 @@ public final class PinnedThreadFactory implements ThreadFactory
                 body.run();
                 return;
             }
+            final String name = Thread.currentThread().getName();
             AffinityLock lock = null;
             try
             {
                 lock = cpu >= 0 ? AffinityLock.acquireLock(cpu) : AffinityLock.acquireLock();
                 if (lock.isBound())
                 {
-                    log.accept("bridge thread pinned to cpu " + lock.cpuId());
+                    log.accept(name + " thread pinned to cpu " + lock.cpuId());
                 }
                 else
                 {
-                    log.accept("bridge thread not pinned: no CPU available for pinning; running unpinned");
+                    log.accept(name + " thread not pinned: no CPU available for pinning; running unpinned");
                 }
             }
             catch (final RuntimeException | Error ex)
             {
-                log.accept("bridge thread not pinned (" + ex + "); running unpinned");
+                log.accept(name + " thread not pinned (" + ex + "); running unpinned");
             }
             try
             {
