@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -62,6 +63,11 @@ public final class ParseBench implements Callable<Integer>
         "feeds subscribe with) or DEFAULT (the documented names) (default: ${DEFAULT-VALUE})", defaultValue = "SIMPLE")
     String krwFormat = "SIMPLE";
 
+    @Option(names = "--rounds", description = "times the whole list of passes is run in the same JVM, each round's ratios printed, " +
+        "then each frame's median ratio over the rounds: on a shared machine a pass that another process slows moves one round's " +
+        "ratio, not the median (default: ${DEFAULT-VALUE})", defaultValue = "1")
+    int rounds = 1;
+
     @Option(names = "--dir", description = "where to put the scratch journals (default: a temporary directory)")
     Path dir;
 
@@ -85,32 +91,49 @@ public final class ParseBench implements Callable<Integer>
                 case "both" -> List.of(false, true);
                 default -> throw new IllegalArgumentException("--pretouch must be on, off or both, got '" + pretouch + "'");
             };
-            int n = 0;
-            final List<Result> results = new ArrayList<>();
-            for (final String venue : venues)
+            if (rounds < 1)
             {
-                VenueRegistry.byName(venue);
-                for (final boolean on : modes)
+                throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+            }
+            int n = 0;
+            final List<List<Result>> allRounds = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++)
+            {
+                if (rounds > 1)
                 {
-                    results.add(onOwnThread(venue, root.resolve("trades" + n), false, BINANCE_LEVELS, trades, on));
-                    n++;
+                    System.out.printf("%n---- round %d of %d%n", round, rounds);
                 }
-                for (final boolean on : modes)
+                final List<Result> results = new ArrayList<>();
+                for (final String venue : venues)
                 {
-                    results.add(onOwnThread(venue, root.resolve("depths" + n), true, BINANCE_LEVELS, depths, on));
-                    n++;
-                }
-                if (venue.equals(BINANCE) && krwUnits != BINANCE_LEVELS && (venues.contains("upbit") || venues.contains("bithumb")))
-                {
-                    // The second reference: Binance's depth frame with as many levels as a whole KRW book.
+                    VenueRegistry.byName(venue);
                     for (final boolean on : modes)
                     {
-                        results.add(onOwnThread(venue, root.resolve("depths" + n), true, krwUnits, depths, on));
+                        results.add(onOwnThread(venue, root.resolve("trades" + n), false, BINANCE_LEVELS, trades, on));
                         n++;
                     }
+                    for (final boolean on : modes)
+                    {
+                        results.add(onOwnThread(venue, root.resolve("depths" + n), true, BINANCE_LEVELS, depths, on));
+                        n++;
+                    }
+                    if (venue.equals(BINANCE) && krwUnits != BINANCE_LEVELS && (venues.contains("upbit") || venues.contains("bithumb")))
+                    {
+                        // The second reference: Binance's depth frame with as many levels as a whole KRW book.
+                        for (final boolean on : modes)
+                        {
+                            results.add(onOwnThread(venue, root.resolve("depths" + n), true, krwUnits, depths, on));
+                            n++;
+                        }
+                    }
                 }
+                printRatios(results);
+                allRounds.add(results);
             }
-            printRatios(results);
+            if (rounds > 1)
+            {
+                printMedians(allRounds);
+            }
         }
         finally
         {
@@ -634,6 +657,59 @@ public final class ParseBench implements Callable<Integer>
                 equalLevels == null ? "" : String.format("   %5.2fx Binance's depth of equal levels (%d)",
                 (double)r.p50Ns() / equalLevels.p50Ns(), r.levels()));
         }
+    }
+
+    /**
+     * Each frame's ratio to Binance's per-frame reference in every round, as {@link #printRatios}
+     * computes it, and their median, least and greatest.
+     */
+    static void printMedians(final List<List<Result>> allRounds)
+    {
+        System.out.printf("%nmedian over %d rounds of each frame's p50 against Binance's of the same round (least-greatest)%n",
+            allRounds.size());
+        for (final Result first : allRounds.get(0))
+        {
+            final double[] ratios = new double[allRounds.size()];
+            final long[] p50s = new long[allRounds.size()];
+            int count = 0;
+            for (final List<Result> round : allRounds)
+            {
+                for (final Result r : round)
+                {
+                    final Result reference = r.label().equals(first.label()) ? perFrameReference(round, r) : null;
+                    if (reference != null)
+                    {
+                        ratios[count] = (double)r.p50Ns() / reference.p50Ns();
+                        p50s[count] = r.p50Ns();
+                        count++;
+                    }
+                }
+            }
+            if (count == 0)
+            {
+                continue;
+            }
+            Arrays.sort(ratios, 0, count);
+            Arrays.sort(p50s, 0, count);
+            final double median = count % 2 == 1 ? ratios[count / 2] : (ratios[count / 2 - 1] + ratios[count / 2]) / 2;
+            final long p50 = count % 2 == 1 ? p50s[count / 2] : (p50s[count / 2 - 1] + p50s[count / 2]) / 2;
+            System.out.printf("%-42s p50 %-9s median %5.2fx Binance's %s (%.2f-%.2f)%n", first.label(), BenchSupport.micros(p50),
+                median, first.depth() ? BINANCE_LEVELS + "-a-side depth" : "trade", ratios[0], ratios[count - 1]);
+        }
+    }
+
+    /** Binance's pass a frame's p50 is compared with: its trade, or its 10-a-side depth frame; null when not measured. */
+    private static Result perFrameReference(final List<Result> results, final Result r)
+    {
+        for (final Result b : results)
+        {
+            if (b.venue().equals(BINANCE) && b.depth() == r.depth() && b.pretouch() == r.pretouch() &&
+                (!r.depth() || b.levels() == 2 * BINANCE_LEVELS))
+            {
+                return b;
+            }
+        }
+        return null;
     }
 
     private static InstrumentSpec instrument(final String venue)

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -26,6 +29,8 @@ class ParseBenchTest
     private static final Pattern RATIO = Pattern.compile(
         "^(\\S.*?)\\s+p50 ([\\d.]+) us\\s+([\\d.]+)x Binance's (trade|10-a-side depth)" +
         "(?:\\s+([\\d.]+)x Binance's depth of equal levels \\((\\d+)\\))?$", Pattern.MULTILINE);
+    private static final Pattern MEDIAN = Pattern.compile(
+        "^(\\S.*?)\\s+p50 \\S+ us\\s+median\\s+([\\d.]+)x Binance's (?:trade|10-a-side depth) \\(([\\d.]+)-([\\d.]+)\\)$", Pattern.MULTILINE);
 
     @Test
     void theReferenceDepthFrameIsABinanceDiffWithThirtyLevelsASide() throws Exception
@@ -87,5 +92,33 @@ class ParseBenchTest
         assertTrue(ratios.contains("upbit book (30 units, SIMPLE) +pretouch"), cli.out);
         assertTrue(ratios.contains("upbit trade (SIMPLE) +pretouch"), cli.out);
         assertEquals(5, ratios.size(), "binance trade, both binance depths, upbit trade and book: " + cli.out);
+    }
+
+    @Test
+    void roundsPrintEachRoundsRatiosAndTheirMedian()
+    {
+        final Cli cli = Cli.run("bench", "parse", "--venues", "binance-spot,coinbase", "--trades", "2000", "--depths", "2000",
+            "--rounds", "3");
+        assertEquals(0, cli.exit, cli.toString());
+        final Map<String, List<Double>> perRound = new HashMap<>();
+        final Matcher ratio = RATIO.matcher(cli.out);
+        while (ratio.find())
+        {
+            perRound.computeIfAbsent(ratio.group(1).trim(), k -> new ArrayList<>()).add(Double.parseDouble(ratio.group(3)));
+        }
+        assertEquals(3, perRound.get("coinbase depth (10 a side) +pretouch").size(), cli.out);
+        final Matcher median = MEDIAN.matcher(cli.out);
+        int medians = 0;
+        while (median.find())
+        {
+            final List<Double> rounds = new ArrayList<>(perRound.get(median.group(1).trim()));
+            Collections.sort(rounds);
+            // The printed per-round ratios are rounded to two places: the middle one is the median.
+            assertEquals(rounds.get(1), Double.parseDouble(median.group(2)), 0.011, median.group());
+            assertEquals(rounds.get(0), Double.parseDouble(median.group(3)), 0.011, median.group());
+            assertEquals(rounds.get(2), Double.parseDouble(median.group(4)), 0.011, median.group());
+            medians++;
+        }
+        assertEquals(4, medians, "binance and coinbase, trade and depth: " + cli.out);
     }
 }

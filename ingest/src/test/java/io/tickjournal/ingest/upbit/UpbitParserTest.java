@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import static io.tickjournal.ingest.venue.FixtureTree.decimal;
@@ -176,6 +178,58 @@ class UpbitParserTest
         final ObjectNode textPrice = (ObjectNode)fixture("upbit/trade_snapshot.json");
         textPrice.put("trade_price", true);
         assertEquals(ParseError.BAD_FIELD, parse(textPrice.toString()));
+    }
+
+    @Test
+    void oneParserReadsTradesAndBooksInterleavedAndInAnyFieldOrder()
+    {
+        // The parser remembers the order of field names it saw last: frames of other kinds, other orders
+        // and extra fields in between must still be read by name.
+        final ObjectNode trade = (ObjectNode)fixture("upbit/trade_snapshot.json");
+        final ObjectNode reversed = (ObjectNode)tree("{}");
+        final List<String> names = new ArrayList<>();
+        trade.fieldNames().forEachRemaining(names::add);
+        Collections.reverse(names);
+        for (final String name : names)
+        {
+            reversed.set(name, trade.get(name));
+        }
+        final ObjectNode extra = (ObjectNode)tree("{\"trade_price_note\":1,\"code_old\":\"KRW-ETH\"}");
+        extra.setAll(trade);
+        final ObjectNode rotated = (ObjectNode)tree("{}");
+        for (int i = 0; i < names.size(); i++)
+        {
+            final String name = names.get((i + 5) % names.size());
+            rotated.set(name, trade.get(name));
+        }
+        final ObjectNode otherTrade = trade.deepCopy();
+        otherTrade.put("trade_price", new BigDecimal("1.16541E8")).put("trade_volume", new BigDecimal("7.9276E-4"))
+            .put("sequential_id", new BigInteger("17303368620470003")).put("ask_bid", "ASK").put("timestamp", 1730336862082L);
+        final String book = text("upbit/real_orderbook_realtime_trimmed.json");
+        final List<ObjectNode> trades = List.of(trade, reversed, extra, otherTrade, rotated, trade, otherTrade);
+        for (int round = 0; round < 3; round++)
+        {
+            for (final ObjectNode expected : trades)
+            {
+                assertEquals(ParseError.OK, parse(expected.toString()), expected.toString());
+                assertEquals(1, frame.eventCount());
+                final MarketEvent e = frame.event(0);
+                assertEquals(MarketEvent.TRADE, e.type());
+                assertEquals(expected.get("code").asText(), e.symbolText());
+                assertEquals(expected.get("sequential_id").bigIntegerValue(), BigInteger.valueOf(e.tradeId()));
+                assertValue(expected.get("trade_price"), e, MarketEvent.PRICE);
+                assertValue(expected.get("trade_volume"), e, MarketEvent.SIZE);
+                assertEquals(expected.get("trade_timestamp").longValue() * 1_000_000L, e.tradeTimeNs());
+                assertEquals(expected.get("timestamp").longValue() * 1_000_000L, e.eventTimeNs());
+                assertEquals("ASK".equals(expected.get("ask_bid").asText()) ? Side.SELL : Side.BUY, e.side());
+
+                assertEquals(ParseError.OK, parse(book));
+                assertEquals(MarketEvent.BOOK_SNAPSHOT, frame.event(0).type());
+                assertUnits(fixture("upbit/real_orderbook_realtime_trimmed.json").get("orderbook_units"), frame.event(0));
+                assertEquals(ParseError.OK, parse("{\"status\":\"UP\"}"));
+                assertEquals(MarketFrame.PONG, frame.kind());
+            }
+        }
     }
 
     @Test
