@@ -243,7 +243,8 @@ public final class PipelineBench implements Callable<Integer>
                     final ThreadSched schedAfter = probe != null ? ThreadSched.snapshot() : null;
                     final double measuredSeconds = (System.nanoTime() - measuredFrom) / 1e9;
                     final long deadline = System.nanoTime() + 5_000_000_000L;
-                    while (delivered[0] < total && System.nanoTime() < deadline)
+                    // every record written, and the instrument definition written before them
+                    while (delivered[0] < total + 1 && System.nanoTime() < deadline)
                     {
                         Thread.sleep(10);
                     }
