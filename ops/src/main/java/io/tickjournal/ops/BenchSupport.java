@@ -22,6 +22,26 @@ final class BenchSupport
         return THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
+    /** A writer further ahead of its schedule than this sleeps; nearer, it writes at once. */
+    static final long PACING_SLACK_NS = 20_000;
+
+    /**
+     * The latency benchmarks' writers' pacing (the pipeline's and both NIO references', so all three
+     * offer records alike): sleep, never spin, when the next record is due more than
+     * {@link #PACING_SLACK_NS} from now (on a small machine a writer must leave the CPUs to the agents);
+     * a record whose time has come is written at once, so records leave in small bursts, as frames do.
+     *
+     * @param dueNs when the next record is due, on {@link System#nanoTime()}'s clock.
+     */
+    static void sleepUntilDue(final long dueNs)
+    {
+        final long ahead = dueNs - System.nanoTime();
+        if (ahead > PACING_SLACK_NS)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(ahead);
+        }
+    }
+
     /** CPU time this thread has used so far, in ns: a rate that the machine's other load does not move much. */
     static long threadCpuNs()
     {

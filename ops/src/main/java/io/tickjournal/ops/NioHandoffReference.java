@@ -19,7 +19,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The latency benchmark's control: the pipeline's three threads with none of its code. The writer
@@ -80,12 +79,7 @@ final class NioHandoffReference
                         }
                     }
                     due += intervalNs;
-                    // the pipeline writer's pacing: sleep when ahead, write what is due at once
-                    final long ahead = due - System.nanoTime();
-                    if (ahead > 20_000)
-                    {
-                        LockSupport.parkNanos(ahead);
-                    }
+                    BenchSupport.sleepUntilDue(due); // the pipeline writer's pacing
                     final long t = clock.nanoTime();
                     final int length = (i & 3) == 0 ? market.encodeDelta(buffer, 0, t, 10) : market.encodeTrade(buffer, 0, t);
                     while (!ring.write(RECORD_TYPE, buffer, 0, length))

@@ -19,7 +19,6 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The latency benchmark's reference: a bare NIO one-way send and receive of the same records at the
@@ -71,11 +70,7 @@ final class NioOneWayReference
                 long measuredFrom = 0;
                 while (i < total)
                 {
-                    final long ahead = due - System.nanoTime();
-                    if (ahead > 20_000)
-                    {
-                        LockSupport.parkNanos(ahead);
-                    }
+                    BenchSupport.sleepUntilDue(due);
                     // Every record whose time has come (as the pipeline's writer writes it at once) goes in
                     // one packet, as the bridge packs what its tailer has: the same packing, no journal.
                     int count = 0;

@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One-way latency through the whole pipeline on loopback at a fixed rate: records appended to a
@@ -224,13 +223,7 @@ public final class PipelineBench implements Callable<Integer>
                             }
                         }
                         due += intervalNs;
-                        // Sleep, never spin: on a small machine the writer must leave the CPUs to the agents.
-                        // Records whose time has come are written at once, so they leave in small bursts (as frames do).
-                        final long ahead = due - System.nanoTime();
-                        if (ahead > 20_000)
-                        {
-                            LockSupport.parkNanos(ahead);
-                        }
+                        BenchSupport.sleepUntilDue(due);
                         final long t = clock.nanoTime();
                         final int length = (i & 3) == 0 ? market.encodeDelta(buffer, 0, t, 10) : market.encodeTrade(buffer, 0, t);
                         writer.append(buffer, 0, length);
