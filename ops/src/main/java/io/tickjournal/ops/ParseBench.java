@@ -369,21 +369,6 @@ public final class ParseBench implements Callable<Integer>
         return frames;
     }
 
-    /**
-     * The SIMPLE format's abbreviation of each key the bench's KRW frames hold, as both venues document
-     * them (Upbit's trade and orderbook pages, Bithumb's v2.1.4/v2.1.5 orderbook page).
-     */
-    private static final java.util.Map<String, String> SIMPLE_KEYS = java.util.Map.ofEntries(
-        java.util.Map.entry("type", "ty"), java.util.Map.entry("code", "cd"), java.util.Map.entry("timestamp", "tms"),
-        java.util.Map.entry("trade_date", "td"), java.util.Map.entry("trade_time", "ttm"), java.util.Map.entry("trade_timestamp", "ttms"),
-        java.util.Map.entry("trade_price", "tp"), java.util.Map.entry("trade_volume", "tv"), java.util.Map.entry("ask_bid", "ab"),
-        java.util.Map.entry("prev_closing_price", "pcp"), java.util.Map.entry("change", "c"), java.util.Map.entry("change_price", "cp"),
-        java.util.Map.entry("sequential_id", "sid"), java.util.Map.entry("best_ask_price", "bap"), java.util.Map.entry("best_ask_size", "bas"),
-        java.util.Map.entry("best_bid_price", "bbp"), java.util.Map.entry("best_bid_size", "bbs"), java.util.Map.entry("stream_type", "st"),
-        java.util.Map.entry("total_ask_size", "tas"), java.util.Map.entry("total_bid_size", "tbs"),
-        java.util.Map.entry("orderbook_units", "obu"), java.util.Map.entry("ask_price", "ap"), java.util.Map.entry("bid_price", "bp"),
-        java.util.Map.entry("ask_size", "as"), java.util.Map.entry("bid_size", "bs"), java.util.Map.entry("level", "lv"));
-
     private boolean krwSimple()
     {
         return switch (krwFormat)
@@ -408,7 +393,7 @@ public final class ParseBench implements Callable<Integer>
      */
     private static Frame[] upbitFamilyFrames(final boolean bithumb, final boolean depth, final int units, final boolean simple)
     {
-        final java.util.function.UnaryOperator<String> k = name -> simple ? SIMPLE_KEYS.get(name) : name;
+        final java.util.function.UnaryOperator<String> k = name -> io.tickjournal.ingest.sim.UpbitSimProtocol.key(simple, name);
         final SplittableRandom random = new SplittableRandom(7);
         final Frame[] frames = new Frame[POOL];
         final String id = "9".repeat(ID_DIGITS);

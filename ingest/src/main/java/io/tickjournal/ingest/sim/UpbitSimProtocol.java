@@ -96,9 +96,36 @@ public final class UpbitSimProtocol implements SimProtocol
         return type + ":" + code + (level.signum() == 0 ? "" : "@" + level.toPlainString()) + (simple ? "~SIMPLE" : "");
     }
 
-    /** A field's name in the frame's format: the documented name, or its documented abbreviation. */
-    private static String key(final boolean simple, final String name, final String abbreviation)
+    /**
+     * The {@code SIMPLE} format's abbreviation of every key a trade or orderbook frame carries, as both
+     * venues document them (the "축약형" columns of Upbit's trade and orderbook pages and of Bithumb's
+     * v2.1.4/v2.1.5 orderbook page).
+     */
+    public static final Map<String, String> SIMPLE_KEYS = Map.ofEntries(
+        Map.entry("type", "ty"), Map.entry("code", "cd"), Map.entry("timestamp", "tms"),
+        Map.entry("trade_date", "td"), Map.entry("trade_time", "ttm"), Map.entry("trade_timestamp", "ttms"),
+        Map.entry("trade_price", "tp"), Map.entry("trade_volume", "tv"), Map.entry("ask_bid", "ab"),
+        Map.entry("prev_closing_price", "pcp"), Map.entry("change", "c"), Map.entry("change_price", "cp"),
+        Map.entry("sequential_id", "sid"), Map.entry("best_ask_price", "bap"), Map.entry("best_ask_size", "bas"),
+        Map.entry("best_bid_price", "bbp"), Map.entry("best_bid_size", "bbs"), Map.entry("stream_type", "st"),
+        Map.entry("total_ask_size", "tas"), Map.entry("total_bid_size", "tbs"), Map.entry("orderbook_units", "obu"),
+        Map.entry("ask_price", "ap"), Map.entry("bid_price", "bp"), Map.entry("ask_size", "as"), Map.entry("bid_size", "bs"),
+        Map.entry("level", "lv"));
+
+    /**
+     * A field's name in a frame's format.
+     *
+     * @param simple the SIMPLE format, else DEFAULT.
+     * @param name   the documented (DEFAULT) name, one of {@link #SIMPLE_KEYS}.
+     * @return the name, or its documented abbreviation.
+     */
+    public static String key(final boolean simple, final String name)
     {
+        final String abbreviation = SIMPLE_KEYS.get(name);
+        if (abbreviation == null)
+        {
+            throw new IllegalArgumentException("no documented SIMPLE abbreviation for " + name);
+        }
         return simple ? abbreviation : name;
     }
 
@@ -346,26 +373,26 @@ public final class UpbitSimProtocol implements SimProtocol
         return SimJson.write(json ->
         {
             json.writeStartObject();
-            json.writeStringField(key(simple, "type", "ty"), "trade");
-            json.writeStringField(key(simple, "code", "cd"), market.symbol);
-            json.writeNumberField(key(simple, "timestamp", "tms"), nowMs);
-            json.writeStringField(key(simple, "trade_date", "td"), DATE.format(Instant.ofEpochMilli(trade.timeMs)));
-            json.writeStringField(key(simple, "trade_time", "ttm"), TIME.format(Instant.ofEpochMilli(trade.timeMs)));
-            json.writeNumberField(key(simple, "trade_timestamp", "ttms"), trade.timeMs);
-            json.writeNumberField(key(simple, "trade_price", "tp"), trade.priceUnits);
-            json.writeFieldName(key(simple, "trade_volume", "tv"));
+            json.writeStringField(key(simple, "type"), "trade");
+            json.writeStringField(key(simple, "code"), market.symbol);
+            json.writeNumberField(key(simple, "timestamp"), nowMs);
+            json.writeStringField(key(simple, "trade_date"), DATE.format(Instant.ofEpochMilli(trade.timeMs)));
+            json.writeStringField(key(simple, "trade_time"), TIME.format(Instant.ofEpochMilli(trade.timeMs)));
+            json.writeNumberField(key(simple, "trade_timestamp"), trade.timeMs);
+            json.writeNumberField(key(simple, "trade_price"), trade.priceUnits);
+            json.writeFieldName(key(simple, "trade_volume"));
             json.writeNumber(size(trade.sizeUnits));
             // The taker's side: a buyer-maker trade was a taker's sell (ASK).
-            json.writeStringField(key(simple, "ask_bid", "ab"), trade.buyerMaker ? "ASK" : "BID");
+            json.writeStringField(key(simple, "ask_bid"), trade.buyerMaker ? "ASK" : "BID");
             if (bithumb)
             {
-                json.writeStringField(key(simple, "sequential_id", "sid"), Long.toString(id));
+                json.writeStringField(key(simple, "sequential_id"), Long.toString(id));
             }
             else
             {
-                json.writeNumberField(key(simple, "sequential_id", "sid"), id);
+                json.writeNumberField(key(simple, "sequential_id"), id);
             }
-            json.writeStringField(key(simple, "stream_type", "st"), "REALTIME");
+            json.writeStringField(key(simple, "stream_type"), "REALTIME");
             json.writeEndObject();
         });
     }
@@ -436,24 +463,24 @@ public final class UpbitSimProtocol implements SimProtocol
         return SimJson.write(json ->
         {
             json.writeStartObject();
-            json.writeStringField(key(simple, "type", "ty"), "orderbook");
-            json.writeStringField(key(simple, "code", "cd"), market.symbol);
-            json.writeNumberField(key(simple, "timestamp", "tms"), nowMs);
-            number(json, key(simple, "total_ask_size", "tas"), askTotal);
-            number(json, key(simple, "total_bid_size", "tbs"), bidTotal);
-            json.writeArrayFieldStart(key(simple, "orderbook_units", "obu"));
+            json.writeStringField(key(simple, "type"), "orderbook");
+            json.writeStringField(key(simple, "code"), market.symbol);
+            json.writeNumberField(key(simple, "timestamp"), nowMs);
+            number(json, key(simple, "total_ask_size"), askTotal);
+            number(json, key(simple, "total_bid_size"), bidTotal);
+            json.writeArrayFieldStart(key(simple, "orderbook_units"));
             for (final long[] unit : units)
             {
                 json.writeStartObject();
-                json.writeNumberField(key(simple, "ask_price", "ap"), unit[0]);
-                json.writeNumberField(key(simple, "bid_price", "bp"), unit[2]);
-                number(json, key(simple, "ask_size", "as"), unit[1]);
-                number(json, key(simple, "bid_size", "bs"), unit[3]);
+                json.writeNumberField(key(simple, "ask_price"), unit[0]);
+                json.writeNumberField(key(simple, "bid_price"), unit[2]);
+                number(json, key(simple, "ask_size"), unit[1]);
+                number(json, key(simple, "bid_size"), unit[3]);
                 json.writeEndObject();
             }
             json.writeEndArray();
-            json.writeStringField(key(simple, "stream_type", "st"), streamType);
-            json.writeFieldName(key(simple, "level", "lv"));
+            json.writeStringField(key(simple, "stream_type"), streamType);
+            json.writeFieldName(key(simple, "level"));
             json.writeNumber(level.toPlainString());
             json.writeEndObject();
         });
