@@ -14,10 +14,13 @@ import io.tickjournal.journal.sbe.MarketKind;
  * @param priceGrouping   the venue's price grouping its book is subscribed with (Upbit's orderbook
  *                        {@code level}), a mantissa at {@code priceExponent}; 0 = none. Recorded in the
  *                        instrument's definition, so a reader knows the book's prices are grouped.
+ * @param bookDepth       levels a side the venue is asked to send in each book frame, where the
+ *                        subscription has that option (Upbit's orderbook units, {@code KRW-BTC.15});
+ *                        0 = the venue protocol's default.
  */
 public record InstrumentSpec(
     int instrumentId, String venueSymbol, String canonicalSymbol, MarketKind marketKind, int priceExponent, int sizeExponent,
-    long priceGrouping)
+    long priceGrouping, int bookDepth)
 {
     public InstrumentSpec
     {
@@ -37,10 +40,14 @@ public record InstrumentSpec(
         {
             throw new IllegalArgumentException("priceGrouping must not be negative: " + priceGrouping);
         }
+        if (bookDepth < 0)
+        {
+            throw new IllegalArgumentException("bookDepth must not be negative: " + bookDepth);
+        }
     }
 
     /**
-     * An instrument whose book is not grouped (every venue but a grouped Upbit-family feed).
+     * An instrument whose book is not grouped and has the venue's default depth.
      *
      * @param instrumentId    see the record.
      * @param venueSymbol     see the record.
@@ -53,7 +60,7 @@ public record InstrumentSpec(
         final int instrumentId, final String venueSymbol, final String canonicalSymbol, final MarketKind marketKind,
         final int priceExponent, final int sizeExponent)
     {
-        this(instrumentId, venueSymbol, canonicalSymbol, marketKind, priceExponent, sizeExponent, 0);
+        this(instrumentId, venueSymbol, canonicalSymbol, marketKind, priceExponent, sizeExponent, 0, 0);
     }
 
     /**
@@ -64,6 +71,19 @@ public record InstrumentSpec(
      */
     public InstrumentSpec withPriceGrouping(final long grouping)
     {
-        return new InstrumentSpec(instrumentId, venueSymbol, canonicalSymbol, marketKind, priceExponent, sizeExponent, grouping);
+        return new InstrumentSpec(instrumentId, venueSymbol, canonicalSymbol, marketKind, priceExponent, sizeExponent, grouping,
+            bookDepth);
+    }
+
+    /**
+     * A copy subscribed with this many book levels a side.
+     *
+     * @param depth levels a side (0 = the venue protocol's default).
+     * @return the copy.
+     */
+    public InstrumentSpec withBookDepth(final int depth)
+    {
+        return new InstrumentSpec(instrumentId, venueSymbol, canonicalSymbol, marketKind, priceExponent, sizeExponent,
+            priceGrouping, depth);
     }
 }

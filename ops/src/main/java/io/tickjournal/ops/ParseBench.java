@@ -7,6 +7,7 @@ import io.tickjournal.ingest.FeedSession;
 import io.tickjournal.ingest.FeedTransport;
 import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.IngestFeed;
+import io.tickjournal.ingest.upbit.UpbitProtocol;
 import io.tickjournal.ingest.venue.VenueRegistry;
 import io.tickjournal.journal.sbe.MarketKind;
 import org.HdrHistogram.Histogram;
@@ -55,9 +56,9 @@ public final class ParseBench implements Callable<Integer>
         defaultValue = "binance-spot,bybit-spot,okx-spot,coinbase,bithumb,upbit")
     List<String> venues;
 
-    @Option(names = "--krw-units", description = "units in Upbit's and Bithumb's whole books: 30 is the documented default, " +
-        "1, 5 and 15 can be subscribed (default: ${DEFAULT-VALUE})", defaultValue = "30")
-    int krwUnits = 30;
+    @Option(names = "--krw-units", description = "units in Upbit's and Bithumb's whole books: 15 is what the feeds subscribe " +
+        "by default (orderbookUnits), 30 the venues' own default (default: ${DEFAULT-VALUE})", defaultValue = "15")
+    int krwUnits = UpbitProtocol.DEFAULT_UNITS;
 
     @Option(names = "--krw-format", description = "object format of Upbit's and Bithumb's frames: SIMPLE (abbreviated keys, what the " +
         "feeds subscribe with) or DEFAULT (the documented names) (default: ${DEFAULT-VALUE})", defaultValue = "SIMPLE")

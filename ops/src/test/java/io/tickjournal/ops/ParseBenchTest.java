@@ -68,9 +68,9 @@ class ParseBenchTest
             p50.put(pass.group(1).trim(), Double.parseDouble(pass.group(2)));
         }
         assertTrue(p50.containsKey("binance-spot depth (10 a side) +pretouch"), cli.toString());
-        assertTrue(p50.containsKey("binance-spot depth (30 a side) +pretouch"), cli.toString());
-        assertTrue(p50.containsKey("upbit book (30 units, SIMPLE) +pretouch"), cli.toString());
-        assertTrue(cli.out.contains("per level") && cli.out.contains("(60 levels)"), cli.toString());
+        assertTrue(p50.containsKey("binance-spot depth (15 a side) +pretouch"), cli.toString());
+        assertTrue(p50.containsKey("upbit book (15 units, SIMPLE) +pretouch"), cli.toString());
+        assertTrue(cli.out.contains("per level") && cli.out.contains("(30 levels)"), cli.toString());
 
         final Set<String> ratios = new HashSet<>();
         final Matcher ratio = RATIO.matcher(cli.out);
@@ -82,14 +82,14 @@ class ParseBenchTest
                 "binance-spot trade +pretouch" : "binance-spot depth (10 a side) +pretouch");
             // The bench divides nanoseconds; the printed microseconds are rounded: allow for it.
             assertEquals(expected, Double.parseDouble(ratio.group(3)), 0.05 * expected + 0.02, label);
-            if (label.equals("upbit book (30 units, SIMPLE) +pretouch"))
+            if (label.equals("upbit book (15 units, SIMPLE) +pretouch"))
             {
-                assertEquals("60", ratio.group(6), cli.out);
-                final double equal = p50.get(label) / p50.get("binance-spot depth (30 a side) +pretouch");
+                assertEquals("30", ratio.group(6), cli.out);
+                final double equal = p50.get(label) / p50.get("binance-spot depth (15 a side) +pretouch");
                 assertEquals(equal, Double.parseDouble(ratio.group(5)), 0.05 * equal + 0.02, label);
             }
         }
-        assertTrue(ratios.contains("upbit book (30 units, SIMPLE) +pretouch"), cli.out);
+        assertTrue(ratios.contains("upbit book (15 units, SIMPLE) +pretouch"), cli.out);
         assertTrue(ratios.contains("upbit trade (SIMPLE) +pretouch"), cli.out);
         assertEquals(5, ratios.size(), "binance trade, both binance depths, upbit trade and book: " + cli.out);
     }

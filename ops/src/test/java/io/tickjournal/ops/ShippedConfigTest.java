@@ -155,6 +155,32 @@ class ShippedConfigTest
             "feeds[0].orderbookLevel = '10': binance-spot has no price grouping option");
     }
 
+    @Test
+    void orderbookUnitsSetTheBookDepthOfAnUpbitFamilyFeedAndAreRefusedWhereTheVenueDoesNotOfferThem() throws Exception
+    {
+        final Path file = Fixtures.root().getParent().getParent().resolve("config/tickjournal.yaml");
+        final String shipped = Files.readString(file);
+        final String upbitUnits = "    orderbookUnits: 15          # units (ranks";
+        assertTrue(shipped.contains(upbitUnits));
+        final TickJournalConfig deep = TickJournalConfig.parse(shipped.replace(upbitUnits, "    orderbookUnits: 30 # units (ranks"),
+            file.getParent());
+        for (final TickJournalConfig.Feed feed : deep.feeds())
+        {
+            for (final io.tickjournal.ingest.InstrumentSpec spec : feed.feed().instruments())
+            {
+                final int expected = feed.partition().equals("upbit") ? 30 : feed.partition().equals("bithumb") ? 15 : 0;
+                assertEquals(expected, spec.bookDepth(), feed.partition() + " " + spec.venueSymbol());
+            }
+        }
+        final TickJournalConfig absent = TickJournalConfig.parse(shipped.replace(upbitUnits, "    # units (ranks"), file.getParent());
+        assertEquals(0, absent.feeds().get(8).feed().instruments().get(0).bookDepth(), "absent: the protocol's default");
+        refused(shipped.replace(upbitUnits, "    orderbookUnits: 20 # units (ranks"),
+            "feeds[8].orderbookUnits = '20': orderbook units of KRW-BTC must be 1, 5, 15 or 30 (Upbit sends its default 30 for any other): 20");
+        refused(shipped.replace(upbitUnits, "    orderbookUnits: 0 # units (ranks"), "feeds[8].orderbookUnits = '0'");
+        refused(shipped.replace("    snapshotLimit: 1000         #", "    orderbookUnits: 15\n    snapshotLimit: 1000         #"),
+            "feeds[0].orderbookUnits = '15': binance-spot has no orderbook units option");
+    }
+
     private static void refused(final String yaml, final String expected)
     {
         final io.tickjournal.ops.config.ConfigException ex = org.junit.jupiter.api.Assertions.assertThrows(

@@ -22,6 +22,8 @@ public final class SimMarket
     final int priceDecimals;
     final int sizeDecimals;
     final long tickUnits;
+    /** Changes land 1 to this many ticks from the mid. */
+    private final int changeRange;
     final SplittableRandom random;
     final NavigableMap<Long, Long> bids = new TreeMap<>();
     final NavigableMap<Long, Long> asks = new TreeMap<>();
@@ -54,7 +56,17 @@ public final class SimMarket
 
     SimMarket(final String symbol, final boolean futures, final long startPriceUnits, final long seed)
     {
+        this(symbol, futures, startPriceUnits, seed, 20);
+    }
+
+    /**
+     * @param levels levels a side at the start, each a tick apart from the mid; later changes land up
+     *               to {@code levels + 5} ticks away, so the book stays about that deep.
+     */
+    SimMarket(final String symbol, final boolean futures, final long startPriceUnits, final long seed, final int levels)
+    {
         this.symbol = symbol;
+        this.changeRange = levels + 5;
         this.futures = futures;
         this.priceDecimals = futures ? 2 : 8;
         this.sizeDecimals = futures ? 3 : 8;
@@ -64,7 +76,7 @@ public final class SimMarket
         this.updateId = futures ? 475_776_377_463L : 11_294_093_710L;
         this.tradeId = futures ? 621_622_993L : 716_849_523L;
         this.aggId = futures ? 389_551_486L : 640_283_266L;
-        for (int i = 1; i <= 20; i++)
+        for (int i = 1; i <= levels; i++)
         {
             bids.put(midUnits - i, randomSize());
             asks.put(midUnits + i, randomSize());
@@ -119,7 +131,7 @@ public final class SimMarket
             it.remove();
         }
         final boolean bid = random.nextBoolean();
-        final long distance = 1 + random.nextInt(25);
+        final long distance = 1 + random.nextInt(changeRange);
         final long price = bid ? midUnits - distance : midUnits + distance;
         final long size = random.nextInt(6) == 0 && distance > 1 ? 0 : randomSize();
         final NavigableMap<Long, Long> side = bid ? bids : asks;

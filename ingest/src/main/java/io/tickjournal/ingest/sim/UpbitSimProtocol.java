@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.tickjournal.ingest.upbit.UpbitProtocol;
+import io.tickjournal.journal.Venues;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -37,9 +39,12 @@ import java.util.TreeMap;
  * same values. Connections asking for different formats get frames of their own. The list formats
  * ({@code JSON_LIST}, {@code SIMPLE_LIST}) are not simulated: they, and any other value, are answered
  * {@code WRONG_FORMAT}.</li>
- * <li>{@code orderbook}: every frame the whole top {@link #UNITS} of the book as
- * {@code orderbook_units} pairs (ask and bid of one rank), a {@code SNAPSHOT} right after subscribing,
- * then {@code REALTIME} frames on each book event.</li>
+ * <li>{@code orderbook}: every frame the whole top N of the book as {@code orderbook_units} pairs
+ * (ask and bid of one rank), a {@code SNAPSHOT} right after subscribing, then {@code REALTIME} frames
+ * on each book event. N is what the code asks for with a {@code .N} suffix ({@code KRW-BTC.15}), where
+ * the venue offers it ({@link UpbitProtocol#offered}), else {@link #DEFAULT_UNITS}, as Upbit documents
+ * ("지원하지 않은 숫자로 지원 시 default(30) 호가 수로 제공"); frames name the code without the suffix.
+ * A suffix that is not a number makes an unknown code, ignored.</li>
  * <li>Price grouping: the orderbook part's {@code level} (a number, or a string of one, as Upbit
  * documents it; 0 or absent for none) groups the book into price buckets of that size and sums the
  * sizes in each, and every orderbook frame echoes it in its {@code level} field. Upbit documents the
@@ -57,8 +62,10 @@ import java.util.TreeMap;
  */
 public final class UpbitSimProtocol implements SimProtocol
 {
-    /** Units a side of each orderbook frame (the venue's default). */
-    public static final int UNITS = 15;
+    /** Units a side of each orderbook frame when the code does not ask for an offered number (the venue's default). */
+    public static final int DEFAULT_UNITS = 30;
+    /** Levels a side of each market model: deep enough for whole 30-unit books (about 40 a side stay). */
+    private static final int MARKET_LEVELS = 45;
     /** The venue closes an idle socket after about 120 s. */
     public static final long KEEPALIVE_TIMEOUT_MS = 120_000L;
 
@@ -68,32 +75,37 @@ public final class UpbitSimProtocol implements SimProtocol
 
     private final boolean bithumb;
     private final Map<String, long[]> tradeCounter = new HashMap<>();
-    /** Per market, the (level, format) pairs any connection's orderbook subscription asked for. */
+    /** Per market, the (level, units, format) triples any connection's orderbook subscription asked for. */
     private final Map<String, Set<BookVariant>> booksInUse = new HashMap<>();
     /** Per market, the formats any connection's trade subscription asked for (true: SIMPLE). */
     private final Map<String, Set<Boolean>> tradesInUse = new HashMap<>();
 
-    /** One {@code type}/{@code code} pair of a request, with the orderbook's price grouping and the request's format. */
-    private record Subscription(String type, String code, BigDecimal level, boolean simple)
+    /**
+     * One {@code type}/{@code code} pair of a request (the code without its units suffix), with the
+     * orderbook's units and price grouping and the request's format.
+     */
+    private record Subscription(String type, String code, int units, BigDecimal level, boolean simple)
     {
         String stream()
         {
-            return UpbitSimProtocol.stream(type, code, level, simple);
+            return UpbitSimProtocol.stream(type, code, units, level, simple);
         }
     }
 
-    /** The frames of one orderbook: its price grouping and its format. */
-    private record BookVariant(BigDecimal level, boolean simple)
+    /** The frames of one orderbook: its units, its price grouping and its format. */
+    private record BookVariant(int units, BigDecimal level, boolean simple)
     {
     }
 
     /**
-     * The stream a connection holds: {@code type:code}, with {@code @level} for a grouped orderbook and
-     * {@code ~SIMPLE} in the abbreviated format.
+     * The stream a connection holds: {@code type:code}, with {@code .units} for an orderbook,
+     * {@code @level} for a grouped one and {@code ~SIMPLE} in the abbreviated format.
      */
-    private static String stream(final String type, final String code, final BigDecimal level, final boolean simple)
+    private static String stream(final String type, final String code, final int units, final BigDecimal level,
+        final boolean simple)
     {
-        return type + ":" + code + (level.signum() == 0 ? "" : "@" + level.toPlainString()) + (simple ? "~SIMPLE" : "");
+        return type + ":" + code + (units == 0 ? "" : "." + units) + (level.signum() == 0 ? "" : "@" + level.toPlainString()) +
+            (simple ? "~SIMPLE" : "");
     }
 
     /**
@@ -155,7 +167,7 @@ public final class UpbitSimProtocol implements SimProtocol
     public SimMarket newMarket(final String code, final long startPriceWon, final long seed)
     {
         tradeCounter.put(code, new long[1]);
-        return new SimMarket(code, false, startPriceWon, seed);
+        return new SimMarket(code, false, startPriceWon, seed, MARKET_LEVELS);
     }
 
     @Override
@@ -196,7 +208,7 @@ public final class UpbitSimProtocol implements SimProtocol
     // ---------------------------------------------------------------- control
 
     /** @return the request's subscriptions, or null if it cannot be read. */
-    private static List<Subscription> read(final String text)
+    private List<Subscription> read(final String text)
     {
         try (JsonParser json = JSON.createParser(text))
         {
@@ -255,7 +267,8 @@ public final class UpbitSimProtocol implements SimProtocol
                 {
                     for (final String code : codes)
                     {
-                        subscriptions.add(new Subscription(type, code, type.equals("orderbook") ? level : BigDecimal.ZERO, false));
+                        subscriptions.add(type.equals("orderbook") ? orderbookSubscription(code, level) :
+                            new Subscription(type, code, 0, BigDecimal.ZERO, false));
                     }
                 }
             }
@@ -266,7 +279,7 @@ public final class UpbitSimProtocol implements SimProtocol
             if (simple)
             {
                 // the format object applies to the whole request, wherever it stands in it
-                subscriptions.replaceAll(s -> new Subscription(s.type(), s.code(), s.level(), true));
+                subscriptions.replaceAll(s -> new Subscription(s.type(), s.code(), s.units(), s.level(), true));
             }
             return subscriptions;
         }
@@ -274,6 +287,27 @@ public final class UpbitSimProtocol implements SimProtocol
         {
             return null;
         }
+    }
+
+    /** An orderbook code, its {@code .N} units suffix taken off: N where the venue offers it, else its default. */
+    private Subscription orderbookSubscription(final String code, final BigDecimal level)
+    {
+        final int dot = code.lastIndexOf('.');
+        if (dot < 0)
+        {
+            return new Subscription("orderbook", code, DEFAULT_UNITS, level, false);
+        }
+        int asked;
+        try
+        {
+            asked = Integer.parseInt(code.substring(dot + 1));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return new Subscription("orderbook", code, DEFAULT_UNITS, level, false); // not a code the venue lists: ignored
+        }
+        final int units = UpbitProtocol.offered(bithumb ? Venues.BITHUMB : Venues.UPBIT, asked) ? asked : DEFAULT_UNITS;
+        return new Subscription("orderbook", code.substring(0, dot), units, level, false);
     }
 
     /** A {@code level}: a non-negative number (or a string of one) below one won or a whole number of won, else null. */
@@ -335,11 +369,12 @@ public final class UpbitSimProtocol implements SimProtocol
             if (type.equals("orderbook"))
             {
                 booksInUse.computeIfAbsent(market.symbol, k -> new LinkedHashSet<>())
-                    .add(new BookVariant(subscription.level(), subscription.simple()));
+                    .add(new BookVariant(subscription.units(), subscription.level(), subscription.simple()));
                 if (!before.contains(stream))
                 {
                     server.recorder().snapshot(market.updateId);
-                    server.send(connection, orderbook(market, "SNAPSHOT", now, subscription.level(), subscription.simple()));
+                    server.send(connection, orderbook(market, "SNAPSHOT", now, subscription.units(), subscription.level(),
+                        subscription.simple()));
                 }
             }
             else
@@ -362,7 +397,7 @@ public final class UpbitSimProtocol implements SimProtocol
             server.recordTrade(market.symbol, Long.toString(id));
             for (final boolean simple : formats)
             {
-                server.publish(stream("trade", market.symbol, BigDecimal.ZERO, simple), trade(market, trade, id, nowMs, simple));
+                server.publish(stream("trade", market.symbol, 0, BigDecimal.ZERO, simple), trade(market, trade, id, nowMs, simple));
             }
         }
     }
@@ -400,24 +435,26 @@ public final class UpbitSimProtocol implements SimProtocol
     @Override
     public void publishDepth(final VenueSimulator server, final SimMarket market, final SimMarket.Depth depth, final long nowMs)
     {
-        final Set<BookVariant> variants = booksInUse.getOrDefault(market.symbol, Set.of(new BookVariant(BigDecimal.ZERO, false)));
+        final Set<BookVariant> variants = booksInUse.getOrDefault(market.symbol,
+            Set.of(new BookVariant(DEFAULT_UNITS, BigDecimal.ZERO, false)));
         final List<String[]> frames = new ArrayList<>(variants.size());
         for (final BookVariant variant : variants)
         {
-            frames.add(new String[]{stream("orderbook", market.symbol, variant.level(), variant.simple()),
-                orderbook(market, "REALTIME", nowMs, variant.level(), variant.simple())});
+            frames.add(new String[]{stream("orderbook", market.symbol, variant.units(), variant.level(), variant.simple()),
+                orderbook(market, "REALTIME", nowMs, variant.units(), variant.level(), variant.simple())});
         }
         server.publishBookEvent(market.symbol, depth.last, frames);
     }
 
     /**
-     * The top {@link #UNITS} ranks of the book grouped by a price level, as many as both sides have.
+     * The top ranks of the book grouped by a price level, as many as asked for and both sides have.
      *
      * @param market the market.
+     * @param count  ranks asked for.
      * @param level  the price grouping in won (0 or below one won: none, the prices are whole won).
      * @return {@code {askPrice, askSize, bidPrice, bidSize}} per rank, best first.
      */
-    static List<long[]> units(final SimMarket market, final BigDecimal level)
+    static List<long[]> units(final SimMarket market, final int count, final BigDecimal level)
     {
         final long bucket = level.compareTo(BigDecimal.ONE) < 0 ? 1 : level.longValueExact();
         final NavigableMap<Long, Long> groupedAsks = new TreeMap<>();
@@ -425,10 +462,10 @@ public final class UpbitSimProtocol implements SimProtocol
         // Asks round up and bids down to their bucket: each grouped price is one the side could trade at.
         market.asks.forEach((price, size) -> groupedAsks.merge(-Math.floorDiv(-price, bucket) * bucket, size, Long::sum));
         market.bids.forEach((price, size) -> groupedBids.merge(Math.floorDiv(price, bucket) * bucket, size, Long::sum));
-        final List<long[]> units = new ArrayList<>(UNITS);
+        final List<long[]> units = new ArrayList<>(count);
         final var asks = groupedAsks.entrySet().iterator();
         final var bids = groupedBids.entrySet().iterator();
-        while (units.size() < UNITS && asks.hasNext() && bids.hasNext())
+        while (units.size() < count && asks.hasNext() && bids.hasNext())
         {
             final Map.Entry<Long, Long> ask = asks.next();
             final Map.Entry<Long, Long> bid = bids.next();
@@ -443,14 +480,15 @@ public final class UpbitSimProtocol implements SimProtocol
      * @param market     the market.
      * @param streamType {@code SNAPSHOT} or {@code REALTIME}.
      * @param nowMs      its timestamp.
+     * @param count      units asked for.
      * @param level      the subscription's price grouping, echoed in {@code level}.
-     * @param simple       the SIMPLE format's abbreviated field names, else the DEFAULT format's.
+     * @param simple     the SIMPLE format's abbreviated field names, else the DEFAULT format's.
      * @return the frame's text.
      */
-    static String orderbook(final SimMarket market, final String streamType, final long nowMs, final BigDecimal level,
-        final boolean simple)
+    static String orderbook(final SimMarket market, final String streamType, final long nowMs, final int count,
+        final BigDecimal level, final boolean simple)
     {
-        final List<long[]> units = units(market, level);
+        final List<long[]> units = units(market, count, level);
         long totalAsk = 0;
         long totalBid = 0;
         for (final long[] unit : units)

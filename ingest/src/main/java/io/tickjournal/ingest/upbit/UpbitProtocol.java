@@ -31,7 +31,7 @@ import java.util.List;
  * {"type":"orderbook","codes":[..]},{"format":"SIMPLE"}]}, and a second request on the same socket
  * REPLACES the first, with no acknowledgement ({@link AckModel#REPLACES}): the session sends the
  * whole list in one message, and again whole on any change. Codes are upper case, quote first
- * ({@code KRW-BTC}). Stream names here are {@code <type>:<code>}.</li>
+ * ({@code KRW-BTC}). Stream names here are {@code <type>:<code>} ({@code orderbook:KRW-BTC.15}).</li>
  * <li>{@code SIMPLE}: the documented object format with abbreviated field names ({@code ty},
  * {@code cd}, {@code tp}, {@code obu} of {@code ap}/{@code bp}/{@code as}/{@code bs}, ...), documented by
  * both venues. Same values, fewer bytes: a 30-unit book is about a third smaller, and short names are
@@ -49,6 +49,11 @@ import java.util.List;
  * ({@link InstrumentSpec#priceGrouping()}, the config's {@code orderbookLevel}), which the feed also
  * journals in each instrument's definition; the level belongs to the request's one orderbook part,
  * so every instrument of the feed has the same one ({@link #configuredFor}).</li>
+ * <li>Book depth: an orderbook code may end in {@code .N} for the top N units: Upbit offers 1, 5, 15
+ * and 30 (since 2025-07; a code without it, or with another N, gets its default, 30), Bithumb's
+ * request example asks for 3, so it is taken to offer 1 to 30. The feeds ask for
+ * {@link #DEFAULT_UNITS} unless an instrument says otherwise ({@link InstrumentSpec#bookDepth()}, the
+ * config's {@code orderbookUnits}): see {@link #DEFAULT_UNITS} for why.</li>
  * </ul>
  */
 public final class UpbitProtocol implements VenueProtocol
@@ -56,6 +61,18 @@ public final class UpbitProtocol implements VenueProtocol
     private static final long SECOND = 1_000_000_000L;
     private static final JsonFactory JSON = new JsonFactory();
     private static final int RECENT_TRADE_IDS = 8192;
+
+    /** The orderbook units an Upbit code may ask for ({@code KRW-BTC.15}); it sends 30 for any other. */
+    public static final int[] UPBIT_UNITS = {1, 5, 15, 30};
+    /** The most orderbook units either venue sends. */
+    public static final int MAX_OFFERED_UNITS = 30;
+    /**
+     * Units a feed subscribes when its instruments do not say: 15, the venue's default in its older
+     * documents. The features read the top 5 levels (the imbalance's default), a 15-unit frame
+     * carries half the bytes of the venue's default 30 and costs half as much to receive, parse and
+     * journal; a feed that wants the deeper book sets {@code orderbookUnits: 30}.
+     */
+    public static final int DEFAULT_UNITS = 15;
 
     private final int venueId;
     /** The orderbook's {@code level} as JSON number text, or null for none. */
@@ -90,11 +107,23 @@ public final class UpbitProtocol implements VenueProtocol
      * @throws IllegalArgumentException when the instruments' groupings differ.
      */
     @Override
+    public boolean hasBookDepthOption()
+    {
+        return true;
+    }
+
+    @Override
     public VenueProtocol configuredFor(final List<InstrumentSpec> instruments)
     {
         BigDecimal level = null;
         for (final InstrumentSpec spec : instruments)
         {
+            if (spec.bookDepth() != 0 && !offered(venueId, spec.bookDepth()))
+            {
+                throw new IllegalArgumentException("orderbook units of " + spec.venueSymbol() + " must be " +
+                    (venueId == Venues.UPBIT ? "1, 5, 15 or 30 (Upbit sends its default 30 for any other)" : "1 to 30") +
+                    ": " + spec.bookDepth());
+            }
             final BigDecimal grouping = BigDecimal.valueOf(spec.priceGrouping(), -spec.priceExponent());
             if (level != null && level.compareTo(grouping) != 0)
             {
@@ -104,6 +133,29 @@ public final class UpbitProtocol implements VenueProtocol
             level = grouping;
         }
         return level == null || level.signum() == 0 ? this : new UpbitProtocol(venueId, level);
+    }
+
+    /**
+     * Whether a venue of the family sends this many orderbook units when a code asks for them.
+     *
+     * @param venueId {@link Venues#UPBIT} or {@link Venues#BITHUMB}.
+     * @param units   units asked for.
+     * @return Upbit: true for 1, 5, 15 and 30; Bithumb: 1 to 30.
+     */
+    public static boolean offered(final int venueId, final int units)
+    {
+        if (venueId != Venues.UPBIT)
+        {
+            return units >= 1 && units <= MAX_OFFERED_UNITS;
+        }
+        for (final int offered : UPBIT_UNITS)
+        {
+            if (offered == units)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -158,8 +210,11 @@ public final class UpbitProtocol implements VenueProtocol
     @Override
     public String streamName(final InstrumentSpec spec, final Channel channel)
     {
-        return (channel == Channel.DEPTH ? "orderbook" : channel == Channel.BOOK_TICKER ? "ticker" : "trade") + ":" +
-            spec.venueSymbol();
+        if (channel == Channel.DEPTH)
+        {
+            return "orderbook:" + spec.venueSymbol() + "." + (spec.bookDepth() == 0 ? DEFAULT_UNITS : spec.bookDepth());
+        }
+        return (channel == Channel.BOOK_TICKER ? "ticker" : "trade") + ":" + spec.venueSymbol();
     }
 
     @Override

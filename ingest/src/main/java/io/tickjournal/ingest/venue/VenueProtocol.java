@@ -159,8 +159,19 @@ public interface VenueProtocol
     }
 
     /**
+     * Whether a subscription can ask for a number of book levels a side
+     * ({@link io.tickjournal.ingest.InstrumentSpec#bookDepth()}).
+     *
+     * @return false by default.
+     */
+    default boolean hasBookDepthOption()
+    {
+        return false;
+    }
+
+    /**
      * This protocol as a feed of these instruments subscribes them: a venue whose subscription
-     * carries an option the instruments are configured with (Upbit's price grouping) returns a
+     * carries an option the instruments are configured with (Upbit's price grouping, its book depth) returns a
      * protocol that sends it. Called once, when the feed's handler is made.
      *
      * @param instruments the feed's instruments.
@@ -174,6 +185,11 @@ public interface VenueProtocol
             if (spec.priceGrouping() != 0)
             {
                 throw new IllegalArgumentException("venue " + venueId() + " has no price grouping (instrument " +
+                    spec.venueSymbol() + ")");
+            }
+            if (spec.bookDepth() != 0)
+            {
+                throw new IllegalArgumentException("venue " + venueId() + " has no book depth option (instrument " +
                     spec.venueSymbol() + ")");
             }
         }

@@ -124,6 +124,51 @@ class UpbitSimFormatTest
         }
     }
 
+    private static String orderbookRequest(final String code)
+    {
+        return "[{\"ticket\":\"t\"},{\"type\":\"orderbook\",\"codes\":[\"" + code + "\"]}]";
+    }
+
+    /**
+     * A code's {@code .N} suffix asks for N units: Upbit sends its default 30 for no suffix and for an N
+     * it does not offer ("지원하지 않은 숫자로 지원 시 default(30) 호가 수로 제공"), Bithumb any N up to 30;
+     * frames name the code without the suffix; a suffix that is not a number is an unknown code, ignored.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"upbit", "bithumb"})
+    void aCodesUnitsSuffixAsksForThatManyUnits(final String venue) throws Exception
+    {
+        final Map<String, Long> prices = new LinkedHashMap<>();
+        prices.put("KRW-BTC", 100_473_000L);
+        simulator = new VenueSimulator(new UpbitSimProtocol(venue.equals("bithumb")), VenueSimulator.Settings.defaults(prices), 0);
+        final String uri = simulator.webSocketUri() + "/websocket/v1";
+        try (WsClient none = new WsClient(uri); WsClient five = new WsClient(uri); WsClient seven = new WsClient(uri);
+             WsClient bad = new WsClient(uri))
+        {
+            simulator.pause(true); // one book for every snapshot
+            none.send(orderbookRequest("KRW-BTC"));
+            five.send(orderbookRequest("KRW-BTC.5"));
+            seven.send(orderbookRequest("KRW-BTC.7"));
+            bad.send(orderbookRequest("KRW-BTC.x"));
+            final JsonNode full = MAPPER.readTree(none.await("a snapshot", f -> f.contains("\"orderbook_units\"")));
+            final JsonNode top5 = MAPPER.readTree(five.await("a snapshot", f -> f.contains("\"orderbook_units\"")));
+            final JsonNode top7 = MAPPER.readTree(seven.await("a snapshot", f -> f.contains("\"orderbook_units\"")));
+            assertEquals(30, full.get("orderbook_units").size(), "no suffix: the venue's default 30 units");
+            assertEquals(5, top5.get("orderbook_units").size());
+            assertEquals(venue.equals("bithumb") ? 7 : 30, top7.get("orderbook_units").size(),
+                "Upbit offers 1, 5, 15 and 30 only; Bithumb 1 to 30");
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals(full.get("orderbook_units").get(i), top5.get("orderbook_units").get(i), "the same top ranks");
+            }
+            assertEquals("KRW-BTC", top5.get("code").asText(), "the code without its suffix");
+            simulator.pause(false);
+            bad.send("PING");
+            final String answer = bad.await("the PING's answer", f -> f.contains("UP") || f.contains("orderbook"));
+            assertEquals("{\"status\":\"UP\"}", answer, "no book for a code the venue does not list");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"JSON_LIST", "SIMPLE_LIST", "simple", "XML"})
     void aFormatTheSimulatorDoesNotSpeakIsAWrongFormat(final String format) throws Exception

@@ -10,6 +10,7 @@ import io.tickjournal.ingest.FeedProbe;
 import io.tickjournal.ingest.IngestFeed;
 import io.tickjournal.ingest.InstrumentSpec;
 import io.tickjournal.ingest.JournalContents;
+import io.tickjournal.ingest.upbit.UpbitProtocol;
 import io.tickjournal.ingest.venue.Venue;
 import io.tickjournal.ingest.venue.VenueRegistry;
 import io.tickjournal.journal.sbe.MarketKind;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigDecimal;
@@ -76,14 +78,15 @@ class UpbitSimProtocolIngestTest
     /** The venue closes a connection after 1.5 s without a PING; the feed sends one every 300 ms. */
     private void start(final String name)
     {
-        start(name, 0);
+        start(name, 0, 0);
     }
 
     /**
      * @param name         the venue.
      * @param groupingWon  the orderbook's price grouping ({@code level}) the feed subscribes with, 0 for none.
+     * @param units        the orderbook units the feed subscribes with, 0 for the feed's default.
      */
-    private void start(final String name, final long groupingWon)
+    private void start(final String name, final long groupingWon, final int units)
     {
         venue = VenueRegistry.byName(name);
         final Map<String, Long> prices = new LinkedHashMap<>();
@@ -92,8 +95,8 @@ class UpbitSimProtocolIngestTest
         simulator = new VenueSimulator(new UpbitSimProtocol(name.equals("bithumb")),
             VenueSimulator.Settings.defaults(prices).withKeepaliveTimeout(1_500), 0);
         final List<InstrumentSpec> specs = List.of(
-            new InstrumentSpec(1, SYMBOLS[0], "BTC-KRW", MarketKind.SPOT, 0, -8).withPriceGrouping(groupingWon),
-            new InstrumentSpec(2, SYMBOLS[1], "ETH-KRW", MarketKind.SPOT, 0, -8).withPriceGrouping(groupingWon));
+            new InstrumentSpec(1, SYMBOLS[0], "BTC-KRW", MarketKind.SPOT, 0, -8).withPriceGrouping(groupingWon).withBookDepth(units),
+            new InstrumentSpec(2, SYMBOLS[1], "ETH-KRW", MarketKind.SPOT, 0, -8).withPriceGrouping(groupingWon).withBookDepth(units));
         final FeedConfig c = venue.defaults(dir.resolve(venue.name()), URI.create(simulator.webSocketUri()),
             URI.create(simulator.restUri()), specs, EnumSet.of(Channel.TRADE, Channel.DEPTH))
             .withTimers(5_000 * MS, 3_600_000 * MS, 60_000 * MS, 50 * MS, 1000 * MS);
@@ -117,8 +120,8 @@ class UpbitSimProtocolIngestTest
         return JournalContents.read(dir.resolve(venue.name()));
     }
 
-    /** The top ranks of the simulator's market model (whole won, 10^-8 units), as exact decimals. */
-    private Map<String, Map<BigDecimal, BigDecimal>> venueBook(final String symbol)
+    /** The top {@code units} ranks of the simulator's market model (whole won, 10^-8 units), as exact decimals. */
+    private Map<String, Map<BigDecimal, BigDecimal>> venueBook(final String symbol, final int units)
     {
         return simulator.onLoop(() ->
         {
@@ -127,7 +130,7 @@ class UpbitSimProtocolIngestTest
             final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
             final var askLevels = market.asks.entrySet().iterator();
             final var bidLevels = market.bids.descendingMap().entrySet().iterator();
-            while (asks.size() < UpbitSimProtocol.UNITS && askLevels.hasNext() && bidLevels.hasNext())
+            while (asks.size() < units && askLevels.hasNext() && bidLevels.hasNext())
             {
                 final Map.Entry<Long, Long> ask = askLevels.next();
                 final Map.Entry<Long, Long> bid = bidLevels.next();
@@ -161,7 +164,7 @@ class UpbitSimProtocolIngestTest
             final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
             final var askLevels = allAsks.entrySet().iterator();
             final var bidLevels = allBids.descendingMap().entrySet().iterator();
-            while (asks.size() < UpbitSimProtocol.UNITS && askLevels.hasNext() && bidLevels.hasNext())
+            while (asks.size() < UpbitProtocol.DEFAULT_UNITS && askLevels.hasNext() && bidLevels.hasNext())
             {
                 final Map.Entry<BigDecimal, BigDecimal> ask = askLevels.next();
                 final Map.Entry<BigDecimal, BigDecimal> bid = bidLevels.next();
@@ -187,17 +190,24 @@ class UpbitSimProtocolIngestTest
         return out;
     }
 
+    /**
+     * Also per book depth: the feed's default asks for 15 units, a configured depth for its own, and
+     * the venue's book the journal must equal is that many ranks of the market model.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"upbit", "bithumb"})
-    void theJournalsBookEqualsTheVenuesTopEveryTradeIsJournaledOnceAndPingsKeepTheConnection(final String name)
+    @CsvSource({"upbit, 0", "bithumb, 0", "upbit, 30", "bithumb, 5"})
+    void theJournalsBookEqualsTheVenuesTopEveryTradeIsJournaledOnceAndPingsKeepTheConnection(final String name, final int units)
     {
-        start(name);
+        final int expectedUnits = units == 0 ? UpbitProtocol.DEFAULT_UNITS : units;
+        start(name, 0, units);
         FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         FeedProbe.await("some books", () -> counters().deltas + counters().snapshots > 40);
         FeedProbe.await("pings answered past the idle timeout", () -> simulator.recorder().keepalivesReceived().size() >= 8);
         FeedProbe.pauseAndCatchUp(simulator, feed);
-        final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(SYMBOLS[0]);
-        final Map<String, Map<BigDecimal, BigDecimal>> eth = venueBook(SYMBOLS[1]);
+        final Map<String, Map<BigDecimal, BigDecimal>> btc = venueBook(SYMBOLS[0], expectedUnits);
+        final Map<String, Map<BigDecimal, BigDecimal>> eth = venueBook(SYMBOLS[1], expectedUnits);
+        assertEquals(expectedUnits, btc.get("asks").size(), "the market model is deeper than the units asked for");
+        assertEquals(expectedUnits, btc.get("bids").size());
         final List<Long> sent = simulator.recorder().tradeIds(SYMBOLS[0]).stream().map(Long::valueOf).toList();
         final FeedCounters counters = counters();
         assertTrue(simulator.recorder().keepalivesReceived().stream().allMatch("PING"::equals));
@@ -225,15 +235,15 @@ class UpbitSimProtocolIngestTest
     void aFeedWithAPriceGroupingJournalsTheVenuesGroupedBook(final String name)
     {
         final long level = 10;
-        start(name, level);
+        start(name, level, 0);
         FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         FeedProbe.await("some books", () -> counters().deltas + counters().snapshots > 40);
         FeedProbe.pauseAndCatchUp(simulator, feed);
         final Map<String, Map<BigDecimal, BigDecimal>> btc = groupedVenueBook(SYMBOLS[0], level);
         final Map<String, Map<BigDecimal, BigDecimal>> eth = groupedVenueBook(SYMBOLS[1], level);
-        final Map<String, Map<BigDecimal, BigDecimal>> ungrouped = venueBook(SYMBOLS[0]);
-        final String frame = simulator.onLoop(() ->
-            UpbitSimProtocol.orderbook(simulator.market(SYMBOLS[0]), "REALTIME", 0, BigDecimal.valueOf(level), false));
+        final Map<String, Map<BigDecimal, BigDecimal>> ungrouped = venueBook(SYMBOLS[0], UpbitProtocol.DEFAULT_UNITS);
+        final String frame = simulator.onLoop(() -> UpbitSimProtocol.orderbook(simulator.market(SYMBOLS[0]), "REALTIME", 0,
+            UpbitProtocol.DEFAULT_UNITS, BigDecimal.valueOf(level), false));
         assertEquals(0, counters().malformed);
         final List<UnsafeBuffer> records = journal();
         assertEquals(btc, JournalContents.book(records, 1), "the journal's book equals the venue's grouped top ranks");
@@ -255,7 +265,7 @@ class UpbitSimProtocolIngestTest
         for (final String level : new String[] {"0", "10", "10000", "0.1"})
         {
             final com.fasterxml.jackson.databind.JsonNode frame =
-                mapper.readTree(UpbitSimProtocol.orderbook(market, "REALTIME", 1L, new BigDecimal(level), false));
+                mapper.readTree(UpbitSimProtocol.orderbook(market, "REALTIME", 1L, 15, new BigDecimal(level), false));
             assertEquals(0, new BigDecimal(level).compareTo(frame.get("level").decimalValue()), frame.toString());
             assertTrue(frame.get("level").isNumber(), frame.toString());
             final BigDecimal bucket = new BigDecimal(level).max(BigDecimal.ONE);

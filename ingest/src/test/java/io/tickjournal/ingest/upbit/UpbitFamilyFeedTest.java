@@ -196,7 +196,7 @@ public abstract class UpbitFamilyFeedTest
     {
         // 10,000 won (mantissa 10000 at exponent 0) and 0.5 won expressed at exponent -1 (mantissa 5).
         final List<InstrumentSpec> instruments = List.of(krw(1, "KRW-BTC").withPriceGrouping(10_000),
-            new InstrumentSpec(2, "KRW-ETH", "ETH-KRW", MarketKind.SPOT, -1, -8, 100_000));
+            new InstrumentSpec(2, "KRW-ETH", "ETH-KRW", MarketKind.SPOT, -1, -8, 100_000, 0));
         start(instruments);
         final List<String> sent = feed.sentOn(feed.transport.connects.get(0));
         assertEquals(1, sent.size());
@@ -206,7 +206,7 @@ public abstract class UpbitFamilyFeedTest
         assertEquals(fieldNames(documented), fieldNames(orderbook), sent.get(0));
         assertTrue(orderbook.get("level").isNumber(), sent.get(0));
         assertEquals(0, new BigDecimal("10000").compareTo(orderbook.get("level").decimalValue()), sent.get(0));
-        assertEquals(Set.of("KRW-BTC", "KRW-ETH"), codes(sent.get(0), "orderbook"));
+        assertEquals(Set.of("KRW-BTC.15", "KRW-ETH.15"), codes(sent.get(0), "orderbook"));
         assertTrue(!tree(sent.get(0)).get(1).has("level"), "the level belongs to the orderbook part only: " + sent.get(0));
 
         final List<BigDecimal> groupings = journaledGroupings();
@@ -227,8 +227,8 @@ public abstract class UpbitFamilyFeedTest
         final com.fasterxml.jackson.databind.node.ArrayNode request = (com.fasterxml.jackson.databind.node.ArrayNode)tree(sent.get(0));
         request.remove(0); // the ticket
         assertEquals(tree("[{\"type\":\"trade\",\"codes\":[\"KRW-BTC\",\"KRW-ETH\"]}," +
-            "{\"type\":\"orderbook\",\"codes\":[\"KRW-BTC\",\"KRW-ETH\"]},{\"format\":\"SIMPLE\"}]"), request,
-            "the request as before price grouping existed");
+            "{\"type\":\"orderbook\",\"codes\":[\"KRW-BTC.15\",\"KRW-ETH.15\"]},{\"format\":\"SIMPLE\"}]"), request,
+            "the request as before price grouping existed, the orderbook codes asking for the feed's default 15 units");
         final List<BigDecimal> groupings = journaledGroupings();
         assertEquals(2, groupings.size());
         assertTrue(groupings.stream().allMatch(g -> g == null), groupings.toString());
@@ -271,7 +271,7 @@ public abstract class UpbitFamilyFeedTest
         for (final String message : messages)
         {
             assertEquals(all, codes(message, "trade"), message);
-            assertEquals(all, codes(message, "orderbook"), message);
+            assertEquals(Set.of("KRW-BTC.15", "KRW-ETH.15", "KRW-XRP.15"), codes(message, "orderbook"), message);
         }
     }
 

@@ -29,6 +29,7 @@ import static io.tickjournal.ingest.venue.FixtureTree.tree;
 import static io.tickjournal.ingest.venue.FixtureTree.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -253,14 +254,28 @@ class UpbitParserTest
         final ArrayNode both = (ArrayNode)tree(protocol.subscribe(List.of(protocol.streamName(btc, Channel.TRADE),
             protocol.streamName(btc, Channel.DEPTH), protocol.streamName(eth, Channel.TRADE), protocol.streamName(eth, Channel.DEPTH)), 6));
         assertEquals(4, both.size(), "ticket, trade, orderbook, format in one message");
-        assertEquals("[\"KRW-BTC\",\"KRW-ETH\"]", both.get(2).get("codes").toString());
+        assertEquals("[\"KRW-BTC\",\"KRW-ETH\"]", both.get(1).get("codes").toString());
+        assertEquals("[\"KRW-BTC.15\",\"KRW-ETH.15\"]", both.get(2).get("codes").toString(),
+            "the orderbook codes ask for the feed's default 15 units");
         assertEquals("orderbook", both.get(2).get("type").asText());
+        final ArrayNode deep = (ArrayNode)tree(protocol.subscribe(List.of(protocol.streamName(btc.withBookDepth(30), Channel.DEPTH),
+            protocol.streamName(eth.withBookDepth(1), Channel.DEPTH)), 6));
+        assertEquals("[\"KRW-BTC.30\",\"KRW-ETH.1\"]", deep.get(1).get("codes").toString());
+        final IllegalArgumentException three = assertThrows(IllegalArgumentException.class,
+            () -> protocol.configuredFor(List.of(btc.withBookDepth(3))));
+        assertEquals("orderbook units of KRW-BTC must be 1, 5, 15 or 30 (Upbit sends its default 30 for any other): 3",
+            three.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new UpbitProtocol(Venues.BITHUMB, 0).configuredFor(
+            List.of(btc.withBookDepth(31))));
 
         final ArrayNode grouped = (ArrayNode)fixture("bithumb/v2_subscribe_orderbook_request.json");
         final UpbitProtocol withLevel = new UpbitProtocol(Venues.BITHUMB, 10);
-        final InstrumentSpec eth3 = new InstrumentSpec(2, "KRW-ETH.3", "ETH-KRW", MarketKind.SPOT, 0, -8);
-        final ArrayNode levelRequest = (ArrayNode)tree(withLevel.subscribe(List.of(withLevel.streamName(btc, Channel.DEPTH),
-            withLevel.streamName(eth3, Channel.DEPTH)), 7));
+        // Bithumb's example asks KRW-ETH for 3 units and KRW-BTC for the venue's default; the feed always names its units
+        final InstrumentSpec eth3 = eth.withBookDepth(3);
+        assertEquals(withLevel, withLevel.configuredFor(List.of(btc.withBookDepth(30), eth3)), "Bithumb offers 1 to 30 units");
+        final ArrayNode levelRequest = (ArrayNode)tree(withLevel.subscribe(List.of(withLevel.streamName(btc.withBookDepth(30),
+            Channel.DEPTH), withLevel.streamName(eth3, Channel.DEPTH)), 7));
+        ((ArrayNode)grouped.get(1).get("codes")).set(0, "KRW-BTC.30");
         grouped.remove(0);
         levelRequest.remove(0);
         grouped.set(grouped.size() - 1, tree("{\"format\":\"SIMPLE\"}"));

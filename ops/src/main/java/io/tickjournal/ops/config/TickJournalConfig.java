@@ -404,6 +404,35 @@ public record TickJournalConfig(
         }
     }
 
+    /**
+     * A feed's {@code orderbookUnits} (the Upbit family's orderbook units, {@code KRW-BTC.15}): applied to
+     * each instrument as its book depth; absent, the venue protocol's default; refused when the venue
+     * does not offer that many or has no such option.
+     */
+    private static void bookDepth(final Node f, final Venue venue, final List<InstrumentSpec> instruments)
+    {
+        final String key = f.path() + ".orderbookUnits";
+        final String text = f.text("orderbookUnits", "");
+        if (text.isEmpty())
+        {
+            return;
+        }
+        if (!venue.protocol().hasBookDepthOption())
+        {
+            throw new ConfigException(key, text, venue.name() + " has no orderbook units option");
+        }
+        final int units = f.integer("orderbookUnits", 0, 1, 1_000);
+        instruments.replaceAll(spec -> spec.withBookDepth(units));
+        try
+        {
+            venue.protocol().configuredFor(instruments);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(key, text, ex.getMessage());
+        }
+    }
+
     private static Path trustStore(final Node f, final Path journalDir)
     {
         final String text = f.text("trustStore", "");
@@ -453,7 +482,8 @@ public record TickJournalConfig(
         f.allowOnly("partition", "venue", "code", "group", "websocket", "rest", "channels", "instruments",
             "stallTimeoutMs", "maxConnectionAgeMs", "rotateMarginMs", "reconnectMinMs", "reconnectMaxMs",
             "snapshotLimit", "snapshotsPerMinute", "streamsPerConnection", "argsPerRequest", "controlMessagesPerSecond",
-            "requestsPerHour", "subscribeTimeoutMs", "keepaliveIntervalMs", "trustStore", "trustStorePassword", "orderbookLevel");
+            "requestsPerHour", "subscribeTimeoutMs", "keepaliveIntervalMs", "trustStore", "trustStorePassword", "orderbookLevel",
+            "orderbookUnits");
         final String venue = f.text("venue", null);
         final Venue known;
         try
@@ -538,6 +568,7 @@ public record TickJournalConfig(
             throw new ConfigException(f.path() + ".instruments", null, "at least one instrument is needed");
         }
         priceGrouping(f, known, instruments);
+        bookDepth(f, known, instruments);
         final FeedConfig defaults = known.defaults(journalDir.resolve(partition), ws, rest, instruments, channels);
         try
         {
