@@ -271,9 +271,10 @@ public final class DemoCommand implements Callable<Integer>
         final List<VenueSimulator> simulators = new ArrayList<>();
         try
         {
+            final long referenceOriginMs = System.currentTimeMillis();
             for (final SimulatedVenue venue : venues)
             {
-                simulators.add(venue.start(tradesPerSecond));
+                simulators.add(venue.start(tradesPerSecond, 0, referenceOriginMs));
             }
             final int basePort = 40_000 + (int)(ProcessHandle.current().pid() % 1000) * 2;
             final TickJournalConfig config = demoConfig(dir, venues, simulators, freePort(), freePort(), basePort);

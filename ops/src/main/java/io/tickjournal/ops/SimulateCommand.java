@@ -65,11 +65,12 @@ public final class SimulateCommand implements Callable<Integer>
         });
         try
         {
+            final long referenceOriginMs = System.currentTimeMillis();
             for (int i = 0; i < venues.size(); i++)
             {
                 try
                 {
-                    simulators.add(venues.get(i).start(tradesPerSecond, port == 0 ? 0 : port + i));
+                    simulators.add(venues.get(i).start(tradesPerSecond, port == 0 ? 0 : port + i, referenceOriginMs));
                 }
                 catch (final RuntimeException ex)
                 {

@@ -50,24 +50,28 @@ public record SimulatedVenue(String partition, int venueId, String code, String 
             feed.reconnectMinNs(), feed.reconnectMaxNs());
     }
 
-    VenueSimulator start(final int tradesPerSecond)
-    {
-        return start(tradesPerSecond, 0);
-    }
-
-    VenueSimulator start(final int tradesPerSecond, final int port)
+    /**
+     * @param tradesPerSecond   trades a second per market.
+     * @param port              the simulator's port, 0 for any free one.
+     * @param referenceOriginMs the origin of the fair-price walks the markets follow, the same for every
+     *                          venue of a run: venues of one asset then stay a few ticks apart, as
+     *                          arbitrage keeps real ones ({@link VenueSimulator.Settings#referenceOriginMs()}).
+     * @return the running simulator.
+     */
+    VenueSimulator start(final int tradesPerSecond, final int port, final long referenceOriginMs)
     {
         final Map<String, Long> symbols = new LinkedHashMap<>();
         for (final InstrumentSpec instrument : instruments)
         {
-            // Start prices in cents (whole won for KRW markets): the same market on every venue, a little apart.
+            // Start prices in cents (whole won for KRW markets): the same on every venue of an asset, which keys its walk.
             final boolean btc = instrument.canonicalSymbol().startsWith("BTC");
             final long start = instrument.canonicalSymbol().endsWith("-KRW") ? (btc ? 95_000_000L : 5_100_000L) : btc ? 6_500_000L : 345_000L;
-            symbols.put(instrument.venueSymbol(), start + seed % 97);
+            symbols.put(instrument.venueSymbol(), start);
         }
         final SimProtocol simProtocol = protocol.get();
         return new VenueSimulator(simProtocol, VenueSimulator.Settings.defaults(symbols).withTradesPerSecond(tradesPerSecond)
-            .withSeed(seed).withPingInterval(simProtocol instanceof BinanceSimProtocol ? 20_000 : 0), port);
+            .withSeed(seed).withPingInterval(simProtocol instanceof BinanceSimProtocol ? 20_000 : 0).withReference(referenceOriginMs),
+            port);
     }
 
     String faultSymbol()

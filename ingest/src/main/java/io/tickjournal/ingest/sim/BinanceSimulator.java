@@ -106,7 +106,7 @@ public final class BinanceSimulator implements AutoCloseable
         this.server = new VenueSimulator(
             new BinanceSimProtocol(options.futures(), options.pingIntervalMs()),
             new VenueSimulator.Settings(options.symbols(), options.seed(), options.tradesPerSecond(), options.depthIntervalMs(),
-                options.pingIntervalMs(), options.maxConnectionAgeMs(), -1),
+                options.pingIntervalMs(), options.maxConnectionAgeMs(), -1, 0),
             port, keyStore, keyStorePassword);
     }
 

@@ -24,6 +24,10 @@ public final class SimMarket
     final long tickUnits;
     /** Changes land 1 to this many ticks from the mid. */
     private final int changeRange;
+    private final long startUnits;
+    /** The asset's fair price the mid follows, or null for a free random walk. */
+    private ReferenceWalk reference;
+    private long lastNowMs;
     final SplittableRandom random;
     final NavigableMap<Long, Long> bids = new TreeMap<>();
     final NavigableMap<Long, Long> asks = new TreeMap<>();
@@ -73,6 +77,7 @@ public final class SimMarket
         this.tickUnits = 1;
         this.random = new SplittableRandom(seed);
         this.midUnits = startPriceUnits;
+        this.startUnits = startPriceUnits;
         this.updateId = futures ? 475_776_377_463L : 11_294_093_710L;
         this.tradeId = futures ? 621_622_993L : 716_849_523L;
         this.aggId = futures ? 389_551_486L : 640_283_266L;
@@ -97,6 +102,29 @@ public final class SimMarket
     private boolean publishedAny;
 
     /**
+     * Follow the asset's fair price: the mid's moves then go back toward the walk when it is away from
+     * it, and step off it by a tick now and then when it is on it.
+     *
+     * @param originMs the walk's origin, shared by every simulator of one run (their markets of one
+     *                 asset start at the same price, which keys the walk).
+     */
+    void followReference(final long originMs)
+    {
+        reference = new ReferenceWalk(startUnits, originMs);
+    }
+
+    /**
+     * Move the book as at this time (see {@link #mutate()}).
+     *
+     * @param nowMs the simulator's clock.
+     */
+    void mutate(final long nowMs)
+    {
+        lastNowMs = Math.max(lastNowMs, nowMs);
+        mutate();
+    }
+
+    /**
      * Move the book by one venue-internal update: maybe move the mid, change a level. Each change
      * takes one or more update ids, as a matching engine's updates do; the depth stream publishes
      * them later aggregated per level. The book (and a REST snapshot of it) is therefore usually
@@ -111,13 +139,16 @@ public final class SimMarket
             publishedAny = true;
         }
         final int r = random.nextInt(40);
-        if (r == 0)
+        if (reference == null)
         {
-            midUnits += tickUnits;
+            midUnits += r == 0 ? tickUnits : r == 1 ? -tickUnits : 0;
         }
-        else if (r == 1)
+        else if (r == 0 || r == 1)
         {
-            midUnits -= tickUnits;
+            // Back toward the fair price; at it, a step away now and then (a venue's own flow).
+            final long toward = startUnits + reference.offsetAt(lastNowMs) * tickUnits - midUnits;
+            midUnits += toward > 0 ? tickUnits : toward < 0 ? -tickUnits : r == 0 && random.nextInt(4) == 0 ?
+                (random.nextBoolean() ? tickUnits : -tickUnits) : 0;
         }
         // Remove levels the mid crossed.
         for (final Iterator<Map.Entry<Long, Long>> it = bids.tailMap(midUnits, true).entrySet().iterator(); it.hasNext(); )

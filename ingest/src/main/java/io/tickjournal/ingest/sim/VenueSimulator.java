@@ -97,10 +97,13 @@ public final class VenueSimulator implements AutoCloseable
      * @param pingIntervalMs     server WebSocket ping interval (0 = none).
      * @param maxConnectionAgeMs connections older than this are closed.
      * @param keepaliveTimeoutMs a connection sending no keep-alive this long is closed; -1 = the venue's own.
+     * @param referenceOriginMs  0: each market's mid is a free random walk; else the origin of the fair-price
+     *                           walk its mid follows ({@link ReferenceWalk}), the same for every simulator of a
+     *                           run, so venues of one asset (the same start price) stay a few ticks apart.
      */
     public record Settings(
         Map<String, Long> symbols, long seed, int tradesPerSecond, int depthIntervalMs, long pingIntervalMs,
-        long maxConnectionAgeMs, long keepaliveTimeoutMs)
+        long maxConnectionAgeMs, long keepaliveTimeoutMs, long referenceOriginMs)
     {
         /**
          * @param symbols venue symbols with their start prices in cents.
@@ -109,7 +112,7 @@ public final class VenueSimulator implements AutoCloseable
          */
         public static Settings defaults(final Map<String, Long> symbols)
         {
-            return new Settings(symbols, 42, 50, 100, 0, 24L * 3600 * 1000, -1);
+            return new Settings(symbols, 42, 50, 100, 0, 24L * 3600 * 1000, -1, 0);
         }
 
         /**
@@ -118,7 +121,8 @@ public final class VenueSimulator implements AutoCloseable
          */
         public Settings withMaxConnectionAge(final long maxConnectionAgeMs)
         {
-            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs);
+            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs,
+                referenceOriginMs);
         }
 
         /**
@@ -127,7 +131,8 @@ public final class VenueSimulator implements AutoCloseable
          */
         public Settings withKeepaliveTimeout(final long keepaliveTimeoutMs)
         {
-            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs);
+            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs,
+                referenceOriginMs);
         }
 
         /**
@@ -136,7 +141,8 @@ public final class VenueSimulator implements AutoCloseable
          */
         public Settings withTradesPerSecond(final int tradesPerSecond)
         {
-            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs);
+            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs,
+                referenceOriginMs);
         }
 
         /**
@@ -145,7 +151,8 @@ public final class VenueSimulator implements AutoCloseable
          */
         public Settings withPingInterval(final long pingIntervalMs)
         {
-            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs);
+            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs,
+                referenceOriginMs);
         }
 
         /**
@@ -154,7 +161,18 @@ public final class VenueSimulator implements AutoCloseable
          */
         public Settings withSeed(final long seed)
         {
-            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs);
+            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs,
+                referenceOriginMs);
+        }
+
+        /**
+         * @param referenceOriginMs see the record.
+         * @return a copy whose markets follow a fair-price walk from this origin.
+         */
+        public Settings withReference(final long referenceOriginMs)
+        {
+            return new Settings(symbols, seed, tradesPerSecond, depthIntervalMs, pingIntervalMs, maxConnectionAgeMs, keepaliveTimeoutMs,
+                referenceOriginMs);
         }
     }
 
@@ -178,7 +196,12 @@ public final class VenueSimulator implements AutoCloseable
         long seed = settings.seed();
         for (final Map.Entry<String, Long> e : settings.symbols().entrySet())
         {
-            markets.put(e.getKey().toUpperCase(Locale.ROOT), protocol.newMarket(e.getKey(), e.getValue(), seed++));
+            final SimMarket market = protocol.newMarket(e.getKey(), e.getValue(), seed++);
+            if (settings.referenceOriginMs() != 0)
+            {
+                market.followReference(settings.referenceOriginMs());
+            }
+            markets.put(e.getKey().toUpperCase(Locale.ROOT), market);
         }
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try
@@ -677,7 +700,7 @@ public final class VenueSimulator implements AutoCloseable
                 protocol.publishTrades(this, market, batch, now);
             }
             // The book moves between book events; a snapshot served now is ahead of the last event.
-            market.mutate();
+            market.mutate(now);
             if (depthDue)
             {
                 protocol.publishDepth(this, market, market.step(now), now);
