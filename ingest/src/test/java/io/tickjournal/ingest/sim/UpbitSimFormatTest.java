@@ -37,6 +37,14 @@ class UpbitSimFormatTest
         }
     }
 
+    /** A simulator of one KRW market, KRW-BTC. */
+    private static VenueSimulator simulator(final boolean bithumb)
+    {
+        final Map<String, Long> prices = new LinkedHashMap<>();
+        prices.put("KRW-BTC", 100_473_000L);
+        return new VenueSimulator(new UpbitSimProtocol(bithumb), VenueSimulator.Settings.defaults(prices), 0);
+    }
+
     private static String request(final String format)
     {
         return "[{\"ticket\":\"t\"},{\"type\":\"trade\",\"codes\":[\"KRW-BTC\"]},{\"type\":\"orderbook\",\"codes\":[\"KRW-BTC\"]}" +
@@ -80,9 +88,7 @@ class UpbitSimFormatTest
     @ValueSource(strings = {"upbit", "bithumb"})
     void eachConnectionGetsTheFormatItAskedForWithTheSameValues(final String venue) throws Exception
     {
-        final Map<String, Long> prices = new LinkedHashMap<>();
-        prices.put("KRW-BTC", 100_473_000L);
-        simulator = new VenueSimulator(new UpbitSimProtocol(venue.equals("bithumb")), VenueSimulator.Settings.defaults(prices), 0);
+        simulator = simulator(venue.equals("bithumb"));
         final String uri = simulator.webSocketUri() + "/websocket/v1";
         try (WsClient plain = new WsClient(uri); WsClient named = new WsClient(uri); WsClient simple = new WsClient(uri))
         {
@@ -138,9 +144,7 @@ class UpbitSimFormatTest
     @ValueSource(strings = {"upbit", "bithumb"})
     void aCodesUnitsSuffixAsksForThatManyUnits(final String venue) throws Exception
     {
-        final Map<String, Long> prices = new LinkedHashMap<>();
-        prices.put("KRW-BTC", 100_473_000L);
-        simulator = new VenueSimulator(new UpbitSimProtocol(venue.equals("bithumb")), VenueSimulator.Settings.defaults(prices), 0);
+        simulator = simulator(venue.equals("bithumb"));
         final String uri = simulator.webSocketUri() + "/websocket/v1";
         try (WsClient none = new WsClient(uri); WsClient five = new WsClient(uri); WsClient seven = new WsClient(uri);
              WsClient bad = new WsClient(uri))
@@ -173,9 +177,7 @@ class UpbitSimFormatTest
     @ValueSource(strings = {"JSON_LIST", "SIMPLE_LIST", "simple", "XML"})
     void aFormatTheSimulatorDoesNotSpeakIsAWrongFormat(final String format) throws Exception
     {
-        final Map<String, Long> prices = new LinkedHashMap<>();
-        prices.put("KRW-BTC", 100_473_000L);
-        simulator = new VenueSimulator(new UpbitSimProtocol(true), VenueSimulator.Settings.defaults(prices), 0);
+        simulator = simulator(true);
         try (WsClient client = new WsClient(simulator.webSocketUri() + "/websocket/v1"))
         {
             client.send(request(format));
