@@ -57,8 +57,9 @@ public final class ParseBench implements Callable<Integer>
     List<String> venues;
 
     @Option(names = "--krw-units", description = "units in Upbit's and Bithumb's whole books: 15 is what the feeds subscribe " +
-        "by default (orderbookUnits), 30 the venues' own default (default: ${DEFAULT-VALUE})", defaultValue = "15")
-    int krwUnits = UpbitProtocol.DEFAULT_UNITS;
+        "by default (orderbookUnits), 30 the venues' own default (default: ${DEFAULT-VALUE})",
+        defaultValue = "" + UpbitProtocol.SUBSCRIBED_UNITS)
+    int krwUnits = UpbitProtocol.SUBSCRIBED_UNITS;
 
     @Option(names = "--krw-format", description = "object format of Upbit's and Bithumb's frames: SIMPLE (abbreviated keys, what the " +
         "feeds subscribe with) or DEFAULT (the documented names) (default: ${DEFAULT-VALUE})", defaultValue = "SIMPLE")

@@ -173,9 +173,10 @@ class ShippedConfigTest
             }
         }
         final TickJournalConfig absent = TickJournalConfig.parse(shipped.replace(upbitUnits, "    # units (ranks"), file.getParent());
-        assertEquals(0, absent.feeds().get(8).feed().instruments().get(0).bookDepth(), "absent: the protocol's default");
+        final TickJournalConfig.Feed upbit = absent.feeds().stream().filter(f -> f.partition().equals("upbit")).findFirst().orElseThrow();
+        assertEquals(0, upbit.feed().instruments().get(0).bookDepth(), "absent: the protocol's default");
         refused(shipped.replace(upbitUnits, "    orderbookUnits: 20 # units (ranks"),
-            "feeds[8].orderbookUnits = '20': orderbook units of KRW-BTC must be 1, 5, 15 or 30 (Upbit sends its default 30 for any other): 20");
+            "feeds[8].orderbookUnits = '20': orderbook units of KRW-BTC must be one of [1, 5, 15, 30] (Upbit sends its default 30 for any other): 20");
         refused(shipped.replace(upbitUnits, "    orderbookUnits: 0 # units (ranks"), "feeds[8].orderbookUnits = '0'");
         refused(shipped.replace("    snapshotLimit: 1000         #", "    orderbookUnits: 15\n    snapshotLimit: 1000         #"),
             "feeds[0].orderbookUnits = '15': binance-spot has no orderbook units option");

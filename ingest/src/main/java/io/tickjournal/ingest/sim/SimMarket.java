@@ -113,6 +113,12 @@ public final class SimMarket
         reference = new ReferenceWalk(startUnits, originMs);
     }
 
+    /** @return whether the mid follows a fair-price walk ({@link #followReference}). */
+    boolean followsReference()
+    {
+        return reference != null;
+    }
+
     /**
      * Move the book as at this time (see {@link #mutate()}).
      *

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.tickjournal.ingest.upbit.UpbitProtocol;
-import io.tickjournal.journal.Venues;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -42,7 +40,7 @@ import java.util.TreeMap;
  * <li>{@code orderbook}: every frame the whole top N of the book as {@code orderbook_units} pairs
  * (ask and bid of one rank), a {@code SNAPSHOT} right after subscribing, then {@code REALTIME} frames
  * on each book event. N is what the code asks for with a {@code .N} suffix ({@code KRW-BTC.15}), where
- * the venue offers it ({@link UpbitProtocol#offered}), else {@link #DEFAULT_UNITS}, as Upbit documents
+ * the venue offers it, else {@link #VENUE_DEFAULT_UNITS}, as Upbit documents
  * ("지원하지 않은 숫자로 지원 시 default(30) 호가 수로 제공"); frames name the code without the suffix.
  * A suffix that is not a number makes an unknown code, ignored.</li>
  * <li>Price grouping: the orderbook part's {@code level} (a number, or a string of one, as Upbit
@@ -63,7 +61,14 @@ import java.util.TreeMap;
 public final class UpbitSimProtocol implements SimProtocol
 {
     /** Units a side of each orderbook frame when the code does not ask for an offered number (the venue's default). */
-    public static final int DEFAULT_UNITS = 30;
+    public static final int VENUE_DEFAULT_UNITS = 30;
+    /**
+     * The units Upbit offers (SOURCES.md section 7, and its 2025-07 change notice, docs.upbit.com changelog
+     * "websocket_orderbook_unit_options"); Bithumb's request example asks for 3, so it is taken to offer 1 to 30.
+     * The simulator's own reading of the venues, not the feed's rule ({@code UpbitProtocol.offered}), so a
+     * mistake in one shows against the other.
+     */
+    private static final Set<Integer> UPBIT_OFFERS = Set.of(1, 5, 15, 30);
     /** Levels a side of each market model: deep enough for whole 30-unit books (about 40 a side stay). */
     private static final int MARKET_LEVELS = 45;
     /** The venue closes an idle socket after about 120 s. */
@@ -295,18 +300,16 @@ public final class UpbitSimProtocol implements SimProtocol
         final int dot = code.lastIndexOf('.');
         if (dot < 0)
         {
-            return new Subscription("orderbook", code, DEFAULT_UNITS, level, false);
+            return new Subscription("orderbook", code, VENUE_DEFAULT_UNITS, level, false);
         }
-        int asked;
-        try
+        final String suffix = code.substring(dot + 1);
+        if (!suffix.matches("[1-9][0-9]{0,5}"))
         {
-            asked = Integer.parseInt(code.substring(dot + 1));
+            return new Subscription("orderbook", code, VENUE_DEFAULT_UNITS, level, false); // not a code the venue lists: ignored
         }
-        catch (final NumberFormatException ex)
-        {
-            return new Subscription("orderbook", code, DEFAULT_UNITS, level, false); // not a code the venue lists: ignored
-        }
-        final int units = UpbitProtocol.offered(bithumb ? Venues.BITHUMB : Venues.UPBIT, asked) ? asked : DEFAULT_UNITS;
+        final int asked = Integer.parseInt(suffix);
+        final boolean offered = bithumb ? asked >= 1 && asked <= VENUE_DEFAULT_UNITS : UPBIT_OFFERS.contains(asked);
+        final int units = offered ? asked : VENUE_DEFAULT_UNITS;
         return new Subscription("orderbook", code.substring(0, dot), units, level, false);
     }
 
@@ -436,7 +439,7 @@ public final class UpbitSimProtocol implements SimProtocol
     public void publishDepth(final VenueSimulator server, final SimMarket market, final SimMarket.Depth depth, final long nowMs)
     {
         final Set<BookVariant> variants = booksInUse.getOrDefault(market.symbol,
-            Set.of(new BookVariant(DEFAULT_UNITS, BigDecimal.ZERO, false)));
+            Set.of(new BookVariant(VENUE_DEFAULT_UNITS, BigDecimal.ZERO, false)));
         final List<String[]> frames = new ArrayList<>(variants.size());
         for (final BookVariant variant : variants)
         {

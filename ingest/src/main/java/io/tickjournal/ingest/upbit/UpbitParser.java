@@ -196,7 +196,9 @@ public final class UpbitParser extends JsonFrameParser
             case F_CODE:
                 if (token == JsonToken.VALUE_STRING)
                 {
-                    symbolInto(e);
+                    final char[] chars = json.getTextCharacters();
+                    final int offset = json.getTextOffset();
+                    e.symbol(chars, offset, withoutUnits(chars, offset, json.getTextLength()));
                 }
                 return skip(token);
             case F_TIMESTAMP:
@@ -335,6 +337,21 @@ public final class UpbitParser extends JsonFrameParser
      * found by identity, 120 times a 30-unit book, before any string switch; the DEFAULT names, and
      * names from a factory that does not intern, get the right answer from the switch.
      */
+    /**
+     * A code's length without an orderbook units suffix ({@code KRW-BTC.15}): the venues name the code
+     * without it in their frames (as the simulator does), but a frame that echoed the subscribed code
+     * must still find its instrument. Codes themselves hold no dot ({@code KRW-BTC}).
+     */
+    static int withoutUnits(final char[] chars, final int offset, final int length)
+    {
+        int i = offset + length - 1;
+        while (i > offset && chars[i] >= '0' && chars[i] <= '9')
+        {
+            i--;
+        }
+        return i > offset && i < offset + length - 1 && chars[i] == '.' ? i - offset : length;
+    }
+
     private static int unitSlot(final String name)
     {
         if (name == "ap")

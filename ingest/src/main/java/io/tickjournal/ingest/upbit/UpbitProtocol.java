@@ -19,6 +19,7 @@ import io.tickjournal.journal.sbe.MarketKind;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -52,8 +53,8 @@ import java.util.List;
  * <li>Book depth: an orderbook code may end in {@code .N} for the top N units: Upbit offers 1, 5, 15
  * and 30 (since 2025-07; a code without it, or with another N, gets its default, 30), Bithumb's
  * request example asks for 3, so it is taken to offer 1 to 30. The feeds ask for
- * {@link #DEFAULT_UNITS} unless an instrument says otherwise ({@link InstrumentSpec#bookDepth()}, the
- * config's {@code orderbookUnits}): see {@link #DEFAULT_UNITS} for why.</li>
+ * {@link #SUBSCRIBED_UNITS} unless an instrument says otherwise ({@link InstrumentSpec#bookDepth()}, the
+ * config's {@code orderbookUnits}): see {@link #SUBSCRIBED_UNITS} for why.</li>
  * </ul>
  */
 public final class UpbitProtocol implements VenueProtocol
@@ -64,15 +65,15 @@ public final class UpbitProtocol implements VenueProtocol
 
     /** The orderbook units an Upbit code may ask for ({@code KRW-BTC.15}); it sends 30 for any other. */
     public static final int[] UPBIT_UNITS = {1, 5, 15, 30};
-    /** The most orderbook units either venue sends. */
+    /** The most orderbook units either venue sends, and Upbit's default (for a code without a suffix). */
     public static final int MAX_OFFERED_UNITS = 30;
     /**
-     * Units a feed subscribes when its instruments do not say: 15, the venue's default in its older
+     * Units a feed subscribes when its instruments do not say: 15, Upbit's default in its older
      * documents. The features read the top 5 levels (the imbalance's default), a 15-unit frame
      * carries half the bytes of the venue's default 30 and costs half as much to receive, parse and
      * journal; a feed that wants the deeper book sets {@code orderbookUnits: 30}.
      */
-    public static final int DEFAULT_UNITS = 15;
+    public static final int SUBSCRIBED_UNITS = 15;
 
     private final int venueId;
     /** The orderbook's {@code level} as JSON number text, or null for none. */
@@ -97,21 +98,21 @@ public final class UpbitProtocol implements VenueProtocol
         this.orderbookLevel = orderbookLevel == null ? null : orderbookLevel.stripTrailingZeros().toPlainString();
     }
 
-    /**
-     * The protocol with the price grouping the instruments are configured with: none when none has
-     * one, else the one level they all share (the {@code level} goes on the request's one orderbook
-     * part, so it cannot differ by instrument).
-     *
-     * @param instruments the feed's instruments.
-     * @return the protocol that subscribes them.
-     * @throws IllegalArgumentException when the instruments' groupings differ.
-     */
     @Override
     public boolean hasBookDepthOption()
     {
         return true;
     }
 
+    /**
+     * The protocol with the price grouping the instruments are configured with: none when none has
+     * one, else the one level they all share (the {@code level} goes on the request's one orderbook
+     * part, so it cannot differ by instrument). Each instrument's book depth goes on its own code.
+     *
+     * @param instruments the feed's instruments.
+     * @return the protocol that subscribes them.
+     * @throws IllegalArgumentException when the instruments' groupings differ, or a depth is not offered.
+     */
     @Override
     public VenueProtocol configuredFor(final List<InstrumentSpec> instruments)
     {
@@ -120,9 +121,9 @@ public final class UpbitProtocol implements VenueProtocol
         {
             if (spec.bookDepth() != 0 && !offered(venueId, spec.bookDepth()))
             {
-                throw new IllegalArgumentException("orderbook units of " + spec.venueSymbol() + " must be " +
-                    (venueId == Venues.UPBIT ? "1, 5, 15 or 30 (Upbit sends its default 30 for any other)" : "1 to 30") +
-                    ": " + spec.bookDepth());
+                throw new IllegalArgumentException("orderbook units of " + spec.venueSymbol() + " must be " + (venueId == Venues.UPBIT ?
+                    "one of " + Arrays.toString(UPBIT_UNITS) + " (Upbit sends its default " + MAX_OFFERED_UNITS + " for any other)" :
+                    "1 to " + MAX_OFFERED_UNITS) + ": " + spec.bookDepth());
             }
             final BigDecimal grouping = BigDecimal.valueOf(spec.priceGrouping(), -spec.priceExponent());
             if (level != null && level.compareTo(grouping) != 0)
@@ -212,7 +213,7 @@ public final class UpbitProtocol implements VenueProtocol
     {
         if (channel == Channel.DEPTH)
         {
-            return "orderbook:" + spec.venueSymbol() + "." + (spec.bookDepth() == 0 ? DEFAULT_UNITS : spec.bookDepth());
+            return "orderbook:" + spec.venueSymbol() + "." + (spec.bookDepth() == 0 ? SUBSCRIBED_UNITS : spec.bookDepth());
         }
         return (channel == Channel.BOOK_TICKER ? "ticker" : "trade") + ":" + spec.venueSymbol();
     }

@@ -2,7 +2,10 @@ package io.tickjournal.ingest.sim;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +20,7 @@ class ReferenceWalkTest
     private static final long START = 6_500_000L;
     private static final long ORIGIN_MS = 1_764_460_800_000L;
 
-    /** The largest distance between the two mids, and how many of the ms ended with the venues crossed. */
+    /** The largest distance between the two mids, and how many of the ticks ended with the venues crossed. */
     private static long[] run(final boolean follow, final int seconds)
     {
         final SimMarket a = new SimMarket("BTCUSDT", false, START, 1);
@@ -29,7 +32,8 @@ class ReferenceWalkTest
         }
         long widest = 0;
         long crossed = 0;
-        for (long t = ORIGIN_MS; t < ORIGIN_MS + seconds * 1000L; t++)
+        // Each market moves once a simulator tick, every 5 ms (VenueSimulator's schedule).
+        for (long t = ORIGIN_MS; t < ORIGIN_MS + seconds * 1000L; t += 5)
         {
             a.mutate(t);
             b.mutate(t);
@@ -47,11 +51,28 @@ class ReferenceWalkTest
     {
         final long[] free = run(false, 120);
         final long[] following = run(true, 120);
-        assertTrue(free[0] > 20, "free walks drift apart (the demo's crossed lines): widest " + free[0] + " ticks");
-        assertTrue(free[1] > 120_000 / 4, "and stay crossed much of the time: " + free[1] + " ms of 120,000");
+        final long ticks = 120_000 / 5;
+        assertTrue(free[0] > 15, "free walks drift apart (the demo's crossed lines): widest " + free[0] + " ticks");
+        assertTrue(free[1] > ticks / 4, "and stay crossed much of the time: " + free[1] + " of " + ticks + " ticks");
         assertTrue(following[0] <= 6, "following one fair price: widest " + following[0] + " ticks");
-        assertTrue(following[1] < free[1], "crossed " + following[1] + " ms following against " + free[1] + " free");
-        assertTrue(following[1] < 120_000 / 100, "crossed under a hundredth of the time: " + following[1] + " ms of 120,000");
+        assertTrue(following[1] < free[1], "crossed " + following[1] + " ticks following against " + free[1] + " free");
+        assertTrue(following[1] < ticks / 50, "crossed under a fiftieth of the time: " + following[1] + " of " + ticks + " ticks");
+    }
+
+    @Test
+    void aSimulatorGivenAReferenceOriginMakesEveryMarketFollowIt() throws Exception
+    {
+        final Map<String, Long> prices = Map.of("KRW-BTC", 95_000_000L, "KRW-ETH", 5_100_000L);
+        try (VenueSimulator with = new VenueSimulator(new UpbitSimProtocol(false),
+                VenueSimulator.Settings.defaults(prices).withReference(System.currentTimeMillis()), 0);
+             VenueSimulator without = new VenueSimulator(new UpbitSimProtocol(false), VenueSimulator.Settings.defaults(prices), 0))
+        {
+            for (final String symbol : prices.keySet())
+            {
+                assertTrue(with.onLoop(() -> with.market(symbol).followsReference()), symbol);
+                assertFalse(without.onLoop(() -> without.market(symbol).followsReference()), "the default is a free walk: " + symbol);
+            }
+        }
     }
 
     @Test

@@ -164,7 +164,7 @@ class UpbitSimProtocolIngestTest
             final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
             final var askLevels = allAsks.entrySet().iterator();
             final var bidLevels = allBids.descendingMap().entrySet().iterator();
-            while (asks.size() < UpbitProtocol.DEFAULT_UNITS && askLevels.hasNext() && bidLevels.hasNext())
+            while (asks.size() < UpbitProtocol.SUBSCRIBED_UNITS && askLevels.hasNext() && bidLevels.hasNext())
             {
                 final Map.Entry<BigDecimal, BigDecimal> ask = askLevels.next();
                 final Map.Entry<BigDecimal, BigDecimal> bid = bidLevels.next();
@@ -198,7 +198,7 @@ class UpbitSimProtocolIngestTest
     @CsvSource({"upbit, 0", "bithumb, 0", "upbit, 30", "bithumb, 5"})
     void theJournalsBookEqualsTheVenuesTopEveryTradeIsJournaledOnceAndPingsKeepTheConnection(final String name, final int units)
     {
-        final int expectedUnits = units == 0 ? UpbitProtocol.DEFAULT_UNITS : units;
+        final int expectedUnits = units == 0 ? UpbitProtocol.SUBSCRIBED_UNITS : units;
         start(name, 0, units);
         FeedProbe.await("books live", () -> FeedProbe.bookLive(feed, 0) && FeedProbe.bookLive(feed, 1));
         FeedProbe.await("some books", () -> counters().deltas + counters().snapshots > 40);
@@ -241,9 +241,9 @@ class UpbitSimProtocolIngestTest
         FeedProbe.pauseAndCatchUp(simulator, feed);
         final Map<String, Map<BigDecimal, BigDecimal>> btc = groupedVenueBook(SYMBOLS[0], level);
         final Map<String, Map<BigDecimal, BigDecimal>> eth = groupedVenueBook(SYMBOLS[1], level);
-        final Map<String, Map<BigDecimal, BigDecimal>> ungrouped = venueBook(SYMBOLS[0], UpbitProtocol.DEFAULT_UNITS);
+        final Map<String, Map<BigDecimal, BigDecimal>> ungrouped = venueBook(SYMBOLS[0], UpbitProtocol.SUBSCRIBED_UNITS);
         final String frame = simulator.onLoop(() -> UpbitSimProtocol.orderbook(simulator.market(SYMBOLS[0]), "REALTIME", 0,
-            UpbitProtocol.DEFAULT_UNITS, BigDecimal.valueOf(level), false));
+            UpbitProtocol.SUBSCRIBED_UNITS, BigDecimal.valueOf(level), false));
         assertEquals(0, counters().malformed);
         final List<UnsafeBuffer> records = journal();
         assertEquals(btc, JournalContents.book(records, 1), "the journal's book equals the venue's grouped top ranks");

@@ -27,6 +27,7 @@ import static io.tickjournal.ingest.venue.FixtureTree.fixture;
 import static io.tickjournal.ingest.venue.FixtureTree.text;
 import static io.tickjournal.ingest.venue.FixtureTree.tree;
 import static io.tickjournal.ingest.venue.FixtureTree.value;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -141,6 +142,23 @@ class UpbitParserTest
         assertEquals(2, e.bids().count());
         assertUnits(units, e);
         assertEquals(new BigDecimal("0.00079276"), value(e.asks().size(2), e.asks().sizeExponent(2)));
+    }
+
+    /** A frame naming the code as it was subscribed, units suffix and all, still names the instrument. */
+    @Test
+    void aCodeEchoedWithItsUnitsSuffixNamesTheInstrument()
+    {
+        final ObjectNode json = (ObjectNode)fixture("upbit/real_orderbook_snapshot_trimmed.json");
+        final String code = json.get("code").asText();
+        json.put("code", code + ".15");
+        assertEquals(ParseError.OK, parse(json.toString()));
+        assertEquals(code, frame.event(0).symbolText());
+        for (final String same : new String[] {"KRW-BTC", "KRW-BTC.", ".15", "A.B1"})
+        {
+            assertEquals(same.length(), UpbitParser.withoutUnits(same.toCharArray(), 0, same.length()), same);
+        }
+        final char[] padded = "xxKRW-BTC.30yy".toCharArray();
+        assertEquals(7, UpbitParser.withoutUnits(padded, 2, 10));
     }
 
     @Test
@@ -263,7 +281,7 @@ class UpbitParserTest
         assertEquals("[\"KRW-BTC.30\",\"KRW-ETH.1\"]", deep.get(1).get("codes").toString());
         final IllegalArgumentException three = assertThrows(IllegalArgumentException.class,
             () -> protocol.configuredFor(List.of(btc.withBookDepth(3))));
-        assertEquals("orderbook units of KRW-BTC must be 1, 5, 15 or 30 (Upbit sends its default 30 for any other): 3",
+        assertEquals("orderbook units of KRW-BTC must be one of [1, 5, 15, 30] (Upbit sends its default 30 for any other): 3",
             three.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new UpbitProtocol(Venues.BITHUMB, 0).configuredFor(
             List.of(btc.withBookDepth(31))));
@@ -272,7 +290,7 @@ class UpbitParserTest
         final UpbitProtocol withLevel = new UpbitProtocol(Venues.BITHUMB, 10);
         // Bithumb's example asks KRW-ETH for 3 units and KRW-BTC for the venue's default; the feed always names its units
         final InstrumentSpec eth3 = eth.withBookDepth(3);
-        assertEquals(withLevel, withLevel.configuredFor(List.of(btc.withBookDepth(30), eth3)), "Bithumb offers 1 to 30 units");
+        assertDoesNotThrow(() -> withLevel.configuredFor(List.of(btc.withBookDepth(30), eth3)), "Bithumb offers 1 to 30 units");
         final ArrayNode levelRequest = (ArrayNode)tree(withLevel.subscribe(List.of(withLevel.streamName(btc.withBookDepth(30),
             Channel.DEPTH), withLevel.streamName(eth3, Channel.DEPTH)), 7));
         ((ArrayNode)grouped.get(1).get("codes")).set(0, "KRW-BTC.30");
