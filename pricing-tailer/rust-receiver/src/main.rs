@@ -434,6 +434,11 @@ fn decode(message: &[u8]) -> String {
             if grouping != 0 && grouping != NULL_LONG {
                 line.push_str(&format!(" grouping={}", decimal(grouping, d.price_exponent())));
             }
+            // Schema version 3: the book depth asked of the venue (an earlier record reads as the null value: none).
+            let depth = d.book_depth();
+            if depth != 0 && depth != u16::MAX {
+                line.push_str(&format!(" depth={}", depth));
+            }
             let venue_symbol = d.venue_symbol_decoder();
             let canonical_symbol = d.canonical_symbol_decoder();
             line.push_str(&format!(

@@ -239,13 +239,14 @@ public final class FeedJournal implements AutoCloseable
 
     /**
      * Write an instrument's definition (each day's cycle then starts with it), with the price
-     * grouping its book is subscribed with (0 = none).
+     * grouping its book is subscribed with (0 = none) and the depth asked of the venue.
      *
      * @param spec          the instrument.
+     * @param bookDepth     book levels a side the subscription asks for (0 = the book as the venue sends it).
      * @param receiveTimeNs now.
      * @return its index.
      */
-    public long define(final InstrumentSpec spec, final long receiveTimeNs)
+    public long define(final InstrumentSpec spec, final int bookDepth, final long receiveTimeNs)
     {
         definition.wrapAndApplyHeader(controlBuffer, 0, header);
         Records.putCommon(controlBuffer, 0, receiveTimeNs, Records.NULL_LONG, Records.NULL_LONG, Records.NULL_LONG, venueId, 0,
@@ -259,6 +260,7 @@ public final class FeedJournal implements AutoCloseable
             .priceExponent((byte)spec.priceExponent())
             .sizeExponent((byte)spec.sizeExponent())
             .priceGrouping(spec.priceGrouping())
+            .bookDepth(bookDepth)
             .venueSymbol(spec.venueSymbol())
             .canonicalSymbol(spec.canonicalSymbol());
         return append(controlBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength());

@@ -125,7 +125,7 @@ public final class FeedSession implements AutoCloseable
         final JournalHistory history = JournalHistory.read(journal.normalizedQueue(), (int)(nowNs / 86_400_000_000_000L));
         for (final InstrumentSpec spec : config.instruments())
         {
-            journal.define(spec, nowNs);
+            journal.define(spec, protocol.bookDepth(spec), nowNs);
         }
         if (history.records() > 0)
         {

@@ -173,7 +173,7 @@ public final class FrameImporter implements AutoCloseable
             started = true;
             for (final InstrumentSpec spec : config.instruments())
             {
-                journal.define(spec, receiveTimeNs);
+                journal.define(spec, handler.protocol().bookDepth(spec), receiveTimeNs);
             }
         }
         handler.onTick(receiveTimeNs);

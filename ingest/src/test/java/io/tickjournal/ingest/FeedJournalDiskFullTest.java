@@ -56,7 +56,7 @@ class FeedJournalDiskFullTest
             final Path filler;
             try (FeedJournal journal = new FeedJournal(dir, Venues.BINANCE_SPOT))
             {
-                journal.define(new InstrumentSpec(7, "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8), t);
+                journal.define(new InstrumentSpec(7, "BTCUSDT", "BTC-USDT", MarketKind.SPOT, -8, -8), 0, t);
                 accepted++;
                 filler = tmpfs.fill("filler", 12 << 20);
                 for (int i = 0; i < 200_000 && refused < 500; i++)

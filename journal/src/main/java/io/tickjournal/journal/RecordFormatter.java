@@ -149,6 +149,11 @@ public final class RecordFormatter
                     sb.append(" grouping=");
                     Decimals.appendTo(sb, grouping, definition.priceExponent());
                 }
+                final int depth = definition.bookDepth();
+                if (depth != 0 && depth != InstrumentDefinitionDecoder.bookDepthNullValue())
+                {
+                    sb.append(" depth=").append(depth);
+                }
                 sb.append(" symbol=").append(definition.venueSymbol())
                     .append(" canonical=").append(definition.canonicalSymbol());
                 break;

@@ -83,7 +83,7 @@ public final class RecordValidator
         {
             return UNKNOWN_TEMPLATE;
         }
-        if (blockLength != expectedBlock && blockLength != earlierBlockLengthOf(templateId))
+        if (blockLength != expectedBlock && !isEarlierBlockLength(templateId, blockLength))
         {
             return WRONG_BLOCK_LENGTH;
         }
@@ -194,17 +194,21 @@ public final class RecordValidator
 
     /** InstrumentDefinition's block in schema version 1, before {@code priceGrouping} (version 2) was added at its end. */
     static final int INSTRUMENT_DEFINITION_V1_BLOCK_LENGTH = 43;
+    /** InstrumentDefinition's block in schema version 2, before {@code bookDepth} (version 3) was added at its end. */
+    static final int INSTRUMENT_DEFINITION_V2_BLOCK_LENGTH = 51;
 
     /**
-     * The block length an earlier schema version gave a template, so records journaled before a
-     * field was added stay valid (their decoders read them at the version in their header).
+     * Whether an earlier schema version gave a template this block length, so records journaled before
+     * a field was added stay valid (their decoders read them at the version in their header).
      *
-     * @param templateId a template id.
-     * @return the earlier length, or -1 when the template's block never changed.
+     * @param templateId  a template id.
+     * @param blockLength a record's block length.
+     * @return true for a length an earlier version gave the template.
      */
-    public static int earlierBlockLengthOf(final int templateId)
+    public static boolean isEarlierBlockLength(final int templateId, final int blockLength)
     {
-        return templateId == InstrumentDefinitionDecoder.TEMPLATE_ID ? INSTRUMENT_DEFINITION_V1_BLOCK_LENGTH : -1;
+        return templateId == InstrumentDefinitionDecoder.TEMPLATE_ID &&
+            (blockLength == INSTRUMENT_DEFINITION_V1_BLOCK_LENGTH || blockLength == INSTRUMENT_DEFINITION_V2_BLOCK_LENGTH);
     }
 
     /**

@@ -19,11 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Schema version 2 added {@code priceGrouping} at the end of InstrumentDefinition's block; version 1
- * records (journals written before it) stay valid and readable: the validator accepts their shorter
- * block, decoders read them at their own version (no grouping), the formatter prints them as before,
- * and a writer re-appends them at a day roll byte for byte. The version 1 bytes are laid out here by
- * hand from the schema's table, not by the generated encoder.
+ * Schema version 2 added {@code priceGrouping} at the end of InstrumentDefinition's block, version 3
+ * {@code bookDepth} after it; records of earlier versions (journals written before) stay valid and
+ * readable: the validator accepts their shorter blocks, decoders read them at their own version (no
+ * grouping, no depth), the formatter prints them as before, and a writer re-appends them at a day
+ * roll byte for byte. The earlier versions' bytes are laid out here by hand from the schema's table,
+ * not by the generated encoder.
  */
 class SchemaVersionTest
 {
@@ -80,22 +81,43 @@ class SchemaVersionTest
             new RecordFormatter().format(buffer, 0, v1.length));
     }
 
+    /** A version 2 record: the version 1 layout with the int64 grouping at the end of its 51-byte block. */
     @Test
-    void aVersionTwoDefinitionCarriesItsGroupingAndOtherBlockLengthsStayRefused()
+    void aVersionTwoDefinitionIsValidAndReadsWithItsGroupingAndNoDepth()
+    {
+        final byte[] v1 = versionOneDefinition(T, "KRW-BTC", "BTC-KRW");
+        final byte[] v2 = new byte[v1.length + 8];
+        System.arraycopy(v1, 0, v2, 0, 51);
+        System.arraycopy(v1, 51, v2, 59, v1.length - 51);
+        final UnsafeBuffer buffer = new UnsafeBuffer(v2);
+        buffer.putShort(0, (short)51, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(6, (short)2, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(51, 10_000, ByteOrder.LITTLE_ENDIAN); // priceGrouping: 10,000 won at exponent 0
+        assertEquals(RecordValidator.OK, RecordValidator.validate(buffer, 0, v2.length));
+        final InstrumentDefinitionDecoder d = new InstrumentDefinitionDecoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderDecoder());
+        assertEquals(10_000, d.priceGrouping());
+        assertEquals(InstrumentDefinitionDecoder.bookDepthNullValue(), d.bookDepth(), "a version 2 record has no depth");
+        assertEquals("KRW-BTC", d.venueSymbol());
+        assertEquals("InstrumentDefinition venue=8 instr=1 recv=" + T + " SPOT pexp=0 sexp=-8 grouping=10000 symbol=KRW-BTC canonical=BTC-KRW",
+            new RecordFormatter().format(buffer, 0, v2.length));
+    }
+
+    @Test
+    void aVersionThreeDefinitionCarriesItsGroupingAndDepthAndOtherBlockLengthsStayRefused()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final InstrumentDefinitionEncoder e = new InstrumentDefinitionEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder());
         e.receiveTimeNs(T).eventTimeNs(Long.MIN_VALUE).venueSeq(Long.MIN_VALUE).rawIndex(Long.MIN_VALUE).venueId(8).flags(0)
             .instrumentId(1).marketKind(MarketKind.SPOT).priceExponent((byte)-1).sizeExponent((byte)-8).priceGrouping(100_000)
-            .venueSymbol("KRW-BTC").canonicalSymbol("BTC-KRW");
+            .bookDepth(15).venueSymbol("KRW-BTC").canonicalSymbol("BTC-KRW");
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength();
-        assertEquals(2, buffer.getShort(6, ByteOrder.LITTLE_ENDIAN), "written at schema version 2");
-        assertEquals(51, buffer.getShort(0, ByteOrder.LITTLE_ENDIAN), "block 43 + the int64 grouping");
+        assertEquals(3, buffer.getShort(6, ByteOrder.LITTLE_ENDIAN), "written at schema version 3");
+        assertEquals(53, buffer.getShort(0, ByteOrder.LITTLE_ENDIAN), "block 43 + the int64 grouping + the uint16 depth");
         assertEquals(RecordValidator.OK, RecordValidator.validate(buffer, 0, length));
-        assertTrue(new RecordFormatter().format(buffer, 0, length).contains(" grouping=10000.0 "),
+        assertTrue(new RecordFormatter().format(buffer, 0, length).contains(" grouping=10000.0 depth=15 "),
             new RecordFormatter().format(buffer, 0, length));
 
-        for (final int wrong : new int[] {42, 44, 50, 52})
+        for (final int wrong : new int[] {42, 44, 50, 52, 54})
         {
             final UnsafeBuffer copy = new UnsafeBuffer(Arrays.copyOf(buffer.byteArray(), length));
             copy.putShort(0, (short)wrong, ByteOrder.LITTLE_ENDIAN);

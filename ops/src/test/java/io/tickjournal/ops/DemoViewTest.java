@@ -251,7 +251,7 @@ class DemoViewTest
         final InstrumentDefinitionEncoder d = new InstrumentDefinitionEncoder().wrapAndApplyHeader(buffer, 0, header);
         d.receiveTimeNs(t).eventTimeNs(t).venueSeq(Records.NULL_LONG).rawIndex(Records.NULL_LONG).venueId(venue).flags(0)
             .instrumentId(id).marketKind(spec.marketKind()).priceExponent((byte)spec.priceExponent())
-            .sizeExponent((byte)spec.sizeExponent()).priceGrouping(0).venueSymbol(spec.venueSymbol()).canonicalSymbol(canonical);
+            .sizeExponent((byte)spec.sizeExponent()).priceGrouping(0).bookDepth(0).venueSymbol(spec.venueSymbol()).canonicalSymbol(canonical);
         engine.onRecord(1, ++sequence, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + d.encodedLength());
     }
 

@@ -101,7 +101,7 @@ class RustReceiverTest
         assertEquals(2, count(expected, " TopOfBook "), "tops of book as written");
         assertEquals(2, count(expected, " VenueStatus "), "statuses as written");
         assertTrue(count(expected, " InstrumentDefinition ") >= 4, "each day begins with its definitions");
-        assertEquals(2, count(expected, " grouping=10.00 "), "the grouped definition, each day");
+        assertEquals(2, count(expected, " grouping=10.00 depth=15 "), "the grouped definition with its book depth, each day");
         assertEquals(expected, result.stdout, result.stderr);
         assertTrue(result.stderr.contains("SESSION BS20261125 day=2026-11-25"), result.stderr);
         assertTrue(result.stderr.contains("SESSION BS20261126 day=2026-11-26"), result.stderr);
@@ -173,14 +173,14 @@ class RustReceiverTest
         return partition;
     }
 
-    /** A definition of schema version 2 with a price grouping (10.00 at exponent -2), as a grouped Upbit book has. */
+    /** A definition with a price grouping (10.00 at exponent -2) and a book depth (15 units), as a grouped Upbit book has. */
     private static int encodeGroupedDefinition(final ExpandableDirectByteBuffer buffer, final long t)
     {
         final io.tickjournal.journal.sbe.InstrumentDefinitionEncoder definition =
             new io.tickjournal.journal.sbe.InstrumentDefinitionEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder());
         definition.receiveTimeNs(t).eventTimeNs(Records.NULL_LONG).venueSeq(Records.NULL_LONG).rawIndex(Records.NULL_LONG)
             .venueId(1).flags(0).instrumentId(2).marketKind(io.tickjournal.journal.sbe.MarketKind.SPOT)
-            .priceExponent((byte)-2).sizeExponent((byte)-8).priceGrouping(1000).venueSymbol("KRW-BTC").canonicalSymbol("BTC-KRW");
+            .priceExponent((byte)-2).sizeExponent((byte)-8).priceGrouping(1000).bookDepth(15).venueSymbol("KRW-BTC").canonicalSymbol("BTC-KRW");
         return MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength();
     }
 

@@ -69,7 +69,7 @@ final class TestRecords
     {
         definition.wrapAndApplyHeader(buffer, 0, header).receiveTimeNs(timeNs).eventTimeNs(timeNs).venueSeq(Records.NULL_LONG)
             .rawIndex(Records.NULL_LONG).venueId(venue).flags(0).instrumentId(instrument).marketKind(kind)
-            .priceExponent((byte)priceExponent).sizeExponent((byte)sizeExponent).priceGrouping(0).venueSymbol(canonical.replace("-", ""))
+            .priceExponent((byte)priceExponent).sizeExponent((byte)sizeExponent).priceGrouping(0).bookDepth(0).venueSymbol(canonical.replace("-", ""))
             .canonicalSymbol(canonical);
         return deliver(MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength());
     }

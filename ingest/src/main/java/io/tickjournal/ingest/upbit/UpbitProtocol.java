@@ -105,6 +105,16 @@ public final class UpbitProtocol implements VenueProtocol
     }
 
     /**
+     * @param spec the instrument.
+     * @return its configured units, else {@link #SUBSCRIBED_UNITS}.
+     */
+    @Override
+    public int bookDepth(final InstrumentSpec spec)
+    {
+        return spec.bookDepth() == 0 ? SUBSCRIBED_UNITS : spec.bookDepth();
+    }
+
+    /**
      * The protocol with the price grouping the instruments are configured with: none when none has
      * one, else the one level they all share (the {@code level} goes on the request's one orderbook
      * part, so it cannot differ by instrument). Each instrument's book depth goes on its own code.
@@ -213,7 +223,7 @@ public final class UpbitProtocol implements VenueProtocol
     {
         if (channel == Channel.DEPTH)
         {
-            return "orderbook:" + spec.venueSymbol() + "." + (spec.bookDepth() == 0 ? SUBSCRIBED_UNITS : spec.bookDepth());
+            return "orderbook:" + spec.venueSymbol() + "." + bookDepth(spec);
         }
         return (channel == Channel.BOOK_TICKER ? "ticker" : "trade") + ":" + spec.venueSymbol();
     }

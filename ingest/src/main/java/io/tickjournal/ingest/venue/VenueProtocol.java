@@ -159,6 +159,18 @@ public interface VenueProtocol
     }
 
     /**
+     * The book levels a side an instrument's subscription asks the venue for, as its definition records
+     * them.
+     *
+     * @param spec the instrument.
+     * @return 0 by default: the book as the venue sends it.
+     */
+    default int bookDepth(final io.tickjournal.ingest.InstrumentSpec spec)
+    {
+        return 0;
+    }
+
+    /**
      * Whether a subscription can ask for a number of book levels a side
      * ({@link io.tickjournal.ingest.InstrumentSpec#bookDepth()}).
      *

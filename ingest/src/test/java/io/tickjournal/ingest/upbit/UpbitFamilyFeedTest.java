@@ -191,6 +191,27 @@ public abstract class UpbitFamilyFeedTest
         return groupings;
     }
 
+    private List<Integer> journaledDepths()
+    {
+        final List<Integer> depths = new ArrayList<>();
+        final InstrumentDefinitionDecoder d = new InstrumentDefinitionDecoder();
+        for (final UnsafeBuffer record : feed.records(InstrumentDefinitionDecoder.TEMPLATE_ID))
+        {
+            d.wrapAndApplyHeader(record, 0, header);
+            depths.add(d.bookDepth());
+        }
+        return depths;
+    }
+
+    /** The units each code asks for are journaled in its instrument's definition: 15 by default, else the configured ones. */
+    @Test
+    void theOrderbookUnitsAskedForAreJournaledInEveryDefinition()
+    {
+        start(List.of(krw(1, "KRW-BTC"), krw(2, "KRW-ETH").withBookDepth(30)));
+        assertEquals(Set.of("KRW-BTC.15", "KRW-ETH.30"), codes(feed.sentOn(feed.transport.connects.get(0)).get(0), "orderbook"));
+        assertEquals(List.of(15, 30), journaledDepths());
+    }
+
     @Test
     void aConfiguredPriceGroupingIsSentAsTheOrderbookLevelAndJournaledInEveryDefinition()
     {

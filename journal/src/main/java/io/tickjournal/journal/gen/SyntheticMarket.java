@@ -87,6 +87,7 @@ public final class SyntheticMarket
             .priceExponent((byte)PRICE_EXPONENT)
             .sizeExponent((byte)SIZE_EXPONENT)
             .priceGrouping(0)
+            .bookDepth(0)
             .venueSymbol(venueSymbol)
             .canonicalSymbol(canonical);
         return MessageHeaderEncoder.ENCODED_LENGTH + definition.encodedLength();
