@@ -151,10 +151,15 @@ public final class SimMarket
         }
         else if (r == 0 || r == 1)
         {
-            // Back toward the fair price; at it, a step away now and then (a venue's own flow).
             final long toward = startUnits + reference.offsetAt(lastNowMs) * tickUnits - midUnits;
-            midUnits += toward > 0 ? tickUnits : toward < 0 ? -tickUnits : r == 0 && random.nextInt(4) == 0 ?
-                (random.nextBoolean() ? tickUnits : -tickUnits) : 0;
+            if (toward != 0)
+            {
+                midUnits += Long.signum(toward) * tickUnits; // back toward the fair price
+            }
+            else if (r == 0 && random.nextInt(4) == 0)
+            {
+                midUnits += random.nextBoolean() ? tickUnits : -tickUnits; // off it now and then: the venue's own flow
+            }
         }
         // Remove levels the mid crossed.
         for (final Iterator<Map.Entry<Long, Long>> it = bids.tailMap(midUnits, true).entrySet().iterator(); it.hasNext(); )

@@ -65,7 +65,7 @@ public final class UpbitSimProtocol implements SimProtocol
     /**
      * The units Upbit offers (SOURCES.md section 7, and its 2025-07 change notice, docs.upbit.com changelog
      * "websocket_orderbook_unit_options"); Bithumb's request example asks for 3, so it is taken to offer 1 to 30.
-     * The simulator's own reading of the venues, not the feed's rule ({@code UpbitProtocol.offered}), so a
+     * The simulator's own reading of the venues, not the feed's check in {@code UpbitProtocol}, so a
      * mistake in one shows against the other.
      */
     private static final Set<Integer> UPBIT_OFFERS = Set.of(1, 5, 15, 30);
@@ -298,16 +298,12 @@ public final class UpbitSimProtocol implements SimProtocol
     private Subscription orderbookSubscription(final String code, final BigDecimal level)
     {
         final int dot = code.lastIndexOf('.');
-        if (dot < 0)
+        if (dot < 0 || !code.substring(dot + 1).matches("[1-9][0-9]{0,5}"))
         {
+            // No suffix: the venue's default; one that is not a number: a code the venue does not list (ignored).
             return new Subscription("orderbook", code, VENUE_DEFAULT_UNITS, level, false);
         }
-        final String suffix = code.substring(dot + 1);
-        if (!suffix.matches("[1-9][0-9]{0,5}"))
-        {
-            return new Subscription("orderbook", code, VENUE_DEFAULT_UNITS, level, false); // not a code the venue lists: ignored
-        }
-        final int asked = Integer.parseInt(suffix);
+        final int asked = Integer.parseInt(code.substring(dot + 1));
         final boolean offered = bithumb ? asked >= 1 && asked <= VENUE_DEFAULT_UNITS : UPBIT_OFFERS.contains(asked);
         final int units = offered ? asked : VENUE_DEFAULT_UNITS;
         return new Subscription("orderbook", code.substring(0, dot), units, level, false);

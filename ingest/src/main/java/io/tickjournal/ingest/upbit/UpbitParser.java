@@ -332,12 +332,6 @@ public final class UpbitParser extends JsonFrameParser
     }
 
     /**
-     * Which of a unit's four numbers a field name is, or -1. Jackson interns field names (its
-     * factory default), so the four SIMPLE names of every unit (the format the protocol asks for) are
-     * found by identity, 120 times a 30-unit book, before any string switch; the DEFAULT names, and
-     * names from a factory that does not intern, get the right answer from the switch.
-     */
-    /**
      * A code's length without an orderbook units suffix ({@code KRW-BTC.15}): the venues name the code
      * without it in their frames (as the simulator does), but a frame that echoed the subscribed code
      * must still find its instrument. Codes themselves hold no dot ({@code KRW-BTC}).
@@ -352,6 +346,12 @@ public final class UpbitParser extends JsonFrameParser
         return i > offset && i < offset + length - 1 && chars[i] == '.' ? i - offset : length;
     }
 
+    /**
+     * Which of a unit's four numbers a field name is, or -1. Jackson interns field names (its
+     * factory default), so the four SIMPLE names of every unit (the format the protocol asks for) are
+     * found by identity, 120 times a 30-unit book, before any string switch; the DEFAULT names, and
+     * names from a factory that does not intern, get the right answer from the switch.
+     */
     private static int unitSlot(final String name)
     {
         if (name == "ap")

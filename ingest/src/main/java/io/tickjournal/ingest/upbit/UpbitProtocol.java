@@ -64,9 +64,9 @@ public final class UpbitProtocol implements VenueProtocol
     private static final int RECENT_TRADE_IDS = 8192;
 
     /** The orderbook units an Upbit code may ask for ({@code KRW-BTC.15}); it sends 30 for any other. */
-    public static final int[] UPBIT_UNITS = {1, 5, 15, 30};
+    private static final int[] UPBIT_UNITS = {1, 5, 15, 30};
     /** The most orderbook units either venue sends, and Upbit's default (for a code without a suffix). */
-    public static final int MAX_OFFERED_UNITS = 30;
+    private static final int MAX_OFFERED_UNITS = 30;
     /**
      * Units a feed subscribes when its instruments do not say: 15, Upbit's default in its older
      * documents. The features read the top 5 levels (the imbalance's default), a 15-unit frame
@@ -153,7 +153,7 @@ public final class UpbitProtocol implements VenueProtocol
      * @param units   units asked for.
      * @return Upbit: true for 1, 5, 15 and 30; Bithumb: 1 to 30.
      */
-    public static boolean offered(final int venueId, final int units)
+    private static boolean offered(final int venueId, final int units)
     {
         if (venueId != Venues.UPBIT)
         {

@@ -165,14 +165,14 @@ public interface VenueProtocol
      * @param spec the instrument.
      * @return 0 by default: the book as the venue sends it.
      */
-    default int bookDepth(final io.tickjournal.ingest.InstrumentSpec spec)
+    default int bookDepth(final InstrumentSpec spec)
     {
         return 0;
     }
 
     /**
      * Whether a subscription can ask for a number of book levels a side
-     * ({@link io.tickjournal.ingest.InstrumentSpec#bookDepth()}).
+     * ({@link InstrumentSpec#bookDepth()}).
      *
      * @return false by default.
      */
